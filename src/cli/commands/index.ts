@@ -1,0 +1,19 @@
+/**
+ * The command registry. Command modules are imported only when chosen, so `gnomon --help` and
+ * light commands do not pay for loading libp2p, fastify or the state transition.
+ */
+import type {Command} from "../command.ts";
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commandEntries: CommandEntry[] = [
+  {
+    name: "spec-test",
+    summary: "Replay the official consensus spec-test vectors",
+    load: async () => (await import("../../../spec-tests/cli.ts")).specTestCommand,
+  },
+];
