@@ -16,4 +16,9 @@ export const commandEntries: CommandEntry[] = [
     summary: "Replay the official consensus spec-test vectors",
     load: async () => (await import("../../../spec-tests/cli.ts")).specTestCommand,
   },
+  {
+    name: "bench",
+    summary: "Run benchmarks (shuffle, ...)",
+    load: async () => (await import("../../../bench/cli.ts")).benchCommand,
+  },
 ];
