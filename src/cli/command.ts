@@ -51,7 +51,10 @@ export function formatHelp(cmd: Command, prefix = "gnomon"): string {
 
 export function parseOptions(cmd: Command, argv: string[]): {opts: ParsedOptions; positionals: string[]; help: boolean} {
   const options: Record<string, {type: "string" | "boolean"; multiple?: boolean}> = {help: {type: "boolean"}};
-  for (const [k, o] of Object.entries(cmd.options)) options[k] = {type: o.type, multiple: o.multiple};
+  // parseArgs rejects an explicit `multiple: undefined`, so the key is only set when given.
+  for (const [k, o] of Object.entries(cmd.options)) {
+    options[k] = o.multiple === undefined ? {type: o.type} : {type: o.type, multiple: o.multiple};
+  }
   let parsed;
   try {
     parsed = parseArgs({args: argv, options, allowPositionals: true, strict: true});
