@@ -51,3 +51,6 @@ export interface Runner {
   /** Runs one case; throws CaseFailure (or any error) on failure, SkipCase to skip. */
   run(ctx: CaseContext): void | Promise<void>;
 }
+
+/** Imports a runner module on first use (see spec-tests/runners/index.ts). */
+export type RunnerLoader = () => Promise<Runner>;

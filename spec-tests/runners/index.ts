@@ -1,0 +1,11 @@
+/**
+ * The runner registry: `<runner>` folder name -> lazy loader, one line per runner. A runner
+ * module is imported only when a case of its folder runs. Folders without an entry are reported
+ * as skipped ("runner <x> not implemented").
+ */
+import type {RunnerLoader} from "../harness/types.ts";
+
+export const runners: Readonly<Record<string, RunnerLoader>> = {
+  ssz_generic: async () => (await import("./ssz_generic.ts")).runner,
+  ssz_static: async () => (await import("./ssz_static.ts")).runner,
+};
