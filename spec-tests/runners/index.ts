@@ -6,6 +6,8 @@
 import type {RunnerLoader} from "../harness/types.ts";
 
 export const runners: Readonly<Record<string, RunnerLoader>> = {
+  bls: async () => (await import("./bls.ts")).runner,
   ssz_generic: async () => (await import("./ssz_generic.ts")).runner,
   ssz_static: async () => (await import("./ssz_static.ts")).runner,
+  shuffling: async () => (await import("./shuffling.ts")).runner,
 };
