@@ -1,0 +1,45 @@
+/**
+ * What every route group is handed: the chain, the node's network view, a logger, and the event
+ * streams to close on shutdown.
+ */
+import type {FastifyInstance} from "fastify";
+import type {IBeaconChain} from "../chain/interface.ts";
+import type {Logger} from "../util/logger.ts";
+
+export type PeerState = "disconnected" | "connecting" | "connected" | "disconnecting";
+export type PeerDirection = "inbound" | "outbound";
+
+export interface NetworkIdentity {
+  peerId: string;
+  /** "enr:..." */
+  enr: string;
+  p2pAddresses: string[];
+  discoveryAddresses: string[];
+  metadata: {seqNumber: number; attnets: Uint8Array};
+}
+
+export interface PeerInfo {
+  peerId: string;
+  enr: string | null;
+  lastSeenP2pAddress: string;
+  state: PeerState;
+  direction: PeerDirection;
+}
+
+/** The node's networking as the API reports it (node/identity, node/peers, node/peer_count). */
+export interface ApiNetwork {
+  getNetworkIdentity(): NetworkIdentity;
+  getPeers(): PeerInfo[];
+}
+
+export interface ApiContext {
+  chain: IBeaconChain;
+  network: ApiNetwork | undefined;
+  logger: Logger;
+  /** Interval of the SSE keep-alive comment. */
+  heartbeatMs: number;
+  /** Registers `fn` to run when the server closes (ends open event streams); returns its unregister. */
+  onClose(fn: () => void): () => void;
+}
+
+export type RouteGroup = (app: FastifyInstance, ctx: ApiContext) => void;
