@@ -65,9 +65,9 @@ function pivotsFor(indexCount: number, seed: Uint8Array, rounds: number): number
 }
 
 /**
- * compute_shuffled_index(index, index_count, seed): where position `index` of a list of
- * `indexCount` elements takes its element from after shuffling with `rounds` rounds
- * (default: the active preset's SHUFFLE_ROUND_COUNT).
+ * compute_shuffled_index(index, index_count, seed) with `rounds` rounds (default: the active
+ * preset's SHUFFLE_ROUND_COUNT). Position i of a shuffled list holds indices[computeShuffledIndex(i)].
+ * Costs one hash per round: use computeShuffledList for whole committees.
  */
 export function computeShuffledIndex(index: number, indexCount: number, seed: Uint8Array, rounds: number = SHUFFLE_ROUND_COUNT): number {
   checkArgs(indexCount, seed, rounds);
