@@ -3,11 +3,14 @@
  * previous, current and next epoch; older epochs are shuffled here from the state's registry and
  * randao mixes, exactly as get_beacon_committee would, as long as the seed's mix is still held.
  */
-import type {CachedBeaconState} from "../state-transition/cache/cachedBeaconState.ts";
-import {computeEpochShuffling, type EpochShuffling} from "../state-transition/cache/shuffling.ts";
-import {getSeed} from "../state-transition/util/seed.ts";
-import {getActiveValidatorIndices} from "../state-transition/util/validator.ts";
-import {getCurrentEpoch} from "../state-transition/util/epoch.ts";
+import {
+  computeEpochShuffling,
+  getActiveValidatorIndices,
+  getCurrentEpoch,
+  getSeed,
+  type CachedBeaconState,
+  type EpochShuffling,
+} from "../state-transition/index.ts";
 import {DOMAIN_BEACON_ATTESTER, EPOCHS_PER_HISTORICAL_VECTOR, MIN_SEED_LOOKAHEAD} from "../params/index.ts";
 import {badRequest} from "./errors.ts";
 

@@ -6,7 +6,7 @@
  * (415 otherwise). Every error leaves as `{code, message}` with a 4xx for the client's mistakes;
  * a 500 means a bug of ours and is logged.
  */
-import Fastify, {type FastifyBaseLogger, type FastifyInstance, type FastifyRequest} from "fastify";
+import Fastify, {LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest} from "fastify";
 import type {IBeaconChain} from "../chain/interface.ts";
 import {silentLogger, type Logger} from "../util/logger.ts";
 import {ApiError, toErrorResponse} from "./errors.ts";
@@ -86,7 +86,8 @@ export function createApiServer(chain: IBeaconChain, opts: ApiServerOptions = {}
   const logger = (opts.logger ?? silentLogger).child({module: "api"});
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines would flood the node log: validator clients poll every slot.
+    logController: new LogController({disableRequestLogging: true}),
     bodyLimit: opts.bodyLimit ?? 32 * 1024 * 1024,
     routerOptions: {maxParamLength: MAX_PARAM_LENGTH},
     http: {maxHeaderSize: MAX_HEADER_SIZE},

@@ -12,8 +12,7 @@ import type {StateResult} from "../../../chain/interface.ts";
 import {EPOCHS_PER_HISTORICAL_VECTOR, SLOTS_PER_EPOCH} from "../../../params/index.ts";
 import {ssz} from "../../../types/index.ts";
 import {toHex} from "../../../util/bytes.ts";
-import {computeEpochAtSlot, getCurrentEpoch} from "../../../state-transition/util/epoch.ts";
-import {getRandaoMix} from "../../../state-transition/util/seed.ts";
+import {computeEpochAtSlot, getCurrentEpoch, getRandaoMix} from "../../../state-transition/index.ts";
 
 export function stateMeta(r: StateResult): Meta {
   return {execution_optimistic: r.executionOptimistic, finalized: r.finalized};
