@@ -10,4 +10,11 @@ export const runners: Readonly<Record<string, RunnerLoader>> = {
   ssz_generic: async () => (await import("./ssz_generic.ts")).runner,
   ssz_static: async () => (await import("./ssz_static.ts")).runner,
   shuffling: async () => (await import("./shuffling.ts")).runner,
+  operations: async () => (await import("./operations.ts")).runner,
+  epoch_processing: async () => (await import("./epoch_processing.ts")).runner,
+  sanity: async () => (await import("./sanity.ts")).runner,
+  finality: async () => (await import("./finality.ts")).runner,
+  rewards: async () => (await import("./rewards.ts")).runner,
+  random: async () => (await import("./random.ts")).runner,
+  genesis: async () => (await import("./genesis.ts")).runner,
 };

@@ -4,7 +4,9 @@
  * would keep the limits of whatever preset was active when the module loaded.
  */
 import type {ValueOf, CompositeViewDU} from "@chainsafe/ssz";
-import {onPresetChange, presets, type PresetName} from "../params/index.ts";
+import {setHasher} from "@chainsafe/persistent-merkle-tree";
+import {hasher as hashtreeHasher} from "@chainsafe/persistent-merkle-tree/hasher/hashtree";
+import {ACTIVE_PRESET, onPresetChange, presets, type PresetName} from "../params/index.ts";
 import {createPhase0Types, type Phase0Types} from "./phase0.ts";
 
 export * as primitive from "./primitive.ts";
@@ -22,7 +24,12 @@ export function typesFor(name: PresetName): Phase0Types {
   return t;
 }
 
-export let ssz: Phase0Types = typesFor("mainnet");
+// Native SIMD sha256 for every merkleization (the library default is a pure-JS hasher); the
+// roots are identical, the state transition's hashing is several times faster.
+setHasher(hashtreeHasher);
+
+// The preset active when this module loads (a process may select it before importing types).
+export let ssz: Phase0Types = typesFor(ACTIVE_PRESET);
 onPresetChange((name) => {
   ssz = typesFor(name);
 });

@@ -1,0 +1,257 @@
+/**
+ * One pass over the registry and the pending attestations at the end of an epoch, gathering
+ * everything the epoch sub-transitions read into flat typed arrays: per-validator status flags,
+ * exact effective balances, the earliest inclusion of each previous-epoch attester, the attesting
+ * balances, and the short lists of validators that registry updates and slashings will touch.
+ *
+ * Each sub-transition can build this alone (the spec-test handlers run them one by one);
+ * processEpoch builds it once and shares it, writing balances back once at the end.
+ */
+import {
+  EFFECTIVE_BALANCE_INCREMENT,
+  EPOCHS_PER_SLASHINGS_VECTOR,
+  FAR_FUTURE_EPOCH,
+  GENESIS_EPOCH,
+  MAX_EFFECTIVE_BALANCE,
+  config,
+} from "../../params/index.ts";
+import {DOMAIN_BEACON_ATTESTER} from "../../params/index.ts";
+import type {BeaconStateView, Epoch, PendingAttestation, Slot} from "../../types/index.ts";
+import {bytesEqual} from "../../util/bytes.ts";
+import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
+import {computeEpochShuffling, type EpochShuffling} from "../cache/shuffling.ts";
+import {EpochProcessingError} from "../errors.ts";
+import {getBlockRoot, getBlockRootAtSlot} from "../util/blockRoot.ts";
+import {computeEpochAtSlot} from "../util/epoch.ts";
+import {GweiSum} from "../util/math.ts";
+import {getSeed} from "../util/seed.ts";
+import {getActiveValidatorIndices} from "../util/validator.ts";
+
+export const FLAG_PREV_SOURCE = 1 << 0;
+export const FLAG_PREV_TARGET = 1 << 1;
+export const FLAG_PREV_HEAD = 1 << 2;
+export const FLAG_CURR_TARGET = 1 << 3;
+export const FLAG_UNSLASHED = 1 << 4;
+/** get_eligible_validator_indices: active in the previous epoch, or slashed and not yet withdrawable. */
+export const FLAG_ELIGIBLE = 1 << 5;
+export const FLAG_ACTIVE_CURR = 1 << 6;
+export const FLAG_ACTIVE_NEXT = 1 << 7;
+
+export interface EpochTransitionCache {
+  currentEpoch: Epoch;
+  previousEpoch: Epoch;
+  flags: Uint8Array;
+  /** Active in epoch currentEpoch + 2 before registry updates (they patch it). */
+  activeNextNext: Uint8Array;
+  effectiveBalances: Float64Array;
+  /** Smallest inclusion_delay among the previous-epoch attestations of each validator (Infinity: none). */
+  inclusionDelays: Float64Array;
+  /** proposer_index of that attestation. */
+  inclusionProposers: Float64Array;
+  /** get_total_active_balance (current epoch), at least one increment. */
+  totalActiveBalance: bigint;
+  /** get_attesting_balance of the matching source / target / head attestations, each >= one increment. */
+  prevSourceBalance: bigint;
+  prevTargetBalance: bigint;
+  prevHeadBalance: bigint;
+  currTargetBalance: bigint;
+  /** Slashed validators whose proportional slashing penalty falls due this epoch. */
+  indicesToSlash: number[];
+  /** Validators that enter the activation queue (is_eligible_for_activation_queue). */
+  indicesEligibleForActivationQueue: number[];
+  /** Active validators at or below the ejection balance. */
+  indicesToEject: number[];
+  /** Queued but not activated (activation_epoch = FAR_FUTURE_EPOCH, eligibility set). */
+  indicesInActivationQueue: number[];
+  /** state.balances, read once; the sub-transitions update it and processEpoch writes it back. */
+  balances: number[];
+}
+
+function atLeastOneIncrement(sum: GweiSum): bigint {
+  const total = sum.toBigInt();
+  const minimum = BigInt(EFFECTIVE_BALANCE_INCREMENT);
+  return total > minimum ? total : minimum;
+}
+
+export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
+  const {state} = s;
+  state.commit();
+  const currentEpoch = computeEpochAtSlot(state.slot);
+  const previousEpoch = currentEpoch === GENESIS_EPOCH ? GENESIS_EPOCH : currentEpoch - 1;
+  const nextNextEpoch = currentEpoch + 2;
+  const slashingsEpoch = currentEpoch + Math.floor(EPOCHS_PER_SLASHINGS_VECTOR / 2);
+  const ejectionBalance = config.EJECTION_BALANCE;
+
+  const validators = state.validators.getAllReadonlyValues();
+  const n = validators.length;
+  const flags = new Uint8Array(n);
+  const activeNextNext = new Uint8Array(n);
+  const effectiveBalances = new Float64Array(n);
+  const totalActive = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
+  const indicesToSlash: number[] = [];
+  const indicesEligibleForActivationQueue: number[] = [];
+  const indicesToEject: number[] = [];
+  const indicesInActivationQueue: number[] = [];
+
+  for (let i = 0; i < n; i++) {
+    const v = validators[i];
+    const eb = v.effective_balance;
+    effectiveBalances[i] = eb;
+    const act = v.activation_epoch;
+    const exit = v.exit_epoch;
+    const slashed = v.slashed;
+    let f = slashed ? 0 : FLAG_UNSLASHED;
+    const activePrev = act <= previousEpoch && previousEpoch < exit;
+    const activeCurr = act <= currentEpoch && currentEpoch < exit;
+    if (activePrev || (slashed && previousEpoch + 1 < v.withdrawable_epoch)) f |= FLAG_ELIGIBLE;
+    if (activeCurr) {
+      f |= FLAG_ACTIVE_CURR;
+      totalActive.add(eb);
+      if (eb <= ejectionBalance) indicesToEject.push(i);
+    }
+    if (act <= currentEpoch + 1 && currentEpoch + 1 < exit) f |= FLAG_ACTIVE_NEXT;
+    if (act <= nextNextEpoch && nextNextEpoch < exit) activeNextNext[i] = 1;
+    flags[i] = f;
+    if (slashed && slashingsEpoch === v.withdrawable_epoch) indicesToSlash.push(i);
+    if (v.activation_eligibility_epoch === FAR_FUTURE_EPOCH) {
+      if (eb === MAX_EFFECTIVE_BALANCE) indicesEligibleForActivationQueue.push(i);
+    } else if (act === FAR_FUTURE_EPOCH) {
+      indicesInActivationQueue.push(i);
+    }
+  }
+
+  const committees = new CommitteeSource(s);
+  const inclusionDelays = new Float64Array(n).fill(Infinity);
+  const inclusionProposers = new Float64Array(n);
+  const prevSource = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
+  const prevTarget = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
+  const prevHead = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
+  const currTarget = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
+
+  // Participation is read only where the spec reads it: rewards skip the genesis epoch and
+  // justification the first two epochs (a pending attestation there is never decoded).
+  const previousAttestations = currentEpoch > GENESIS_EPOCH ? state.previous_epoch_attestations.getAllReadonlyValues() : [];
+  if (previousAttestations.length > 0) {
+    const targetRoot = getBlockRoot(state, previousEpoch);
+    let headSlot = -1;
+    let headRoot: Uint8Array | null = null;
+    for (const att of previousAttestations) {
+      const data = att.data;
+      let add = FLAG_PREV_SOURCE;
+      if (bytesEqual(data.target.root, targetRoot)) {
+        add |= FLAG_PREV_TARGET;
+        if (data.slot !== headSlot) {
+          headRoot = getBlockRootAtSlot(state, data.slot);
+          headSlot = data.slot;
+        }
+        if (bytesEqual(data.beacon_block_root, headRoot as Uint8Array)) add |= FLAG_PREV_HEAD;
+      }
+      const committee = committees.get(data.slot, data.index);
+      const bits = att.aggregation_bits;
+      checkBits(bits.bitLen, committee.length);
+      const bytes = bits.uint8Array;
+      const delay = att.inclusion_delay;
+      for (let k = 0; k < committee.length; k++) {
+        if (((bytes[k >> 3] >> (k & 7)) & 1) === 0) continue;
+        const index = committee[k];
+        flags[index] |= add;
+        // min(..., key=inclusion_delay) keeps the first of equal delays.
+        if (delay < inclusionDelays[index]) {
+          inclusionDelays[index] = delay;
+          inclusionProposers[index] = att.proposer_index;
+        }
+      }
+    }
+  }
+
+  const currentAttestations = currentEpoch > GENESIS_EPOCH + 1 ? state.current_epoch_attestations.getAllReadonlyValues() : [];
+  if (currentAttestations.length > 0) {
+    const targetRoot = getBlockRoot(state, currentEpoch);
+    for (const att of currentAttestations) {
+      if (!bytesEqual(att.data.target.root, targetRoot)) continue;
+      const committee = committees.get(att.data.slot, att.data.index);
+      const bits = att.aggregation_bits;
+      checkBits(bits.bitLen, committee.length);
+      const bytes = bits.uint8Array;
+      for (let k = 0; k < committee.length; k++) {
+        if ((bytes[k >> 3] >> (k & 7)) & 1) flags[committee[k]] |= FLAG_CURR_TARGET;
+      }
+    }
+  }
+
+  for (let i = 0; i < n; i++) {
+    const f = flags[i];
+    if ((f & FLAG_UNSLASHED) === 0) continue;
+    const eb = effectiveBalances[i];
+    if (f & FLAG_PREV_SOURCE) {
+      prevSource.add(eb);
+      if (f & FLAG_PREV_TARGET) {
+        prevTarget.add(eb);
+        if (f & FLAG_PREV_HEAD) prevHead.add(eb);
+      }
+    }
+    if (f & FLAG_CURR_TARGET) currTarget.add(eb);
+  }
+
+  return {
+    currentEpoch,
+    previousEpoch,
+    flags,
+    activeNextNext,
+    effectiveBalances,
+    inclusionDelays,
+    inclusionProposers,
+    totalActiveBalance: atLeastOneIncrement(totalActive),
+    prevSourceBalance: atLeastOneIncrement(prevSource),
+    prevTargetBalance: atLeastOneIncrement(prevTarget),
+    prevHeadBalance: atLeastOneIncrement(prevHead),
+    currTargetBalance: atLeastOneIncrement(currTarget),
+    indicesToSlash,
+    indicesEligibleForActivationQueue,
+    indicesToEject,
+    indicesInActivationQueue,
+    balances: state.balances.getAll(),
+  };
+}
+
+function checkBits(bitLen: number, committeeSize: number): void {
+  // The spec reads aggregation_bits[i] for every committee position: a shorter bitlist fails.
+  if (bitLen < committeeSize) {
+    throw new EpochProcessingError(
+      "PENDING_ATTESTATION_INVALID_BITS",
+      `pending attestation has ${bitLen} aggregation bits for a committee of ${committeeSize}`
+    );
+  }
+}
+
+/**
+ * Committees of pending attestations: from the epoch cache for the cached epochs, otherwise
+ * computed from the state as get_beacon_committee does (only a hand-made state gets there).
+ */
+class CommitteeSource {
+  private readonly s: CachedBeaconState;
+  private readonly extra = new Map<Epoch, EpochShuffling>();
+  constructor(s: CachedBeaconState) {
+    this.s = s;
+  }
+  get(slot: Slot, index: number): Uint32Array {
+    const epoch = computeEpochAtSlot(slot);
+    const ctx = this.s.epochCtx;
+    if (ctx.getShufflingRefAtEpoch(epoch) !== null) return ctx.getBeaconCommittee(slot, index);
+    let shuffling = this.extra.get(epoch);
+    if (shuffling === undefined) {
+      shuffling = computeShufflingFromState(this.s.state, epoch);
+      this.extra.set(epoch, shuffling);
+    }
+    if (!(index < shuffling.committeesPerSlot)) {
+      throw new EpochProcessingError("PENDING_ATTESTATION_INVALID_COMMITTEE", `committee index ${index} at slot ${slot}`);
+    }
+    return shuffling.committees[slot % shuffling.committees.length][index];
+  }
+}
+
+function computeShufflingFromState(state: BeaconStateView, epoch: Epoch): EpochShuffling {
+  return computeEpochShuffling(epoch, getActiveValidatorIndices(state, epoch), getSeed(state, epoch, DOMAIN_BEACON_ATTESTER));
+}
+
+export type {PendingAttestation};

@@ -1,0 +1,59 @@
+/**
+ * beacon-chain.md process_epoch: the spec's sub-transitions in order, sharing one gathered view
+ * of the registry and participation (beforeProcessEpoch), with balances written back once; then
+ * the epoch caches move on to the next epoch.
+ */
+import {EFFECTIVE_BALANCE_INCREMENT} from "../../params/index.ts";
+import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
+import type {NextEpochData} from "../cache/epochContext.ts";
+import {GweiSum} from "../util/math.ts";
+import {beforeProcessEpoch, FLAG_ACTIVE_NEXT, type EpochTransitionCache} from "./epochTransitionCache.ts";
+import {processEffectiveBalanceUpdates} from "./processEffectiveBalanceUpdates.ts";
+import {processEth1DataReset} from "./processEth1DataReset.ts";
+import {processHistoricalRootsUpdate} from "./processHistoricalRootsUpdate.ts";
+import {processJustificationAndFinalization} from "./processJustificationAndFinalization.ts";
+import {processParticipationRecordUpdates} from "./processParticipationRecordUpdates.ts";
+import {processRandaoMixesReset} from "./processRandaoMixesReset.ts";
+import {processRegistryUpdates} from "./processRegistryUpdates.ts";
+import {applyRewardsAndPenalties} from "./processRewardsAndPenalties.ts";
+import {applySlashings} from "./processSlashings.ts";
+import {processSlashingsReset} from "./processSlashingsReset.ts";
+import {writeBalances} from "./writeBalances.ts";
+
+export function processEpoch(s: CachedBeaconState): void {
+  const c = beforeProcessEpoch(s);
+  processJustificationAndFinalization(s, c);
+  let balancesChanged = applyRewardsAndPenalties(s, c);
+  processRegistryUpdates(s, c);
+  if (applySlashings(s, c)) balancesChanged = true;
+  processEth1DataReset(s);
+  processEffectiveBalanceUpdates(s, c);
+  if (balancesChanged) writeBalances(s, c.balances);
+  processSlashingsReset(s);
+  processRandaoMixesReset(s);
+  processHistoricalRootsUpdate(s);
+  processParticipationRecordUpdates(s);
+  s.epochCtx.afterProcessEpoch(s.state, nextEpochData(c));
+}
+
+/** The next epoch's active sets and effective balances, from the arrays the transition updated. */
+function nextEpochData(c: EpochTransitionCache): NextEpochData {
+  const {flags, effectiveBalances, activeNextNext} = c;
+  const n = flags.length;
+  const increments = new Uint16Array(n);
+  const total = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
+  const nextNext = new Uint32Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const eb = effectiveBalances[i];
+    increments[i] = Math.min(0xffff, Math.floor(eb / EFFECTIVE_BALANCE_INCREMENT));
+    if (flags[i] & FLAG_ACTIVE_NEXT) total.add(eb);
+    if (activeNextNext[i]) nextNext[count++] = i;
+  }
+  return {
+    nextNextActiveIndices: nextNext.slice(0, count),
+    effectiveBalances,
+    effectiveBalanceIncrements: increments,
+    totalActiveBalance: total,
+  };
+}
