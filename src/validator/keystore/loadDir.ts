@@ -1,6 +1,7 @@
 /**
  * `--keystores DIR --password-file F`: every `*.json` file directly in DIR is an EIP-2335
- * keystore decrypted with the one password. Any failure (unreadable, malformed, wrong password,
+ * keystore decrypted with the one password, except `deposit_data*.json`, which deposit tools
+ * write next to the keystores. Any failure (unreadable, malformed, wrong password,
  * duplicate key) fails the whole load with a list of each file and its reason, so that a
  * validator never starts silently short of keys.
  */
@@ -23,6 +24,11 @@ export interface LoadKeystoresOptions {
    * while it is being derived, so keep this small.
    */
   concurrency?: number;
+}
+
+function isKeystoreFileName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.endsWith(".json") && !lower.startsWith("deposit_data");
 }
 
 /** Reads a password file; the trailing newline is a control code that normalization strips. */
@@ -50,7 +56,7 @@ export async function loadKeystoresFromDir(dir: string, password: string, opts: 
   let names: string[];
   try {
     const entries = await readdir(dir, {withFileTypes: true});
-    names = entries.filter((e) => e.isFile() && e.name.toLowerCase().endsWith(".json")).map((e) => e.name);
+    names = entries.filter((e) => e.isFile() && isKeystoreFileName(e.name)).map((e) => e.name);
   } catch (e) {
     throw new KeystoreError("KEYSTORE_DIR_UNREADABLE", `cannot read keystore directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
   }

@@ -1,5 +1,5 @@
 import {strict as assert} from "node:assert";
-import {mkdtemp, rm, writeFile} from "node:fs/promises";
+import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {SecretKey} from "@chainsafe/blst";
@@ -29,6 +29,7 @@ describe("keystore / loadKeystoresFromDir", () => {
     await put("keystore-b.json", 1, "secret pw", "scrypt");
     await put("keystore-a.json", 0);
     await writeFile(join(dir, "notes.txt"), "not a keystore");
+    await writeFile(join(dir, "deposit_data-1700000000.json"), "[]");
     await writeFile(join(dir, "password.txt"), "secret pw\n");
     const password = await readPasswordFile(join(dir, "password.txt"));
     const loaded = await loadKeystoresFromDir(dir, password);
@@ -61,6 +62,12 @@ describe("keystore / loadKeystoresFromDir", () => {
     );
     for (const name of ["broken.json", "other-password.json", "twin.json", "v3.json"]) assert.ok(e.message.includes(name));
     assert.ok(!e.message.includes("secret pw"));
+  });
+
+  it("skips directories even when named *.json", async () => {
+    await put("good.json", 0);
+    await mkdir(join(dir, "subdir.json"));
+    assert.equal((await loadKeystoresFromDir(dir, "secret pw")).length, 1, "directories are not keystore files");
   });
 
   it("reports a missing directory or password file with a typed error", async () => {
