@@ -1,0 +1,14 @@
+export {InterchangeError, SlashingProtectionError, type InterchangeErrorCode, type SlashingProtectionErrorCode} from "./errors.ts";
+export {exportInterchange} from "./exportInterchange.ts";
+export {importInterchange, type ImportSummary} from "./importInterchange.ts";
+export {parseInterchange, parseInterchangeInput, type Interchange, type InterchangeJson} from "./interchangeFormat.ts";
+export {
+  parseInterchangeTest,
+  runInterchangeTest,
+  runInterchangeTestFile,
+  type InterchangeTestMismatch,
+  type InterchangeTestOptions,
+  type InterchangeTestResult,
+} from "./interchangeTest.ts";
+export type {AttestationRecord, BlockRecord, Watermarks} from "./records.ts";
+export {SlashingProtectionStore, withStore, type SigningOutcome} from "./store.ts";
