@@ -17,4 +17,5 @@ export const runners: Readonly<Record<string, RunnerLoader>> = {
   rewards: async () => (await import("./rewards.ts")).runner,
   random: async () => (await import("./random.ts")).runner,
   genesis: async () => (await import("./genesis.ts")).runner,
+  fork_choice: async () => (await import("./fork_choice.ts")).runner,
 };
