@@ -1,0 +1,492 @@
+/**
+ * BeaconChain: fork choice, the state caches, the operation pools and the database, put together
+ * behind IBeaconChain. The modules next to this file do the work (blockImport, validation/*,
+ * production/*, duties, lookup, finalization); this class owns the shared state, the import lock,
+ * the head and the clock's hooks.
+ */
+import {EventEmitter} from "node:events";
+import type {BeaconDb} from "../db/index.ts";
+import {ForkChoice} from "../fork-choice/forkChoice.ts";
+import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
+import {SlotClock, type TimeSource} from "../clock/index.ts";
+import {
+  computeEpochAtSlot,
+  computeStartSlotAtEpoch,
+  createCachedBeaconState,
+  type CachedBeaconState,
+} from "../state-transition/index.ts";
+import {
+  ssz,
+  type Attestation,
+  type AttestationData,
+  type AttesterSlashing,
+  type Checkpoint,
+  type ProposerSlashing,
+  type SignedAggregateAndProof,
+  type SignedBeaconBlock,
+  type SignedVoluntaryExit,
+} from "../types/index.ts";
+import {fromHex, toHex} from "../util/bytes.ts";
+import {silentLogger, type Logger} from "../util/logger.ts";
+import {importBlock} from "./blockImport.ts";
+import {getAttesterDuties, getProposerDuties} from "./duties.ts";
+import {ChainRequestError, ChainRequestErrorCode} from "./errors.ts";
+import {persistFinalized} from "./finalization.ts";
+import {getForkChoiceDump, getHeads} from "./debug.ts";
+import type {
+  AttesterDuties,
+  BlockId,
+  BlockResult,
+  ChainEvents,
+  ChainHead,
+  ForkChoiceDump,
+  GenesisInfo,
+  HeaderResult,
+  HeadInfo,
+  IBeaconChain,
+  ImportedBlock,
+  ImportSource,
+  ItemFailure,
+  Liveness,
+  PoolAttestationFilter,
+  ProduceBlockOptions,
+  ProducedBlock,
+  ProposerDuties,
+  StateId,
+  StateResult,
+  SyncStatus,
+} from "./interface.ts";
+import {getBlockById, getHeaderById, getHeaders, getStateById} from "./lookup.ts";
+import {AttestationPool} from "./opPools/attestationPool.ts";
+import {OperationPool} from "./opPools/operationPool.ts";
+import {produceAttestationData} from "./production/attestationData.ts";
+import {produceBlock} from "./production/produceBlock.ts";
+import {LivenessTracker} from "./seen/liveness.ts";
+import {SeenAggregates} from "./seen/seenAggregates.ts";
+import {SeenAggregators, SeenAttesters} from "./seen/seenAttesters.ts";
+import {computeJustifiedBalances} from "./stateCache/justifiedBalances.ts";
+import {StateRegen} from "./stateCache/stateRegen.ts";
+import {Mutex} from "./util.ts";
+import {submitAggregateAndProofs} from "./validation/aggregateAndProof.ts";
+import {submitAttestations} from "./validation/attestation.ts";
+import {submitAttesterSlashing, submitProposerSlashing, submitVoluntaryExit} from "./validation/operations.ts";
+import {applyPendingForkChoiceAttestations, PendingForkChoiceAttestations} from "./validation/pendingForkChoice.ts";
+import type {StoredAnchor} from "./persist.ts";
+
+export interface BeaconChainOptions {
+  db: BeaconDb;
+  anchor: StoredAnchor;
+  logger?: Logger;
+  /** Wall time for the clock (tests inject FakeTime). */
+  time?: TimeSource;
+  maxBlockStates?: number;
+  maxCheckpointStates?: number;
+}
+
+export class BeaconChain implements IBeaconChain {
+  readonly events = new EventEmitter<ChainEvents>();
+  readonly genesis: GenesisInfo;
+  readonly db: BeaconDb;
+  readonly clock: SlotClock;
+  readonly logger: Logger;
+  readonly forkChoice: ForkChoice;
+  readonly regen: StateRegen;
+  /** Blocks fork choice knows (unfinalized, plus the anchor), by root hex. */
+  readonly blocks = new Map<string, SignedBeaconBlock>();
+  readonly attestationPool = new AttestationPool();
+  readonly opPool = new OperationPool();
+  readonly seenAttesters = new SeenAttesters();
+  readonly seenAggregators = new SeenAggregators();
+  readonly seenAggregates = new SeenAggregates();
+  readonly liveness = new LivenessTracker();
+  readonly pendingForkChoice = new PendingForkChoiceAttestations();
+  /** Serializes everything that changes fork choice or the database's anchor. */
+  readonly lock = new Mutex();
+
+  /** The anchor: the finalized block whose post-state is stored, and the finalized checkpoint as persisted. */
+  anchorBlockRoot: string;
+  anchorSlot: number;
+  persistedFinalized: Checkpoint;
+  private head: {root: string; slot: number; stateRoot: string; state: CachedBeaconState};
+  private readonly time: TimeSource | undefined;
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private started = false;
+  private closed = false;
+  private readonly sleeps = new Set<{timer: unknown; resolve: () => void}>();
+
+  constructor(opts: BeaconChainOptions) {
+    this.db = opts.db;
+    this.logger = opts.logger ?? silentLogger;
+    this.time = opts.time;
+    const anchorState = createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(opts.anchor.stateBytes));
+    const state = anchorState.state;
+    this.clock = new SlotClock({
+      genesisTime: state.genesis_time,
+      slotDurationMs: config.SLOT_DURATION_MS,
+      slotsPerEpoch: SLOTS_PER_EPOCH,
+      attestationDueBps: config.ATTESTATION_DUE_BPS,
+      aggregateDueBps: config.AGGREGATE_DUE_BPS,
+      time: opts.time,
+    });
+    this.genesis = {
+      genesisTime: state.genesis_time,
+      genesisValidatorsRoot: state.genesis_validators_root,
+      genesisForkVersion: config.GENESIS_FORK_VERSION,
+      genesisBlockRoot: opts.anchor.genesisBlockRoot,
+    };
+    const anchorRootHex = toHex(opts.anchor.blockRoot);
+    const stateRootHex = toHex(state.hashTreeRoot());
+    this.anchorBlockRoot = anchorRootHex;
+    this.anchorSlot = state.slot;
+    this.persistedFinalized = opts.anchor.finalizedCheckpoint;
+
+    this.regen = new StateRegen(
+      {getNode: (root) => this.forkChoice.getBlock(root), getBlock: (root) => this.blocks.get(root)},
+      {maxBlockStates: opts.maxBlockStates, maxCheckpointStates: opts.maxCheckpointStates}
+    );
+    this.regen.pin("anchor", stateRootHex, anchorState);
+
+    const header = state.latest_block_header;
+    this.forkChoice = new ForkChoice({
+      genesisTime: state.genesis_time,
+      anchor: {
+        slot: state.slot,
+        blockRoot: anchorRootHex,
+        parentRoot: toHex(header.parent_root),
+        stateRoot: stateRootHex,
+        proposerIndex: header.proposer_index,
+      },
+      // The persisted finalized checkpoint, not the anchor state's epoch: a restart must not
+      // report an earlier finalized epoch than the one the node had reached.
+      anchorEpoch: opts.anchor.finalizedCheckpoint.epoch,
+      time: state.genesis_time + Math.floor((state.slot * config.SLOT_DURATION_MS) / 1000),
+      getJustifiedBalances: (cp) => computeJustifiedBalances(this.regen.getCheckpointState(cp.epoch, cp.root)),
+    });
+    this.head = {root: anchorRootHex, slot: state.slot, stateRoot: stateRootHex, state: anchorState};
+  }
+
+  // ---- life cycle ----
+
+  /**
+   * Replays the blocks stored after the anchor into fork choice (start-up after a restart),
+   * then catches fork choice up with the clock.
+   */
+  async replayStoredBlocks(): Promise<number> {
+    const anchorBlock = await this.db.getBlock(fromHex(this.anchorBlockRoot));
+    if (anchorBlock !== undefined) this.blocks.set(this.anchorBlockRoot, ssz.SignedBeaconBlock.deserialize(anchorBlock));
+    const stored = await this.db.blockRootsBySlotRange(this.anchorSlot + 1, Number.MAX_SAFE_INTEGER);
+    let replayed = 0;
+    for (const {root} of stored) {
+      const bytes = await this.db.getBlock(root);
+      if (bytes === undefined) continue;
+      const signed = ssz.SignedBeaconBlock.deserialize(bytes);
+      if (!this.forkChoice.hasBlock(toHex(signed.message.parent_root))) continue; // an orphan of a pruned fork
+      try {
+        await this.lock.run(() => importBlock(this, signed, {source: "sync", replay: true}));
+        replayed++;
+      } catch (e) {
+        this.logger.warn({slot: signed.message.slot, root: toHex(root), err: (e as Error).message}, "stored block not replayed");
+      }
+    }
+    await this.lock.run(async () => {
+      if (!this.clock.isBeforeGenesis()) this.tickForkChoice();
+      await this.afterForkChoiceChange({emitEvents: false});
+    });
+    return replayed;
+  }
+
+  /** Starts the clock: fork choice ticks at every slot start and duty point. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.clock.on("slot", (slot) => this.onClockPoint(slot, "slot"));
+    this.clock.on("attestation", (slot) => this.onClockPoint(slot, "attestation"));
+    this.clock.on("aggregate", (slot) => this.onClockPoint(slot, "aggregate"));
+    this.clock.start();
+  }
+
+  /** Stops the clock and waits for the import in progress (if any) to finish. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    this.clock.stop();
+    this.clock.removeAllListeners();
+    for (const s of this.sleeps) s.resolve();
+    this.sleeps.clear();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.lock.run(async () => undefined);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private onClockPoint(slot: number, point: "slot" | "attestation" | "aggregate"): void {
+    this.lock
+      .run(async () => {
+        if (this.closed) return;
+        this.tickForkChoice();
+        if (point === "slot") {
+          applyPendingForkChoiceAttestations(this, slot);
+          this.pruneSeen(slot);
+        }
+        await this.afterForkChoiceChange({emitEvents: true});
+        if (point === "aggregate" && (slot + 1) % SLOTS_PER_EPOCH === 0) this.precomputeNextEpoch(slot + 1);
+      })
+      .catch((e) => this.logger.error({err: e, slot, point}, "clock tick failed"));
+  }
+
+  /**
+   * Near the end of an epoch, computes the head's checkpoint state of the next epoch, so the
+   * first block of the epoch (produced or received) does not wait for the epoch transition.
+   */
+  private precomputeNextEpoch(nextSlot: number): void {
+    try {
+      this.regen.getCheckpointState(computeEpochAtSlot(nextSlot), this.head.root);
+    } catch (e) {
+      this.logger.warn({err: (e as Error).message}, "epoch transition precompute failed");
+    }
+  }
+
+  private pruneSeen(slot: number): void {
+    const epoch = computeEpochAtSlot(slot);
+    this.seenAttesters.pruneBefore(epoch - 1);
+    this.seenAggregators.pruneBefore(epoch - 1);
+    this.seenAggregates.pruneBefore(slot - SLOTS_PER_EPOCH);
+    this.attestationPool.pruneBefore(slot - SLOTS_PER_EPOCH);
+  }
+
+  /** Resolves after `ms` (or at once when the chain stops). */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = {timer: undefined as unknown, resolve};
+      const done = () => {
+        this.sleeps.delete(entry);
+        resolve();
+      };
+      entry.resolve = done;
+      entry.timer = (this.time ?? {setTimeout: (f: () => void, t: number) => setTimeout(f, t)}).setTimeout(done, ms);
+      this.sleeps.add(entry);
+    });
+  }
+
+  // ---- fork choice time, head and finalization ----
+
+  /** on_tick with the clock's current time (Store.time is in seconds). */
+  tickForkChoice(): void {
+    this.tickForkChoiceTo(this.clock.nowMs());
+  }
+
+  tickForkChoiceTo(ms: number): void {
+    const seconds = Math.floor(ms / 1000);
+    if (seconds > this.forkChoice.time && seconds >= this.genesis.genesisTime) this.forkChoice.onTick(seconds);
+  }
+
+  /** After anything that may move the head or the checkpoints: persist finality, update head, emit events. */
+  async afterForkChoiceChange(opts: {emitEvents: boolean}): Promise<void> {
+    const finalized = this.forkChoice.finalizedCheckpoint;
+    if (finalized.epoch > this.persistedFinalized.epoch) {
+      await persistFinalized(this, {epoch: finalized.epoch, root: fromHex(finalized.root)});
+      if (opts.emitEvents) {
+        const state = this.regen.getCheckpointState(finalized.epoch, finalized.root);
+        this.events.emit("finalized_checkpoint", {
+          block: fromHex(finalized.root),
+          state: state.state.hashTreeRoot(),
+          epoch: finalized.epoch,
+          executionOptimistic: false,
+        });
+      }
+    }
+    this.updateHead(opts.emitEvents);
+  }
+
+  private updateHead(emitEvents: boolean): void {
+    const head = this.forkChoice.getHead();
+    if (head.blockRoot === this.head.root) return;
+    const old = this.head;
+    const state = this.regen.getBlockState(head.blockRoot);
+    this.head = {root: head.blockRoot, slot: head.slot, stateRoot: head.stateRoot, state};
+    this.regen.pin("head", head.stateRoot, state);
+    if (!emitEvents) return;
+
+    const epoch = computeEpochAtSlot(head.slot);
+    this.events.emit("head", {
+      slot: head.slot,
+      block: fromHex(head.blockRoot),
+      state: fromHex(head.stateRoot),
+      epochTransition: computeStartSlotAtEpoch(epoch) === head.slot,
+      previousDutyDependentRoot: this.dependentRootAt(computeStartSlotAtEpoch(epoch - 1) - 1),
+      currentDutyDependentRoot: this.dependentRootAt(computeStartSlotAtEpoch(epoch) - 1),
+      executionOptimistic: false,
+    });
+    if (this.forkChoice.hasBlock(old.root) && !this.forkChoice.isAncestor(head.blockRoot, old.root)) {
+      let common = this.forkChoice.getBlock(old.root);
+      while (common !== undefined && !this.forkChoice.isAncestor(head.blockRoot, common.blockRoot)) {
+        common = this.forkChoice.getBlock(common.parentRoot);
+      }
+      const depth = old.slot - (common?.slot ?? this.anchorSlot);
+      this.logger.info({depth, oldHead: old.root, newHead: head.blockRoot}, "chain reorg");
+      this.events.emit("chain_reorg", {
+        slot: head.slot,
+        depth,
+        oldHeadBlock: fromHex(old.root),
+        newHeadBlock: fromHex(head.blockRoot),
+        oldHeadState: fromHex(old.stateRoot),
+        newHeadState: fromHex(head.stateRoot),
+        epoch,
+        executionOptimistic: false,
+      });
+    }
+  }
+
+  /**
+   * The canonical block root at a slot (the block at or before it), as duties' dependent roots
+   * define it: the genesis block root for a negative slot, the head for a slot at or after it.
+   */
+  dependentRootAt(slot: number): Uint8Array {
+    if (slot < 0) return this.genesis.genesisBlockRoot;
+    if (slot >= this.head.slot) return fromHex(this.head.root);
+    const ancestor = this.forkChoice.getAncestor(this.head.root, slot);
+    if (ancestor !== null) return fromHex(ancestor);
+    const state = this.head.state.state;
+    return state.block_roots.get(slot % state.block_roots.length);
+  }
+
+  // ---- IBeaconChain: reads ----
+
+  currentSlot(): number {
+    return this.clock.currentSlot;
+  }
+
+  getHead(): HeadInfo {
+    return {root: fromHex(this.head.root), slot: this.head.slot, stateRoot: fromHex(this.head.stateRoot), state: this.head.state};
+  }
+
+  /** The head's root hex (internal). */
+  get headRoot(): string {
+    return this.head.root;
+  }
+
+  getFinalizedCheckpoint(): Checkpoint {
+    const cp = this.forkChoice.finalizedCheckpoint;
+    return {epoch: cp.epoch, root: fromHex(cp.root)};
+  }
+
+  getJustifiedCheckpoint(): Checkpoint {
+    const cp = this.forkChoice.justifiedCheckpoint;
+    return {epoch: cp.epoch, root: fromHex(cp.root)};
+  }
+
+  getSyncStatus(): SyncStatus {
+    const current = this.clock.currentSlot;
+    return {
+      headSlot: this.head.slot,
+      syncDistance: Math.max(0, current - this.head.slot),
+      // No peers to sync from: the node follows its own clock and never enters a sync mode.
+      isSyncing: false,
+      isOptimistic: false,
+      elOffline: false,
+    };
+  }
+
+  getStateById(id: StateId): Promise<StateResult | null> {
+    return getStateById(this, id);
+  }
+
+  getBlockById(id: BlockId): Promise<BlockResult | null> {
+    return getBlockById(this, id);
+  }
+
+  getHeaders(filter: {slot?: number; parentRoot?: Uint8Array}): Promise<HeaderResult[]> {
+    return getHeaders(this, filter);
+  }
+
+  getHeaderById(id: BlockId): Promise<HeaderResult | null> {
+    return getHeaderById(this, id);
+  }
+
+  // ---- IBeaconChain: imports ----
+
+  processBlock(signedBlock: SignedBeaconBlock, source: ImportSource): Promise<ImportedBlock> {
+    if (this.closed) return Promise.reject(new ChainRequestError(ChainRequestErrorCode.NOT_READY, "the node is shutting down"));
+    return this.lock.run(() => importBlock(this, signedBlock, {source}));
+  }
+
+  submitAttestations(attestations: Attestation[]): Promise<ItemFailure[]> {
+    return this.lock.run(async () => submitAttestations(this, attestations));
+  }
+
+  submitAggregateAndProofs(aggregates: SignedAggregateAndProof[]): Promise<ItemFailure[]> {
+    return this.lock.run(async () => submitAggregateAndProofs(this, aggregates));
+  }
+
+  submitAttesterSlashing(slashing: AttesterSlashing): Promise<void> {
+    return this.lock.run(async () => submitAttesterSlashing(this, slashing));
+  }
+
+  submitProposerSlashing(slashing: ProposerSlashing): Promise<void> {
+    return this.lock.run(async () => submitProposerSlashing(this, slashing));
+  }
+
+  submitVoluntaryExit(exit: SignedVoluntaryExit): Promise<void> {
+    return this.lock.run(async () => submitVoluntaryExit(this, exit));
+  }
+
+  // ---- IBeaconChain: pools ----
+
+  getPoolAttestations(filter?: PoolAttestationFilter): Attestation[] {
+    return this.attestationPool.getAll(filter);
+  }
+
+  getPoolAttesterSlashings(): AttesterSlashing[] {
+    return this.opPool.getAttesterSlashings();
+  }
+
+  getPoolProposerSlashings(): ProposerSlashing[] {
+    return this.opPool.getProposerSlashings();
+  }
+
+  getPoolVoluntaryExits(): SignedVoluntaryExit[] {
+    return this.opPool.getVoluntaryExits();
+  }
+
+  // ---- IBeaconChain: duties and production ----
+
+  produceBlock(slot: number, randaoReveal: Uint8Array, graffiti: Uint8Array, opts?: ProduceBlockOptions): Promise<ProducedBlock> {
+    return this.lock.run(async () => produceBlock(this, slot, randaoReveal, graffiti, opts ?? {}));
+  }
+
+  produceAttestationData(slot: number, committeeIndex: number): Promise<AttestationData> {
+    return this.lock.run(async () => produceAttestationData(this, slot, committeeIndex));
+  }
+
+  getAggregateAttestation(slot: number, attestationDataRoot: Uint8Array): Attestation | null {
+    return this.attestationPool.getAggregate(slot, attestationDataRoot);
+  }
+
+  getProposerDuties(epoch: number): Promise<ProposerDuties> {
+    return this.lock.run(async () => getProposerDuties(this, epoch));
+  }
+
+  getAttesterDuties(epoch: number, validatorIndices: number[]): Promise<AttesterDuties> {
+    return this.lock.run(async () => getAttesterDuties(this, epoch, validatorIndices));
+  }
+
+  getLiveness(epoch: number, validatorIndices: number[]): Liveness[] {
+    const current = this.clock.currentEpoch;
+    if (epoch > current) {
+      throw new ChainRequestError(ChainRequestErrorCode.OUT_OF_RANGE, `epoch ${epoch} is after the current epoch ${current}`);
+    }
+    return validatorIndices.map((index) => ({index, isLive: this.liveness.isLive(epoch, index)}));
+  }
+
+  // ---- IBeaconChain: debug ----
+
+  getForkChoiceDump(): ForkChoiceDump {
+    return getForkChoiceDump(this);
+  }
+
+  getHeads(): ChainHead[] {
+    return getHeads(this);
+  }
+}

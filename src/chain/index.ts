@@ -1,0 +1,5 @@
+export {BeaconChain, type BeaconChainOptions} from "./chain.ts";
+export {openChain, type OpenChainOptions} from "./open.ts";
+export {readStoredNetwork, type StoredNetwork} from "./persist.ts";
+export * from "./errors.ts";
+export type * from "./interface.ts";
