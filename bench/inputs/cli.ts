@@ -1,0 +1,85 @@
+/**
+ * What `gnomon bench epoch` and `gnomon bench block` share: the --validators option, progress on
+ * stderr while inputs are built, and the result printout (human lines, then the JSON line).
+ */
+import {intOption, type ParsedOptions} from "../../src/cli/command.ts";
+import {toHex} from "../../src/util/bytes.ts";
+import {InputError} from "../../src/util/errors.ts";
+import type {BenchResult} from "../harness.ts";
+import {peakRssMiB} from "../harness.ts";
+import type {InputOptions} from "./index.ts";
+
+/** 4Mi validators: beyond this the pubkey derivation alone takes over an hour. */
+export const MAX_BENCH_VALIDATORS = 4 * 1024 * 1024;
+
+export function validatorsOption(opts: ParsedOptions): number {
+  const n = intOption(opts, "validators", 1, MAX_BENCH_VALIDATORS);
+  if (n === undefined) throw new InputError("missing required option --validators");
+  return n;
+}
+
+/** Progress callbacks for input building, on stderr so that stdout stays parseable. */
+export function progressOptions(cacheDir: string | undefined, rebuild: boolean): InputOptions {
+  const tty = process.stderr.isTTY === true;
+  let shown = -1;
+  const started = performance.now();
+  return {
+    cacheDir,
+    rebuild,
+    log: (line) => process.stderr.write(`${line}\n`),
+    onPubkeyProgress: (done, total) => {
+      const pct = Math.floor((done * 100) / total);
+      // Every percent on a terminal, every tenth otherwise (logs).
+      const step = tty ? pct : Math.floor(pct / 10);
+      if (step === shown) return;
+      shown = step;
+      const secs = ((performance.now() - started) / 1000).toFixed(0);
+      const line = `deriving interop pubkeys: ${done}/${total} (${pct}%, ${secs} s)`;
+      process.stderr.write(tty ? `\r${line}${done === total ? "\n" : ""}` : `${line}\n`);
+    },
+  };
+}
+
+export interface StateBenchOutcome {
+  bench: "epoch" | "block";
+  title: string;
+  validators: number;
+  result: BenchResult;
+  preStateRoot: Uint8Array;
+  postStateRoot: Uint8Array;
+  notes?: string[];
+}
+
+function fmt(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms.toFixed(2);
+}
+
+/** The human summary, then (with `json`) exactly one JSON object as the last line. */
+export function printStateBench(o: StateBenchOutcome, json: boolean): void {
+  const rss = peakRssMiB();
+  const r = o.result;
+  console.log(o.title);
+  console.log(`  runs: ${r.runs}  median: ${fmt(r.medianMs)} ms  min: ${fmt(r.minMs)} ms  max: ${fmt(r.maxMs)} ms`);
+  console.log(`  peak RSS: ${rss.toFixed(0)} MiB`);
+  console.log(`  pre-state root:  ${toHex(o.preStateRoot)}`);
+  console.log(`  post-state root: ${toHex(o.postStateRoot)}`);
+  for (const note of o.notes ?? []) console.log(`  ${note}`);
+  if (json) {
+    console.log(
+      JSON.stringify({
+        bench: o.bench,
+        validators: o.validators,
+        median_ms: round3(r.medianMs),
+        min_ms: round3(r.minMs),
+        max_ms: round3(r.maxMs),
+        rss_mb: Math.round(rss),
+        pre_state_root: toHex(o.preStateRoot),
+        post_state_root: toHex(o.postStateRoot),
+      })
+    );
+  }
+}
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
