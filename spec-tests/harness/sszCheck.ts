@@ -55,11 +55,20 @@ export function checkValidSsz(type: Type<unknown>, c: ValidSszCase): void {
     }
   }
 
-  const expected = valueFromYaml(type, c.yamlValue);
-  const encoded = type.serialize(expected);
-  if (!bytesEqual(encoded, c.serialized)) problems.push(`serialize(value.yaml) ${byteDiff(encoded, c.serialized)}`);
-  if (!type.equals(decoded, expected)) {
-    problems.push(`deserialize(serialized) differs from value.yaml at ${firstJsonDiff(type.toJson(decoded), type.toJson(expected), "value")}`);
+  let expected: unknown;
+  try {
+    expected = valueFromYaml(type, c.yamlValue);
+  } catch (e) {
+    if (!(e instanceof CaseFailure)) throw e;
+    problems.push(`value.yaml: ${e.message}`);
+  }
+  if (expected !== undefined) {
+    const encoded = type.serialize(expected);
+    if (!bytesEqual(encoded, c.serialized)) problems.push(`serialize(value.yaml) ${byteDiff(encoded, c.serialized)}`);
+    if (!type.equals(decoded, expected)) {
+      const at = firstJsonDiff(type.toJson(decoded), type.toJson(expected), "value");
+      problems.push(`deserialize(serialized) differs from value.yaml at ${at}`);
+    }
   }
 
   if (problems.length > 0) throw new CaseFailure(problems.join("; "));
