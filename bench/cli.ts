@@ -4,9 +4,13 @@
  */
 import type {Command} from "../src/cli/command.ts";
 import {shuffleBench} from "./shuffle.ts";
+import {epochBench} from "./epoch.ts";
+import {blockBench} from "./block.ts";
 
 const subcommands: Command[] = [
   shuffleBench,
+  epochBench,
+  blockBench,
 ];
 
 export const benchCommand: Command = {

@@ -21,4 +21,9 @@ export const commandEntries: CommandEntry[] = [
     summary: "Run benchmarks (shuffle, ...)",
     load: async () => (await import("../../../bench/cli.ts")).benchCommand,
   },
+  {
+    name: "genesis",
+    summary: "Write an interop genesis state (SSZ) for N interop validators",
+    load: async () => (await import("./genesis.ts")).genesisCommand,
+  },
 ];
