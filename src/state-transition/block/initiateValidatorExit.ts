@@ -16,4 +16,5 @@ export function initiateValidatorExit(s: CachedBeaconState, index: ValidatorInde
   validator.exit_epoch = exitQueueEpoch;
   validator.withdrawable_epoch = withdrawableEpoch;
   ctx.recordExit(exitQueueEpoch);
+  ctx.markValidatorDirty(index);
 }

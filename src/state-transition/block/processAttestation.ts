@@ -57,11 +57,13 @@ export function processAttestation(s: CachedBeaconState, attestation: Attestatio
       throw new BlockProcessingError("ATTESTATION_INVALID_SOURCE", "source is not the current justified checkpoint");
     }
     state.current_epoch_attestations.push(ssz.PendingAttestation.toViewDU(pending));
+    epochCtx.currentEpochAttestations?.push(pending);
   } else {
     if (!checkpointEquals(data.source, state.previous_justified_checkpoint)) {
       throw new BlockProcessingError("ATTESTATION_INVALID_SOURCE", "source is not the previous justified checkpoint");
     }
     state.previous_epoch_attestations.push(ssz.PendingAttestation.toViewDU(pending));
+    epochCtx.previousEpochAttestations?.push(pending);
   }
   const indexed = epochCtx.getIndexedAttestation(attestation);
   const structureError = indexedAttestationStructureError(s, indexed);

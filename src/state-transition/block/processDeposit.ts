@@ -56,7 +56,7 @@ export function applyDeposit(
     );
     if (verify(pubkey, signingRoot, signature)) addValidatorToRegistry(s, pubkey, withdrawalCredentials, amount);
   } else {
-    increaseBalance(state, known, amount);
+    increaseBalance(s, known, amount);
   }
 }
 

@@ -23,12 +23,13 @@ export function slashValidator(s: CachedBeaconState, slashedIndex: ValidatorInde
   const effectiveBalance = validator.effective_balance;
   const slot = epoch % EPOCHS_PER_SLASHINGS_VECTOR;
   state.slashings.set(slot, addUint64(state.slashings.get(slot), effectiveBalance));
-  decreaseBalance(state, slashedIndex, Math.floor(effectiveBalance / MIN_SLASHING_PENALTY_QUOTIENT));
+  epochCtx.markValidatorDirty(slashedIndex);
+  decreaseBalance(s, slashedIndex, Math.floor(effectiveBalance / MIN_SLASHING_PENALTY_QUOTIENT));
 
   const proposerIndex = epochCtx.getBeaconProposer(state.slot);
   const whistleblower = whistleblowerIndex ?? proposerIndex;
   const whistleblowerReward = Math.floor(effectiveBalance / WHISTLEBLOWER_REWARD_QUOTIENT);
   const proposerReward = Math.floor(whistleblowerReward / PROPOSER_REWARD_QUOTIENT);
-  increaseBalance(state, proposerIndex, proposerReward);
-  increaseBalance(state, whistleblower, whistleblowerReward - proposerReward);
+  increaseBalance(s, proposerIndex, proposerReward);
+  increaseBalance(s, whistleblower, whistleblowerReward - proposerReward);
 }

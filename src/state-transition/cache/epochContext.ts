@@ -17,7 +17,15 @@ import {
   SLOTS_PER_EPOCH,
 } from "../../params/index.ts";
 import type {PublicKey} from "../../crypto/index.ts";
-import type {Attestation, BeaconStateView, Epoch, IndexedAttestation, Slot, ValidatorIndex} from "../../types/index.ts";
+import type {
+  Attestation,
+  BeaconStateView,
+  Epoch,
+  IndexedAttestation,
+  PendingAttestation,
+  Slot,
+  ValidatorIndex,
+} from "../../types/index.ts";
 import type {BitArray} from "@chainsafe/ssz";
 import {BlockProcessingError, StateTransitionError} from "../errors.ts";
 import {computeActivationExitEpoch, computeEpochAtSlot} from "../util/epoch.ts";
@@ -25,14 +33,17 @@ import {GweiSum} from "../util/math.ts";
 import {computeEpochProposers, getSeed} from "../util/seed.ts";
 import {computeChurnLimit} from "../util/validator.ts";
 import {PubkeyCache} from "./pubkeyCache.ts";
+import {RegistryArrays} from "./registry.ts";
 import {computeCommitteeCount, LazyShuffling, type EpochShuffling} from "./shuffling.ts";
 
 /** What the epoch transition hands over to start the next epoch's context. */
 export interface NextEpochData {
   /** Active indices of the epoch after the new current one (epoch + 2), after registry updates. */
   nextNextActiveIndices: Uint32Array;
-  /** Effective balances after process_effective_balance_updates (exact Gwei). */
-  effectiveBalances: Float64Array;
+  /** The registry fields as the transition left them (effective balances updated). */
+  registry: RegistryArrays;
+  /** The balances as the transition wrote them. */
+  balances: number[];
   effectiveBalanceIncrements: Uint16Array;
   /** Total effective balance of the validators active in the new current epoch. */
   totalActiveBalance: GweiSum;
@@ -56,10 +67,27 @@ export class EpochContext {
   exitQueueEpoch: Epoch;
   exitQueueChurn: number;
 
+  /**
+   * The registry fields at the start of the epoch (immutable, shared by clones). Validators that
+   * blocks changed since are in `dirtyValidators`; read those from the state.
+   */
+  registry: RegistryArrays;
+  /** Per state (copied by clone): validators changed or appended since `registry` was taken. */
+  dirtyValidators: Set<number>;
+  /** The balances at the start of the epoch (immutable, shared), or null when not known. */
+  balancesSnapshot: number[] | null;
+  /** Per state (copied by clone): balances changed or appended since `balancesSnapshot`. */
+  dirtyBalances: Set<number>;
+  /**
+   * Per state (copied by clone): the decoded previous/current epoch pending attestations, kept in
+   * step with the state's lists by process_attestation and the participation rotation; null when
+   * not decoded (then read from the state).
+   */
+  previousEpochAttestations: PendingAttestation[] | null;
+  currentEpochAttestations: PendingAttestation[] | null;
+
   private proposers: number[] | null = null;
   private proposerSeed: Uint8Array;
-  /** Exact effective balances at the start of the epoch, for proposer sampling. */
-  private epochEffectiveBalances: Float64Array;
   private ebBacking: Uint16Array;
   private ebOwned: boolean;
 
@@ -70,7 +98,10 @@ export class EpochContext {
     current: LazyShuffling;
     next: LazyShuffling;
     effectiveBalanceIncrements: Uint16Array;
-    effectiveBalances: Float64Array;
+    registry: RegistryArrays;
+    balances: number[] | null;
+    previousEpochAttestations: PendingAttestation[] | null;
+    currentEpochAttestations: PendingAttestation[] | null;
     totalActiveBalance: GweiSum;
     proposerSeed: Uint8Array;
     exitQueueEpoch: Epoch;
@@ -85,7 +116,13 @@ export class EpochContext {
     this.ebBacking = init.effectiveBalanceIncrements;
     this.effectiveBalanceIncrements = init.effectiveBalanceIncrements;
     this.ebOwned = false;
-    this.epochEffectiveBalances = init.effectiveBalances;
+    this.registry = init.registry;
+    this.registry.freeze();
+    this.dirtyValidators = new Set();
+    this.balancesSnapshot = init.balances;
+    this.dirtyBalances = new Set();
+    this.previousEpochAttestations = init.previousEpochAttestations;
+    this.currentEpochAttestations = init.currentEpochAttestations;
     this.totalActiveBalanceIncrements = init.totalActiveBalance.increments;
     const total = init.totalActiveBalance.toBigInt();
     const minimum = BigInt(EFFECTIVE_BALANCE_INCREMENT);
@@ -114,14 +151,14 @@ export class EpochContext {
     let nc = 0;
     let nn = 0;
     const increments = new Uint16Array(n);
-    const balances = new Float64Array(n);
+    const registry = RegistryArrays.empty(n);
     const total = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
     let maxExit = -1;
     let maxExitCount = 0;
     for (let i = 0; i < n; i++) {
       const v = validators[i];
       const eb = v.effective_balance;
-      balances[i] = eb;
+      registry.set(i, v);
       increments[i] = Math.min(0xffff, Math.floor(eb / EFFECTIVE_BALANCE_INCREMENT));
       const act = v.activation_epoch;
       const exit = v.exit_epoch;
@@ -156,7 +193,10 @@ export class EpochContext {
       current,
       next,
       effectiveBalanceIncrements: increments,
-      effectiveBalances: balances,
+      registry,
+      balances: state.balances.getAll(),
+      previousEpochAttestations: state.previous_epoch_attestations.getAllReadonlyValues(),
+      currentEpochAttestations: state.current_epoch_attestations.getAllReadonlyValues(),
       totalActiveBalance: total,
       proposerSeed: getSeed(state, epoch, DOMAIN_BEACON_PROPOSER),
       exitQueueEpoch,
@@ -168,6 +208,10 @@ export class EpochContext {
   clone(): EpochContext {
     const copy = Object.create(EpochContext.prototype) as EpochContext;
     Object.assign(copy, this);
+    copy.dirtyValidators = new Set(this.dirtyValidators);
+    copy.dirtyBalances = new Set(this.dirtyBalances);
+    copy.previousEpochAttestations = this.previousEpochAttestations?.slice() ?? null;
+    copy.currentEpochAttestations = this.currentEpochAttestations?.slice() ?? null;
     // Both now share the backing array of effective balance increments: neither may append in place.
     this.ebOwned = false;
     copy.ebOwned = false;
@@ -233,7 +277,7 @@ export class EpochContext {
   /** The proposers of every slot of the current epoch. */
   getBeaconProposers(): number[] {
     if (this.proposers === null) {
-      const balances = this.epochEffectiveBalances;
+      const balances = this.registry.effectiveBalance;
       this.proposers = computeEpochProposers(
         this.epoch,
         this.proposerSeed,
@@ -276,8 +320,20 @@ export class EpochContext {
     return this.pubkeyCache.getIndex(pubkey);
   }
 
+  /** A block changed validator `index` (its registry fields are re-read at the next epoch). */
+  markValidatorDirty(index: ValidatorIndex): void {
+    this.dirtyValidators.add(index);
+  }
+
+  /** A block changed the balance of validator `index`. */
+  markBalanceDirty(index: ValidatorIndex): void {
+    this.dirtyBalances.add(index);
+  }
+
   /** A validator appended by a deposit: record its key and effective balance. */
   addValidator(index: ValidatorIndex, pubkey: Uint8Array, effectiveBalance: number): void {
+    this.dirtyValidators.add(index);
+    this.dirtyBalances.add(index);
     this.pubkeyCache.add(index, pubkey);
     const n = this.effectiveBalanceIncrements.length;
     if (index !== n) throw new RangeError(`addValidator: index ${index} but ${n} validators are known`);
@@ -314,7 +370,11 @@ export class EpochContext {
     this.ebBacking = data.effectiveBalanceIncrements;
     this.effectiveBalanceIncrements = data.effectiveBalanceIncrements;
     this.ebOwned = false;
-    this.epochEffectiveBalances = data.effectiveBalances;
+    this.registry = data.registry;
+    this.registry.freeze();
+    this.dirtyValidators = new Set();
+    this.balancesSnapshot = data.balances;
+    this.dirtyBalances = new Set();
     this.proposerSeed = getSeed(state, epoch, DOMAIN_BEACON_PROPOSER);
     this.proposers = null;
     this.totalActiveBalanceIncrements = data.totalActiveBalance.increments;

@@ -4,12 +4,13 @@
  * or mutating the state. Reads only the pending attestations and the cached total active balance.
  */
 import {EFFECTIVE_BALANCE_INCREMENT, GENESIS_EPOCH} from "../../params/index.ts";
-import type {Checkpoint} from "../../types/index.ts";
+import type {Checkpoint, PendingAttestation} from "../../types/index.ts";
 import {bytesEqual} from "../../util/bytes.ts";
 import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
 import {getBlockRoot} from "../util/blockRoot.ts";
 import {computeEpochAtSlot} from "../util/epoch.ts";
 import {GweiSum} from "../util/math.ts";
+import {readPendingAttestations} from "./epochTransitionCache.ts";
 import {readJustificationState, weighJustificationAndFinalization} from "./processJustificationAndFinalization.ts";
 
 export function computeUnrealizedCheckpoints(s: CachedBeaconState): {justified: Checkpoint; finalized: Checkpoint} {
@@ -22,8 +23,10 @@ export function computeUnrealizedCheckpoints(s: CachedBeaconState): {justified: 
   const validators = state.validators;
   const n = validators.length;
   const seen = new Uint8Array(n);
+  // The registry snapshot, except for validators a block changed since the epoch started.
+  const {registry, dirtyValidators} = epochCtx;
 
-  const targetBalance = (attestations: ReturnType<typeof state.previous_epoch_attestations.getAllReadonlyValues>, epoch: number): bigint => {
+  const targetBalance = (attestations: PendingAttestation[], epoch: number): bigint => {
     const sum = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
     if (attestations.length > 0) {
       seen.fill(0);
@@ -37,8 +40,12 @@ export function computeUnrealizedCheckpoints(s: CachedBeaconState): {justified: 
           const index = committee[k];
           if (seen[index]) continue;
           seen[index] = 1;
-          const v = validators.getReadonly(index);
-          if (!v.slashed) sum.add(v.effective_balance);
+          if (index < registry.length && !dirtyValidators.has(index)) {
+            if (registry.slashed[index] === 0) sum.add(registry.effectiveBalance[index]);
+          } else {
+            const v = validators.getReadonly(index);
+            if (!v.slashed) sum.add(v.effective_balance);
+          }
         }
       }
     }
@@ -47,8 +54,8 @@ export function computeUnrealizedCheckpoints(s: CachedBeaconState): {justified: 
     return total > minimum ? total : minimum;
   };
 
-  const previousTarget = targetBalance(state.previous_epoch_attestations.getAllReadonlyValues(), previousEpoch);
-  const currentTarget = targetBalance(state.current_epoch_attestations.getAllReadonlyValues(), currentEpoch);
+  const previousTarget = targetBalance(readPendingAttestations(s, "previous"), previousEpoch);
+  const currentTarget = targetBalance(readPendingAttestations(s, "current"), currentEpoch);
   const next = weighJustificationAndFinalization(s, current, epochCtx.totalActiveBalance, previousTarget, currentTarget);
   return {justified: next.currentJustified, finalized: next.finalized};
 }

@@ -19,6 +19,7 @@ import {DOMAIN_BEACON_ATTESTER} from "../../params/index.ts";
 import type {BeaconStateView, Epoch, PendingAttestation, Slot} from "../../types/index.ts";
 import {bytesEqual} from "../../util/bytes.ts";
 import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
+import {RegistryArrays} from "../cache/registry.ts";
 import {computeEpochShuffling, type EpochShuffling} from "../cache/shuffling.ts";
 import {EpochProcessingError} from "../errors.ts";
 import {getBlockRoot, getBlockRootAtSlot} from "../util/blockRoot.ts";
@@ -41,9 +42,10 @@ export interface EpochTransitionCache {
   currentEpoch: Epoch;
   previousEpoch: Epoch;
   flags: Uint8Array;
+  /** A private copy of the registry fields; the sub-transitions keep it in step with the state. */
+  registry: RegistryArrays;
   /** Active in epoch currentEpoch + 2 before registry updates (they patch it). */
   activeNextNext: Uint8Array;
-  effectiveBalances: Float64Array;
   /** Smallest inclusion_delay among the previous-epoch attestations of each validator (Infinity: none). */
   inclusionDelays: Float64Array;
   /** proposer_index of that attestation. */
@@ -82,38 +84,36 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
   const slashingsEpoch = currentEpoch + Math.floor(EPOCHS_PER_SLASHINGS_VECTOR / 2);
   const ejectionBalance = config.EJECTION_BALANCE;
 
-  const validators = state.validators.getAllReadonlyValues();
-  const n = validators.length;
+  const ctx = s.epochCtx;
+  const registry = readRegistry(s);
+  const n = registry.length;
+  const {effectiveBalance, slashed: slashedFlags, activationEpoch, exitEpoch, withdrawableEpoch, activationEligibilityEpoch} = registry;
   const flags = new Uint8Array(n);
   const activeNextNext = new Uint8Array(n);
-  const effectiveBalances = new Float64Array(n);
   const totalActive = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
   const indicesToSlash: number[] = [];
   const indicesEligibleForActivationQueue: number[] = [];
   const indicesToEject: number[] = [];
   const indicesInActivationQueue: number[] = [];
+  const nextEpoch = currentEpoch + 1;
 
   for (let i = 0; i < n; i++) {
-    const v = validators[i];
-    const eb = v.effective_balance;
-    effectiveBalances[i] = eb;
-    const act = v.activation_epoch;
-    const exit = v.exit_epoch;
-    const slashed = v.slashed;
+    const eb = effectiveBalance[i];
+    const act = activationEpoch[i];
+    const exit = exitEpoch[i];
+    const slashed = slashedFlags[i] === 1;
     let f = slashed ? 0 : FLAG_UNSLASHED;
-    const activePrev = act <= previousEpoch && previousEpoch < exit;
-    const activeCurr = act <= currentEpoch && currentEpoch < exit;
-    if (activePrev || (slashed && previousEpoch + 1 < v.withdrawable_epoch)) f |= FLAG_ELIGIBLE;
-    if (activeCurr) {
+    if (act <= currentEpoch && currentEpoch < exit) {
       f |= FLAG_ACTIVE_CURR;
       totalActive.add(eb);
       if (eb <= ejectionBalance) indicesToEject.push(i);
     }
-    if (act <= currentEpoch + 1 && currentEpoch + 1 < exit) f |= FLAG_ACTIVE_NEXT;
+    if ((act <= previousEpoch && previousEpoch < exit) || (slashed && previousEpoch + 1 < withdrawableEpoch[i])) f |= FLAG_ELIGIBLE;
+    if (act <= nextEpoch && nextEpoch < exit) f |= FLAG_ACTIVE_NEXT;
     if (act <= nextNextEpoch && nextNextEpoch < exit) activeNextNext[i] = 1;
     flags[i] = f;
-    if (slashed && slashingsEpoch === v.withdrawable_epoch) indicesToSlash.push(i);
-    if (v.activation_eligibility_epoch === FAR_FUTURE_EPOCH) {
+    if (slashed && slashingsEpoch === withdrawableEpoch[i]) indicesToSlash.push(i);
+    if (activationEligibilityEpoch[i] === FAR_FUTURE_EPOCH) {
       if (eb === MAX_EFFECTIVE_BALANCE) indicesEligibleForActivationQueue.push(i);
     } else if (act === FAR_FUTURE_EPOCH) {
       indicesInActivationQueue.push(i);
@@ -130,7 +130,7 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
 
   // Participation is read only where the spec reads it: rewards skip the genesis epoch and
   // justification the first two epochs (a pending attestation there is never decoded).
-  const previousAttestations = currentEpoch > GENESIS_EPOCH ? state.previous_epoch_attestations.getAllReadonlyValues() : [];
+  const previousAttestations = currentEpoch > GENESIS_EPOCH ? readPendingAttestations(s, "previous") : [];
   if (previousAttestations.length > 0) {
     const targetRoot = getBlockRoot(state, previousEpoch);
     let headSlot = -1;
@@ -164,7 +164,7 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
     }
   }
 
-  const currentAttestations = currentEpoch > GENESIS_EPOCH + 1 ? state.current_epoch_attestations.getAllReadonlyValues() : [];
+  const currentAttestations = currentEpoch > GENESIS_EPOCH + 1 ? readPendingAttestations(s, "current") : [];
   if (currentAttestations.length > 0) {
     const targetRoot = getBlockRoot(state, currentEpoch);
     for (const att of currentAttestations) {
@@ -182,7 +182,7 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
   for (let i = 0; i < n; i++) {
     const f = flags[i];
     if ((f & FLAG_UNSLASHED) === 0) continue;
-    const eb = effectiveBalances[i];
+    const eb = effectiveBalance[i];
     if (f & FLAG_PREV_SOURCE) {
       prevSource.add(eb);
       if (f & FLAG_PREV_TARGET) {
@@ -198,7 +198,7 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
     previousEpoch,
     flags,
     activeNextNext,
-    effectiveBalances,
+    registry,
     inclusionDelays,
     inclusionProposers,
     totalActiveBalance: atLeastOneIncrement(totalActive),
@@ -210,8 +210,41 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
     indicesEligibleForActivationQueue,
     indicesToEject,
     indicesInActivationQueue,
-    balances: state.balances.getAll(),
+    balances: readBalances(s, n),
   };
+}
+
+/** The registry snapshot of the epoch context, copied, with the validators blocks changed re-read. */
+function readRegistry(s: CachedBeaconState): RegistryArrays {
+  const {state, epochCtx} = s;
+  const n = state.validators.length;
+  const base = epochCtx.registry;
+  const registry = base.derive(n);
+  const validators = state.validators;
+  for (const i of epochCtx.dirtyValidators) if (i < n) registry.set(i, validators.getReadonly(i));
+  for (let i = base.length; i < n; i++) if (!epochCtx.dirtyValidators.has(i)) registry.set(i, validators.getReadonly(i));
+  return registry;
+}
+
+/** The balances snapshot of the epoch context, copied, with the balances blocks changed re-read. */
+function readBalances(s: CachedBeaconState, n: number): number[] {
+  const {state, epochCtx} = s;
+  const snapshot = epochCtx.balancesSnapshot;
+  if (snapshot === null || snapshot.length > n) return state.balances.getAll();
+  const balances = snapshot.slice();
+  const list = state.balances;
+  for (const i of epochCtx.dirtyBalances) if (i < snapshot.length) balances[i] = list.get(i);
+  for (let i = snapshot.length; i < n; i++) balances.push(list.get(i));
+  return balances;
+}
+
+/** The decoded pending attestations kept by the epoch context, or the state's own when not kept. */
+export function readPendingAttestations(s: CachedBeaconState, which: "previous" | "current"): PendingAttestation[] {
+  const {state, epochCtx} = s;
+  const list = which === "previous" ? state.previous_epoch_attestations : state.current_epoch_attestations;
+  const kept = which === "previous" ? epochCtx.previousEpochAttestations : epochCtx.currentEpochAttestations;
+  if (kept !== null && kept.length === list.length) return kept;
+  return list.getAllReadonlyValues();
 }
 
 function checkBits(bitLen: number, committeeSize: number): void {
@@ -254,4 +287,3 @@ function computeShufflingFromState(state: BeaconStateView, epoch: Epoch): EpochS
   return computeEpochShuffling(epoch, getActiveValidatorIndices(state, epoch), getSeed(state, epoch, DOMAIN_BEACON_ATTESTER));
 }
 
-export type {PendingAttestation};

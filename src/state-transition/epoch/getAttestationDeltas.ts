@@ -75,7 +75,7 @@ function getAttestationComponentDeltas(
   for (let i = 0; i < n; i++) {
     const f = c.flags[i];
     if ((f & FLAG_ELIGIBLE) === 0) continue;
-    const base = computeBaseReward(c.effectiveBalances[i], r.sqrtTotalActiveBalance);
+    const base = computeBaseReward(c.registry.effectiveBalance[i], r.sqrtTotalActiveBalance);
     if ((f & want) === want) {
       rewards[i] = r.inLeak ? base : Math.floor((base * attestingIncrements) / r.totalIncrements);
     } else {
@@ -107,7 +107,7 @@ export function getHeadDeltas(s: CachedBeaconState, cache?: EpochTransitionCache
 
 /** The attester's and the including proposer's shares of one attester's inclusion reward. */
 export function inclusionReward(c: EpochTransitionCache, r: RewardContext, index: number): {proposer: number; proposerReward: number; attesterReward: number} {
-  const base = computeBaseReward(c.effectiveBalances[index], r.sqrtTotalActiveBalance);
+  const base = computeBaseReward(c.registry.effectiveBalance[index], r.sqrtTotalActiveBalance);
   const proposerReward = Math.floor(base / PROPOSER_REWARD_QUOTIENT);
   const delay = c.inclusionDelays[index];
   const proposer = c.inclusionProposers[index];
@@ -143,7 +143,7 @@ export function getInactivityPenaltyDeltas(s: CachedBeaconState, cache?: EpochTr
   for (let i = 0; i < n; i++) {
     const f = c.flags[i];
     if ((f & FLAG_ELIGIBLE) === 0) continue;
-    const eb = c.effectiveBalances[i];
+    const eb = c.registry.effectiveBalance[i];
     const base = computeBaseReward(eb, r.sqrtTotalActiveBalance);
     penalties[i] = BASE_REWARDS_PER_EPOCH * base - Math.floor(base / PROPOSER_REWARD_QUOTIENT);
     if ((f & targetAttester) !== targetAttester) penalties[i] += inactivityLeakPenalty(eb, r.finalityDelay);

@@ -14,15 +14,19 @@ export function processEffectiveBalanceUpdates(s: CachedBeaconState, cache?: Epo
   const hysteresisIncrement = Math.floor(EFFECTIVE_BALANCE_INCREMENT / HYSTERESIS_QUOTIENT);
   const downwardThreshold = hysteresisIncrement * HYSTERESIS_DOWNWARD_MULTIPLIER;
   const upwardThreshold = hysteresisIncrement * HYSTERESIS_UPWARD_MULTIPLIER;
-  const {balances, effectiveBalances} = c;
+  const {balances, registry} = c;
+  const effectiveBalances = registry.effectiveBalance;
   const validators = s.state.validators;
   for (let i = 0; i < balances.length; i++) {
     const balance = balances[i];
     const eb = effectiveBalances[i];
     if (balance + downwardThreshold < eb || eb + upwardThreshold < balance) {
       const next = Math.min(balance - (balance % EFFECTIVE_BALANCE_INCREMENT), MAX_EFFECTIVE_BALANCE);
-      if (next !== eb) validators.get(i).effective_balance = next;
-      effectiveBalances[i] = next;
+      if (next !== eb) {
+        validators.get(i).effective_balance = next;
+        // The first change copies the shared array; later reads go through the registry.
+        registry.setFloat("effectiveBalance", i, next);
+      }
     }
   }
 }

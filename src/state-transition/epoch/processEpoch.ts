@@ -33,26 +33,31 @@ export function processEpoch(s: CachedBeaconState): void {
   processRandaoMixesReset(s);
   processHistoricalRootsUpdate(s);
   processParticipationRecordUpdates(s);
-  s.epochCtx.afterProcessEpoch(s.state, nextEpochData(c));
+  s.epochCtx.afterProcessEpoch(s.state, nextEpochData(s, c));
 }
 
 /** The next epoch's active sets and effective balances, from the arrays the transition updated. */
-function nextEpochData(c: EpochTransitionCache): NextEpochData {
-  const {flags, effectiveBalances, activeNextNext} = c;
+function nextEpochData(s: CachedBeaconState, c: EpochTransitionCache): NextEpochData {
+  const {flags, activeNextNext, registry, balances} = c;
+  const effectiveBalances = registry.effectiveBalance;
   const n = flags.length;
-  const increments = new Uint16Array(n);
+  // Unchanged effective balances (the same array as the epoch's snapshot): the increments too.
+  const previous = s.epochCtx;
+  const reuse = effectiveBalances === previous.registry.effectiveBalance && previous.effectiveBalanceIncrements.length === n;
+  const increments = reuse ? previous.effectiveBalanceIncrements : new Uint16Array(n);
   const total = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
   const nextNext = new Uint32Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const eb = effectiveBalances[i];
-    increments[i] = Math.min(0xffff, Math.floor(eb / EFFECTIVE_BALANCE_INCREMENT));
+    if (!reuse) increments[i] = Math.min(0xffff, Math.floor(eb / EFFECTIVE_BALANCE_INCREMENT));
     if (flags[i] & FLAG_ACTIVE_NEXT) total.add(eb);
     if (activeNextNext[i]) nextNext[count++] = i;
   }
   return {
     nextNextActiveIndices: nextNext.slice(0, count),
-    effectiveBalances,
+    registry,
+    balances,
     effectiveBalanceIncrements: increments,
     totalActiveBalance: total,
   };

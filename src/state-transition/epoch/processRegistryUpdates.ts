@@ -14,12 +14,15 @@ export function processRegistryUpdates(s: CachedBeaconState, cache?: EpochTransi
 
   // Activation eligibility and ejections. The spec does both in one loop over the registry; they
   // touch different fields, and ejections keep index order (the exit queue depends on it).
+  const registry = c.registry;
   for (const i of c.indicesEligibleForActivationQueue) {
     validators.get(i).activation_eligibility_epoch = currentEpoch + 1;
+    registry.setFloat("activationEligibilityEpoch", i, currentEpoch + 1);
   }
   for (const i of c.indicesToEject) {
     initiateValidatorExit(s, i);
     const v = validators.getReadonly(i);
+    registry.set(i, v);
     c.activeNextNext[i] = v.activation_epoch <= nextNextEpoch && nextNextEpoch < v.exit_epoch ? 1 : 0;
   }
 
@@ -28,9 +31,9 @@ export function processRegistryUpdates(s: CachedBeaconState, cache?: EpochTransi
   const queue: {index: number; eligibility: number}[] = [];
   for (const list of [c.indicesInActivationQueue, c.indicesEligibleForActivationQueue]) {
     for (const i of list) {
-      const v = validators.getReadonly(i);
-      if (v.activation_eligibility_epoch <= finalizedEpoch && v.activation_epoch === FAR_FUTURE_EPOCH) {
-        queue.push({index: i, eligibility: v.activation_eligibility_epoch});
+      const eligibility = registry.activationEligibilityEpoch[i];
+      if (eligibility <= finalizedEpoch && registry.activationEpoch[i] === FAR_FUTURE_EPOCH) {
+        queue.push({index: i, eligibility});
       }
     }
   }
@@ -39,8 +42,8 @@ export function processRegistryUpdates(s: CachedBeaconState, cache?: EpochTransi
   const churnLimit = epochCtx.churnLimit;
   for (let k = 0; k < queue.length && k < churnLimit; k++) {
     const i = queue[k].index;
-    const v = validators.get(i);
-    v.activation_epoch = activationEpoch;
-    c.activeNextNext[i] = activationEpoch <= nextNextEpoch && nextNextEpoch < v.exit_epoch ? 1 : 0;
+    validators.get(i).activation_epoch = activationEpoch;
+    registry.setFloat("activationEpoch", i, activationEpoch);
+    c.activeNextNext[i] = activationEpoch <= nextNextEpoch && nextNextEpoch < registry.exitEpoch[i] ? 1 : 0;
   }
 }

@@ -37,7 +37,8 @@ export function applyRewardsAndPenalties(s: CachedBeaconState, c: EpochTransitio
   if (c.currentEpoch === GENESIS_EPOCH) return false;
   const r = getRewardContext(s, c);
   const n = c.flags.length;
-  const {flags, effectiveBalances} = c;
+  const {flags} = c;
+  const effectiveBalances = c.registry.effectiveBalance;
   const increment = BigInt(EFFECTIVE_BALANCE_INCREMENT);
   const sourceIncrements = Number(c.prevSourceBalance / increment);
   const targetIncrements = Number(c.prevTargetBalance / increment);

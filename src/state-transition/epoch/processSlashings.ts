@@ -27,7 +27,7 @@ export function applySlashings(s: CachedBeaconState, c: EpochTransitionCache): b
   let changed = false;
   for (const i of due) {
     // Increments factored out of the numerator as the spec does (its Uint64 overflow guard).
-    const penaltyNumerator = (BigInt(c.effectiveBalances[i]) / increment) * adjustedTotalSlashingBalance;
+    const penaltyNumerator = (BigInt(c.registry.effectiveBalance[i]) / increment) * adjustedTotalSlashingBalance;
     const penalty = Number((penaltyNumerator / totalBalance) * increment);
     const balance = c.balances[i];
     const next = penalty > balance ? 0 : balance - penalty;
@@ -43,8 +43,7 @@ function dueIndices(s: CachedBeaconState, c: EpochTransitionCache): number[] {
   const due = new Set(c.indicesToSlash);
   // Registry updates ran in between: an ejection sets a withdrawable epoch, so re-check those.
   for (const i of c.indicesToEject) {
-    const v = s.state.validators.getReadonly(i);
-    if (v.slashed && v.withdrawable_epoch === target) due.add(i);
+    if (c.registry.slashed[i] === 1 && c.registry.withdrawableEpoch[i] === target) due.add(i);
     else due.delete(i);
   }
   return [...due].sort((a, b) => a - b);

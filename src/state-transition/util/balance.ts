@@ -5,15 +5,19 @@ import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
 import {addUint64} from "./math.ts";
 import {GweiSum} from "./math.ts";
 
-export function increaseBalance(state: BeaconStateView, index: ValidatorIndex, delta: number): void {
+export function increaseBalance(s: CachedBeaconState, index: ValidatorIndex, delta: number): void {
   if (delta === 0) return;
-  state.balances.set(index, addUint64(state.balances.get(index), delta));
+  const balances = s.state.balances;
+  balances.set(index, addUint64(balances.get(index), delta));
+  s.epochCtx.markBalanceDirty(index);
 }
 
-export function decreaseBalance(state: BeaconStateView, index: ValidatorIndex, delta: number): void {
+export function decreaseBalance(s: CachedBeaconState, index: ValidatorIndex, delta: number): void {
   if (delta === 0) return;
-  const balance = state.balances.get(index);
-  state.balances.set(index, delta > balance ? 0 : balance - delta);
+  const balances = s.state.balances;
+  const balance = balances.get(index);
+  balances.set(index, delta > balance ? 0 : balance - delta);
+  s.epochCtx.markBalanceDirty(index);
 }
 
 /** get_total_balance: exact Gwei (may exceed 2**53), at least one increment. */
