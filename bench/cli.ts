@@ -6,11 +6,13 @@ import type {Command} from "../src/cli/command.ts";
 import {shuffleBench} from "./shuffle.ts";
 import {epochBench} from "./epoch.ts";
 import {blockBench} from "./block.ts";
+import {forkChoiceBench} from "./forkChoice.ts";
 
 const subcommands: Command[] = [
   shuffleBench,
   epochBench,
   blockBench,
+  forkChoiceBench,
 ];
 
 export const benchCommand: Command = {

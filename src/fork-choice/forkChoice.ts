@@ -115,7 +115,6 @@ export class ForkChoice {
   // The boost currently folded into node weights.
   private appliedBoostIndex = -1;
   private appliedBoostScore = 0;
-  private deltas = new Float64Array(0);
   private boostDeltas = new Float64Array(0);
   // The head of the last score pass, and whether anything changed since.
   private headIndex = 0;
@@ -151,6 +150,7 @@ export class ForkChoice {
       EFFECTIVE_BALANCE_INCREMENT
     );
     this.protoArray.setFinalizedCheckpoint(computeStartSlotAtEpoch(cp.epoch), cp.root);
+    this.votes.ensureNodeCapacity(1);
   }
 
   // --- store fields -------------------------------------------------------------------------
@@ -347,13 +347,10 @@ export class ForkChoice {
 
     const balances = this.loadBalances();
     this.maybePrune();
+    if (this.votes.appliedSource !== balances.balances) this.votes.setBalances(balances.balances);
     const n = this.protoArray.length;
-    if (this.deltas.length < n) {
-      this.deltas = new Float64Array(Math.max(n, this.deltas.length * 2));
-      this.boostDeltas = new Float64Array(this.deltas.length);
-    }
-    const freshBalances = this.votes.appliedSource !== balances.balances;
-    this.votes.computeDeltas(this.deltas, freshBalances ? balances.balances : undefined);
+    this.votes.ensureNodeCapacity(n);
+    if (this.boostDeltas.length < n) this.boostDeltas = new Float64Array(Math.max(n, this.boostDeltas.length * 2));
 
     const boostIndex = this.boostRoot === null ? -1 : (this.protoArray.indexOf(this.boostRoot) ?? -1);
     const boostScore = boostIndex < 0 ? 0 : this.proposerScore;
@@ -364,7 +361,8 @@ export class ForkChoice {
       this.appliedBoostScore = boostScore;
     }
 
-    this.protoArray.applyScoreChanges(this.deltas, this.boostDeltas, ctx);
+    this.protoArray.applyScoreChanges(this.votes.deltas, this.boostDeltas, ctx);
+    this.votes.clearChanged();
     this.headIndex = this.protoArray.findHead(this.justified.root);
     this.lastContext = ctx;
     this.stale = false;
@@ -458,6 +456,7 @@ export class ForkChoice {
     };
     const blockEpoch = computeEpochAtSlot(block.slot);
     this.protoArray.onBlock(node, blockEpoch);
+    this.votes.ensureNodeCapacity(this.protoArray.length);
     this.stale = true;
     this.updateProposerBoostRoot(head.blockRoot, block.blockRoot);
     this.updateCheckpoints(block.justified, block.finalized);

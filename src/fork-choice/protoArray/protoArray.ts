@@ -18,12 +18,10 @@ import {compareWeights} from "./weight.ts";
 
 const NONE = -1;
 
-// Per-node flag bits, rebuilt by every score pass except FINALIZED_DESCENDANT.
+// Per-node flag bits, rebuilt by every score pass.
 const HAS_CHILD = 1;
 const HAS_VIABLE_CHILD = 2;
 const VIABLE = 4;
-/** The node's ancestor at the finalized epoch's start slot is the finalized checkpoint block. */
-const FINALIZED_DESCENDANT = 8;
 
 export class ProtoArray {
   /** EFFECTIVE_BALANCE_INCREMENT, the unit of `weights`. */
@@ -42,6 +40,8 @@ export class ProtoArray {
   private bestChild = new Int32Array(0);
   private bestDescendant = new Int32Array(0);
   private flags = new Uint8Array(0);
+  /** 1 if the node's ancestor at the finalized epoch's start slot is the finalized checkpoint block. */
+  private finalizedDescendant = new Uint8Array(0);
   /** The finalized checkpoint FINALIZED_DESCENDANT was computed for. */
   private finalizedStartSlot = 0;
   private finalizedRoot: RootHex;
@@ -112,7 +112,8 @@ export class ProtoArray {
     this.boosts[i] = 0;
     this.bestChild[i] = NONE;
     this.bestDescendant[i] = NONE;
-    this.flags[i] = this.isFinalizedDescendant(i) ? FINALIZED_DESCENDANT : 0;
+    this.flags[i] = 0;
+    this.finalizedDescendant[i] = this.isFinalizedDescendant(i) ? 1 : 0;
     return i;
   }
 
@@ -124,10 +125,7 @@ export class ProtoArray {
     if (startSlot === this.finalizedStartSlot && root === this.finalizedRoot) return;
     this.finalizedStartSlot = startSlot;
     this.finalizedRoot = root;
-    for (let i = 0; i < this.blocks.length; i++) {
-      if (this.isFinalizedDescendant(i)) this.flags[i] |= FINALIZED_DESCENDANT;
-      else this.flags[i] &= ~FINALIZED_DESCENDANT;
-    }
+    for (let i = 0; i < this.blocks.length; i++) this.finalizedDescendant[i] = this.isFinalizedDescendant(i) ? 1 : 0;
   }
 
   /**
@@ -138,7 +136,7 @@ export class ProtoArray {
     const block = this.blocks[i];
     if (block.slot <= this.finalizedStartSlot) return block.blockRoot === this.finalizedRoot;
     const p = this.parents[i];
-    return p !== NONE && (this.flags[p] & FINALIZED_DESCENDANT) !== 0;
+    return p !== NONE && this.finalizedDescendant[p] !== 0;
   }
 
   /**
@@ -148,11 +146,13 @@ export class ProtoArray {
   applyScoreChanges(deltas: Float64Array, boostDeltas: Float64Array, ctx: ViabilityContext): void {
     const n = this.blocks.length;
     if (deltas.length < n || boostDeltas.length < n) throw new RangeError("delta arrays shorter than the tree");
-    const {parents, weights, boosts, bestChild, bestDescendant, flags} = this;
-    for (let i = 0; i < n; i++) {
-      bestChild[i] = NONE;
-      flags[i] &= FINALIZED_DESCENDANT;
-    }
+    const {parents, weights, boosts, bestChild, bestDescendant, flags, finalizedDescendant, epochs, justifiedEpochs, unrealizedJustifiedEpochs} =
+      this;
+    const {currentEpoch, justifiedEpoch, finalizedEpoch} = ctx;
+    const anyJustified = justifiedEpoch === GENESIS_EPOCH;
+    const anyFinalized = finalizedEpoch === GENESIS_EPOCH;
+    bestChild.fill(NONE, 0, n);
+    flags.fill(0, 0, n);
     for (let i = n - 1; i >= 0; i--) {
       const p = parents[i];
       const d = deltas[i];
@@ -169,7 +169,17 @@ export class ProtoArray {
       }
 
       const f = flags[i];
-      const viable = (f & HAS_CHILD) !== 0 ? (f & HAS_VIABLE_CHILD) !== 0 : this.isLeafViable(i, ctx);
+      let viable: boolean;
+      if ((f & HAS_CHILD) !== 0) {
+        viable = (f & HAS_VIABLE_CHILD) !== 0;
+      } else {
+        // A leaf: filter_block_tree's correct_justified and correct_finalized. get_voting_source:
+        // a block from a prior epoch votes with its pulled-up justification.
+        const source = currentEpoch > epochs[i] ? unrealizedJustifiedEpochs[i] : justifiedEpochs[i];
+        viable =
+          (anyJustified || source === justifiedEpoch || source + 2 >= currentEpoch) &&
+          (anyFinalized || finalizedDescendant[i] !== 0);
+      }
       if (viable) {
         flags[i] = f | VIABLE;
         const c = bestChild[i];
@@ -179,25 +189,21 @@ export class ProtoArray {
       }
 
       if (p !== NONE) {
-        flags[p] |= HAS_CHILD;
         if (viable) {
-          flags[p] |= HAS_VIABLE_CHILD;
+          flags[p] |= HAS_CHILD | HAS_VIABLE_CHILD;
           const c = bestChild[p];
-          if (c === NONE || this.isBetter(i, c)) bestChild[p] = i;
+          if (c === NONE) {
+            bestChild[p] = i;
+          } else if (boosts[i] === boosts[c] && weights[i] !== weights[c]) {
+            if (weights[i] > weights[c]) bestChild[p] = i;
+          } else if (this.isBetter(i, c)) {
+            bestChild[p] = i;
+          }
+        } else {
+          flags[p] |= HAS_CHILD;
         }
       }
     }
-  }
-
-  /** filter_block_tree's test of a leaf: correct_justified and correct_finalized. */
-  private isLeafViable(i: number, ctx: ViabilityContext): boolean {
-    const {currentEpoch, justifiedEpoch, finalizedEpoch} = ctx;
-    // get_voting_source: a block from a prior epoch votes with its pulled-up justification.
-    const votingSourceEpoch = currentEpoch > this.epochs[i] ? this.unrealizedJustifiedEpochs[i] : this.justifiedEpochs[i];
-    const correctJustified =
-      justifiedEpoch === GENESIS_EPOCH || votingSourceEpoch === justifiedEpoch || votingSourceEpoch + 2 >= currentEpoch;
-    if (!correctJustified) return false;
-    return finalizedEpoch === GENESIS_EPOCH || (this.flags[i] & FINALIZED_DESCENDANT) !== 0;
   }
 
   /** LMD-GHOST's order on siblings: higher weight, then lexicographically higher root. */
@@ -278,6 +284,7 @@ export class ProtoArray {
       this.bestChild,
       this.bestDescendant,
       this.flags,
+      this.finalizedDescendant,
     ]) {
       arr.copyWithin(0, k, n);
     }
@@ -306,6 +313,7 @@ export class ProtoArray {
     this.bestChild = grow(this.bestChild, cap);
     this.bestDescendant = grow(this.bestDescendant, cap);
     this.flags = grow(this.flags, cap);
+    this.finalizedDescendant = grow(this.finalizedDescendant, cap);
     this.capacity = cap;
   }
 }
