@@ -36,6 +36,8 @@ import {PubkeyCache} from "./pubkeyCache.ts";
 import {RegistryArrays} from "./registry.ts";
 import {computeCommitteeCount, LazyShuffling, type EpochShuffling} from "./shuffling.ts";
 
+const indexedAttestations = new WeakMap<Attestation, {committee: Uint32Array; indexed: IndexedAttestation}>();
+
 /** What the epoch transition hands over to start the next epoch's context. */
 export interface NextEpochData {
   /** Active indices of the epoch after the new current one (epoch + 2), after registry updates. */
@@ -307,9 +309,15 @@ export class EpochContext {
 
   /** get_indexed_attestation: attesting indices sorted ascending. */
   getIndexedAttestation(attestation: Attestation): IndexedAttestation {
+    // Block processing and its signature set both ask; the committee view identifies the shuffling.
+    const committee = this.getBeaconCommittee(attestation.data.slot, attestation.data.index);
+    const known = indexedAttestations.get(attestation);
+    if (known !== undefined && known.committee === committee) return known.indexed;
     const indices = this.getAttestingIndices(attestation.data, attestation.aggregation_bits);
     indices.sort((a, b) => a - b);
-    return {attesting_indices: indices, data: attestation.data, signature: attestation.signature};
+    const indexed = {attesting_indices: indices, data: attestation.data, signature: attestation.signature};
+    indexedAttestations.set(attestation, {committee, indexed});
+    return indexed;
   }
 
   index2pubkey(index: ValidatorIndex): PublicKey {

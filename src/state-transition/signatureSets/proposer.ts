@@ -1,10 +1,11 @@
 /** Signature sets of the block itself: the proposer's block signature and the RANDAO reveal. */
 import {DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO} from "../../params/index.ts";
 import type {SignatureSet} from "../../crypto/index.ts";
-import {primitive, ssz, type BeaconBlockBody, type SignedBeaconBlock} from "../../types/index.ts";
+import {primitive, type BeaconBlockBody, type SignedBeaconBlock} from "../../types/index.ts";
 import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
 import {BlockProcessingError} from "../errors.ts";
-import {computeSigningRoot, getDomain} from "../util/domain.ts";
+import {blockRoot} from "../block/bodyRoot.ts";
+import {computeSigningRoot, computeSigningRootFromRoot, getDomain} from "../util/domain.ts";
 import {computeEpochAtSlot} from "../util/epoch.ts";
 
 function proposerPubkey(s: CachedBeaconState, index: number) {
@@ -21,7 +22,7 @@ export function getBlockProposerSignatureSet(s: CachedBeaconState, signedBlock: 
   return {
     type: "single",
     pubkey: proposerPubkey(s, block.proposer_index),
-    signingRoot: computeSigningRoot(ssz.BeaconBlock, block, domain),
+    signingRoot: computeSigningRootFromRoot(blockRoot(block), domain),
     signature: signedBlock.signature,
   };
 }

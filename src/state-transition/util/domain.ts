@@ -14,16 +14,29 @@ export function computeForkDigest(currentVersion: Uint8Array, genesisValidatorsR
   return computeForkDataRoot(currentVersion, genesisValidatorsRoot).slice(0, 4);
 }
 
+/** Domains are a pure function of three short byte strings and few in number: remember them. */
+const domainCache = new Map<string, Uint8Array>();
+const DOMAIN_CACHE_LIMIT = 1024;
+
 export function computeDomain(
   domainType: Uint8Array,
   forkVersion: Uint8Array = config.GENESIS_FORK_VERSION,
   genesisValidatorsRoot: Uint8Array = ZERO_ROOT
 ): Uint8Array {
+  const key = hexOf(domainType) + hexOf(forkVersion) + hexOf(genesisValidatorsRoot);
+  const known = domainCache.get(key);
+  if (known !== undefined) return known.slice();
   const forkDataRoot = computeForkDataRoot(forkVersion, genesisValidatorsRoot);
   const domain = new Uint8Array(32);
   domain.set(domainType, 0);
   domain.set(forkDataRoot.subarray(0, 28), 4);
+  if (domainCache.size >= DOMAIN_CACHE_LIMIT) domainCache.clear();
+  domainCache.set(key, domain.slice());
   return domain;
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 /** get_domain; `epoch` defaults to the state's current epoch. */
