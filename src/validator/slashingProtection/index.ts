@@ -11,4 +11,4 @@ export {
   type InterchangeTestResult,
 } from "./interchangeTest.ts";
 export type {AttestationRecord, BlockRecord, Watermarks} from "./records.ts";
-export {SlashingProtectionStore, withStore, type SigningOutcome} from "./store.ts";
+export {SlashingProtectionStore, withStore, type AttestationSigningRequest, type SigningOutcome} from "./store.ts";

@@ -6,17 +6,24 @@
  */
 import {mkdir} from "node:fs/promises";
 import {Level} from "level";
-import {toHex} from "../../util/bytes.ts";
+import {bytesEqual, toHex} from "../../util/bytes.ts";
 import {checkAttestation} from "./attestationRules.ts";
 import {checkBlockProposal, type SigningDecision} from "./blockRules.ts";
-import {SlashingProtectionError} from "./errors.ts";
+import {InterchangeError, SlashingProtectionError} from "./errors.ts";
 import {SCHEMA_KEY, SCHEMA_VERSION} from "./keys.ts";
 import {KeyedMutex} from "./mutex.ts";
-import {SlashingRepository, type SlashingDb} from "./repository.ts";
+import {putGenesisValidatorsRoot, SlashingRepository, type SlashingDb, type WriteOp} from "./repository.ts";
 import {assertPubkey, assertSigningRoot, assertUint} from "./validate.ts";
 
 /** `NEW`: recorded now; `SAME_DATA`: an exact re-sign of a message already recorded. */
 export type SigningOutcome = SigningDecision["kind"];
+
+export interface AttestationSigningRequest {
+  pubkey: Uint8Array;
+  sourceEpoch: number;
+  targetEpoch: number;
+  signingRoot: Uint8Array;
+}
 
 /** Lock key of the store-wide metadata (genesis validators root), taken by imports. */
 export const META_LOCK = "meta";
@@ -77,6 +84,94 @@ export class SlashingProtectionStore {
     return this.withLocks([pubkey], async () =>
       this.apply(await checkAttestation(this.repo, pubkey, sourceEpoch, targetEpoch, signingRoot))
     );
+  }
+
+  /**
+   * Permission for many attestations with one fsync: each request is checked as
+   * checkAndInsertAttestation would, and the records of every permitted one are written in one
+   * atomic, synced batch before any result is returned. A request for a pubkey that appears
+   * earlier in the same call is checked after that earlier record is written, so the rules see
+   * it. Results are per request: the outcome, or the SlashingProtectionError that refused it.
+   */
+  async checkAndInsertAttestations(requests: AttestationSigningRequest[]): Promise<(SigningOutcome | SlashingProtectionError)[]> {
+    const results: (SigningOutcome | SlashingProtectionError)[] = new Array(requests.length);
+    let pending = requests.map((_, i) => i);
+    while (pending.length > 0) {
+      const seen = new Set<string>();
+      const round: number[] = [];
+      const later: number[] = [];
+      for (const i of pending) {
+        const key = toHex(requests[i].pubkey);
+        if (seen.has(key)) later.push(i);
+        else {
+          seen.add(key);
+          round.push(i);
+        }
+      }
+      await this.attestationRound(requests, round, results);
+      pending = later;
+    }
+    return results;
+  }
+
+  private async attestationRound(
+    requests: AttestationSigningRequest[],
+    round: number[],
+    results: (SigningOutcome | SlashingProtectionError)[]
+  ): Promise<void> {
+    for (const i of round) {
+      const r = requests[i];
+      try {
+        assertPubkey(r.pubkey);
+        assertUint(r.sourceEpoch, "source epoch");
+        assertUint(r.targetEpoch, "target epoch");
+        assertSigningRoot(r.signingRoot);
+      } catch (e) {
+        results[i] = e as SlashingProtectionError;
+      }
+    }
+    const valid = round.filter((i) => results[i] === undefined);
+    await this.withLocks(
+      valid.map((i) => requests[i].pubkey),
+      async () => {
+        const ops: WriteOp[] = [];
+        const decisions = await Promise.all(
+          valid.map(async (i) => {
+            const r = requests[i];
+            try {
+              return await checkAttestation(this.repo, r.pubkey, r.sourceEpoch, r.targetEpoch, r.signingRoot);
+            } catch (e) {
+              if (e instanceof SlashingProtectionError) return e;
+              throw e;
+            }
+          })
+        );
+        for (const d of decisions) if (!(d instanceof SlashingProtectionError) && d.kind === "NEW") ops.push(...d.ops);
+        await this.repo.write(ops);
+        valid.forEach((i, j) => {
+          const d = decisions[j];
+          results[i] = d instanceof SlashingProtectionError ? d : d.kind;
+        });
+      }
+    );
+  }
+
+  /**
+   * Ties the database to one chain: records the genesis validators root on first use and
+   * refuses a database that already belongs to another chain.
+   */
+  async bindGenesisValidatorsRoot(genesisValidatorsRoot: Uint8Array): Promise<void> {
+    assertSigningRoot(genesisValidatorsRoot);
+    await this.withLocks([], async () => {
+      const stored = await this.repo.getGenesisValidatorsRoot();
+      if (stored === null) await this.repo.write([putGenesisValidatorsRoot(genesisValidatorsRoot)]);
+      else if (!bytesEqual(stored, genesisValidatorsRoot)) {
+        throw new InterchangeError(
+          "GENESIS_VALIDATORS_ROOT_MISMATCH",
+          `the slashing protection database at ${this.path} belongs to genesis_validators_root ${toHex(stored)}, not ${toHex(genesisValidatorsRoot)}`
+        );
+      }
+    }, [META_LOCK]);
   }
 
   private async apply(decision: SigningDecision): Promise<SigningOutcome> {

@@ -1,0 +1,349 @@
+/**
+ * The validator client: keys, slashing protection, and the duty services, driven by the slot
+ * clock and fed by the node's head events, talking to the node only over the standard REST API.
+ * `startValidatorClient` is the programmatic entry; `gnomon validator` and `gnomon dev` use it.
+ */
+import {join} from "node:path";
+import type {TimeSource} from "../clock/index.ts";
+import {SlotClock} from "../clock/index.ts";
+import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
+import {toHex} from "../util/bytes.ts";
+import {errorMessage, InputError} from "../util/errors.ts";
+import {silentLogger, type Logger} from "../util/logger.ts";
+import {BeaconApiClient} from "./api/client.ts";
+import {runHeadEventStream} from "./api/eventStream.ts";
+import type {Genesis, HeadEvent} from "./api/types.ts";
+import {interopKeys, keystoreKeys, type ValidatorKey} from "./keys/validatorKeys.ts";
+import {adoptNodeNetwork, assertNodeSpecMatches} from "./nodeSpec.ts";
+import {AttestationService} from "./services/attestation.ts";
+import {AttesterDutiesService} from "./services/attesterDuties.ts";
+import {BlockProposalService} from "./services/blockProposal.ts";
+import {ValidatorIndices} from "./services/indices.ts";
+import {ProposerDutiesService} from "./services/proposerDuties.ts";
+import {DutyStats, type DutyCounts} from "./services/stats.ts";
+import {Signer} from "./signing/signer.ts";
+import {SigningContext} from "./signing/signingContext.ts";
+import {SlashingProtectionStore} from "./slashingProtection/index.ts";
+
+export interface ValidatorClientOptions {
+  /** The beacon node's REST API, e.g. http://127.0.0.1:5052. */
+  beaconUrl: string;
+  /** Interop key indices (development). Exactly one of interopIndices, keystores, keys. */
+  interopIndices?: number[];
+  /** EIP-2335 keystores: every *.json in `dir`, decrypted with the password in `passwordFile`. */
+  keystores?: {dir: string; passwordFile: string};
+  /** Keys already loaded (e.g. by a caller that decrypted them itself). */
+  keys?: ValidatorKey[];
+  /** Where the client keeps its slashing-protection database. */
+  dataDir: string;
+  /** Up to 32 bytes of UTF-8 put into proposed blocks. */
+  graffiti?: string;
+  logger?: Logger;
+  /** Aborting it stops the client (as `stop()` does). */
+  signal?: AbortSignal;
+  /**
+   * Take the node's preset and config for this process (a standalone client). Otherwise the
+   * process's own network must match the node's (as in `gnomon dev`, where both share it).
+   */
+  adoptNodeNetwork?: boolean;
+  /** Clock source; tests pass a FakeTime. */
+  time?: TimeSource;
+  /** Per-request timeout towards the node. */
+  requestTimeoutMs?: number;
+  /** How often to ask again while the node is unreachable or has no genesis yet. */
+  startRetryMs?: number;
+}
+
+export interface ValidatorClient {
+  readonly pubkeys: Uint8Array[];
+  readonly genesis: Genesis;
+  /** What the client did since it started. */
+  counts(): DutyCounts;
+  stop(): Promise<void>;
+}
+
+/** The slashing-protection database inside a data dir. */
+export function slashingProtectionPath(dataDir: string): string {
+  return join(dataDir, "slashing-protection");
+}
+
+export function encodeGraffiti(graffiti: string | undefined): Uint8Array {
+  const out = new Uint8Array(32);
+  if (graffiti === undefined) return out;
+  const bytes = new TextEncoder().encode(graffiti);
+  if (bytes.length > 32) throw new InputError(`graffiti is ${bytes.length} bytes of UTF-8; at most 32 fit in a block`);
+  out.set(bytes);
+  return out;
+}
+
+async function loadKeys(opts: ValidatorClientOptions): Promise<ValidatorKey[]> {
+  const given = [opts.interopIndices !== undefined, opts.keystores !== undefined, opts.keys !== undefined].filter(Boolean).length;
+  if (given !== 1) throw new InputError("give exactly one source of validator keys: interop indices or keystores");
+  if (opts.keys !== undefined) return opts.keys;
+  if (opts.interopIndices !== undefined) return interopKeys(opts.interopIndices);
+  return keystoreKeys(opts.keystores!.dir, opts.keystores!.passwordFile);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, {once: true});
+  });
+}
+
+/** Genesis from the node, asking again while it is unreachable or does not know genesis yet. */
+async function waitForGenesis(api: BeaconApiClient, logger: Logger, signal: AbortSignal, retryMs: number): Promise<Genesis> {
+  let warned = false;
+  for (;;) {
+    try {
+      const genesis = await api.getGenesis();
+      if (genesis !== null) return genesis;
+      if (!warned) logger.info("beacon node does not know genesis yet: waiting");
+    } catch (e) {
+      if (signal.aborted) throw e;
+      if (!warned) logger.warn({err: errorMessage(e)}, "beacon node not reachable: waiting");
+    }
+    warned = true;
+    await sleep(retryMs, signal);
+    if (signal.aborted) throw new InputError("stopped while waiting for the beacon node");
+  }
+}
+
+export async function startValidatorClient(opts: ValidatorClientOptions): Promise<ValidatorClient> {
+  const logger = opts.logger ?? silentLogger;
+  const graffiti = encodeGraffiti(opts.graffiti);
+  const keys = await loadKeys(opts);
+  if (keys.length === 0) throw new InputError("no validator keys given");
+
+  const controller = new AbortController();
+  const onOuterAbort = (): void => controller.abort();
+  opts.signal?.addEventListener("abort", onOuterAbort, {once: true});
+  const signal = controller.signal;
+  const api = new BeaconApiClient({baseUrl: opts.beaconUrl, signal, timeoutMs: opts.requestTimeoutMs});
+
+  let protection: SlashingProtectionStore | null = null;
+  try {
+    const genesis = await waitForGenesis(api, logger, signal, opts.startRetryMs ?? 2000);
+    const spec = await api.getSpec();
+    if (opts.adoptNodeNetwork) adoptNodeNetwork(spec);
+    else assertNodeSpecMatches(spec);
+    const forkSchedule = await api.getForkSchedule();
+
+    protection = await SlashingProtectionStore.open(slashingProtectionPath(opts.dataDir));
+    await protection.bindGenesisValidatorsRoot(genesis.genesisValidatorsRoot);
+    const signer = new Signer(keys, protection, new SigningContext(genesis.genesisValidatorsRoot, forkSchedule));
+    const clock = new SlotClock({
+      genesisTime: genesis.genesisTime,
+      slotDurationMs: config.SLOT_DURATION_MS,
+      slotsPerEpoch: SLOTS_PER_EPOCH,
+      attestationDueBps: config.ATTESTATION_DUE_BPS,
+      aggregateDueBps: config.AGGREGATE_DUE_BPS,
+      time: opts.time,
+    });
+    const client = new RunningValidatorClient({api, signer, protection, clock, genesis, graffiti, logger, controller, outerSignal: opts.signal, onOuterAbort});
+    await client.start();
+    logger.info(
+      {validators: keys.length, beaconUrl: api.baseUrl, genesisValidatorsRoot: toHex(genesis.genesisValidatorsRoot), dataDir: opts.dataDir},
+      "validator client started"
+    );
+    return client;
+  } catch (e) {
+    opts.signal?.removeEventListener("abort", onOuterAbort);
+    controller.abort();
+    await protection?.close();
+    throw e;
+  }
+}
+
+interface Parts {
+  api: BeaconApiClient;
+  signer: Signer;
+  protection: SlashingProtectionStore;
+  clock: SlotClock;
+  genesis: Genesis;
+  graffiti: Uint8Array;
+  logger: Logger;
+  controller: AbortController;
+  outerSignal: AbortSignal | undefined;
+  onOuterAbort: () => void;
+}
+
+class RunningValidatorClient implements ValidatorClient {
+  readonly genesis: Genesis;
+  private readonly p: Parts;
+  private readonly stats = new DutyStats();
+  private readonly indices: ValidatorIndices;
+  private readonly proposerDuties: ProposerDutiesService;
+  private readonly attesterDuties: AttesterDutiesService;
+  private readonly proposals: BlockProposalService;
+  private readonly attestations: AttestationService;
+  private readonly tasks = new Set<Promise<unknown>>();
+  private eventStream: Promise<void> | null = null;
+  /** null until the first answer: unknown counts as synced, so a flaky endpoint cannot stop duties. */
+  private nodeSyncing: boolean | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(p: Parts) {
+    this.p = p;
+    this.genesis = p.genesis;
+    const log = (module: string): Logger => p.logger.child({service: module});
+    this.indices = new ValidatorIndices(p.api, p.signer.pubkeys(), log("indices"));
+    this.proposerDuties = new ProposerDutiesService(p.api, p.signer, log("proposer"));
+    this.attesterDuties = new AttesterDutiesService({
+      api: p.api,
+      signer: p.signer,
+      indices: this.indices,
+      logger: log("attester"),
+      currentSlot: () => p.clock.currentSlot,
+    });
+    this.proposals = new BlockProposalService({
+      api: p.api,
+      signer: p.signer,
+      duties: this.proposerDuties,
+      graffiti: p.graffiti,
+      stats: this.stats,
+      logger: log("proposer"),
+    });
+    this.attestations = new AttestationService({api: p.api, signer: p.signer, duties: this.attesterDuties, stats: this.stats, logger: log("attester")});
+    p.outerSignal?.addEventListener("abort", () => void this.stop(), {once: true});
+  }
+
+  get pubkeys(): Uint8Array[] {
+    return this.p.signer.pubkeys();
+  }
+
+  counts(): DutyCounts {
+    return {...this.stats.total};
+  }
+
+  async start(): Promise<void> {
+    const {clock} = this.p;
+    await this.run("indices", () => this.indices.refresh());
+    await this.run("syncing", () => this.checkSyncing());
+    const epoch = clock.currentEpoch;
+    this.prefetch(epoch);
+
+    clock.on("slot", (slot) => this.spawn("block proposal", () => this.onSlot(slot)));
+    clock.on("epoch", (e) => this.spawn("epoch", () => this.onEpoch(e)));
+    clock.on("attestation", (slot) => this.spawn("attestation", () => this.attestIfReady(slot)));
+    clock.on("aggregate", (slot) => this.spawn("aggregation", () => this.aggregateIfReady(slot)));
+    this.eventStream = runHeadEventStream({
+      baseUrl: this.p.api.baseUrl,
+      signal: this.p.controller.signal,
+      logger: this.p.logger.child({service: "events"}),
+      onHead: (head) => this.onHead(head),
+    });
+    clock.start();
+  }
+
+  private prefetch(epoch: number): void {
+    this.spawn("proposer duties", () => this.proposerDuties.cache.get(epoch));
+    this.spawn("attester duties", () => this.attesterDuties.cache.get(epoch));
+    this.spawn("attester duties", () => this.attesterDuties.cache.get(epoch + 1));
+  }
+
+  private async onSlot(slot: number): Promise<void> {
+    if (this.nodeSyncing === true) return;
+    await this.proposals.onSlot(slot);
+  }
+
+  private async onEpoch(epoch: number): Promise<void> {
+    if (epoch > 0) this.logEpochSummary(epoch - 1);
+    await this.checkSyncing();
+    const added = await this.indices.refresh().catch((e: unknown) => {
+      this.p.logger.warn({err: errorMessage(e)}, "validator index lookup failed");
+      return 0;
+    });
+    // Newly known indices have duties the cached answers lack.
+    if (added > 0) this.attesterDuties.cache.clear();
+    this.proposerDuties.cache.prune(epoch);
+    this.attesterDuties.cache.prune(epoch);
+    this.prefetch(epoch);
+  }
+
+  private onHead(head: HeadEvent): void {
+    this.proposerDuties.onHead(head);
+    this.attesterDuties.onHead(head);
+    // The slot's block is here: attest now rather than wait for the attestation deadline.
+    const {clock} = this.p;
+    if (head.slot === clock.currentSlot && !clock.isBeforeGenesis()) {
+      this.spawn("attestation", () => this.attestIfReady(head.slot));
+    }
+  }
+
+  private async attestIfReady(slot: number): Promise<void> {
+    if (this.nodeSyncing === true || this.attestations.hasAttested(slot)) return;
+    await this.attestations.attest(slot);
+  }
+
+  private async aggregateIfReady(slot: number): Promise<void> {
+    if (this.nodeSyncing === true) return;
+    await this.attestations.aggregate(slot);
+  }
+
+  private async checkSyncing(): Promise<void> {
+    try {
+      const s = await this.p.api.getSyncing();
+      if (s.isSyncing && this.nodeSyncing !== true) this.p.logger.warn({headSlot: s.headSlot, syncDistance: s.syncDistance}, "beacon node is syncing: duties paused");
+      if (!s.isSyncing && this.nodeSyncing === true) this.p.logger.info({headSlot: s.headSlot}, "beacon node synced: duties resumed");
+      this.nodeSyncing = s.isSyncing;
+    } catch (e) {
+      this.p.logger.warn({err: errorMessage(e)}, "sync status unavailable");
+    }
+  }
+
+  private logEpochSummary(epoch: number): void {
+    const c = this.stats.takeEpoch();
+    const failed = c.blocksFailed + c.attestationsFailed + c.aggregatesFailed;
+    const line = {
+      epoch,
+      blocks: c.blocksProposed,
+      attestations: c.attestationsPublished,
+      aggregates: c.aggregatesPublished,
+      ...(failed > 0 ? {failed, refused: c.refusedBySlashingProtection} : {}),
+    };
+    if (failed > 0) this.p.logger.warn(line, "epoch duties (some failed)");
+    else this.p.logger.info(line, "epoch duties");
+  }
+
+  /** Runs a duty in the background; its failure is logged, never thrown into the clock. */
+  private spawn(what: string, fn: () => Promise<unknown>): void {
+    if (this.stopping !== null) return;
+    const task = this.run(what, fn);
+    this.tasks.add(task);
+    void task.finally(() => this.tasks.delete(task));
+  }
+
+  private async run(what: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      if (this.p.controller.signal.aborted) return;
+      this.p.logger.error({err: errorMessage(e), code: (e as {code?: string}).code}, `${what} failed`);
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const {clock, controller, protection, outerSignal, onOuterAbort} = this.p;
+      clock.stop();
+      clock.removeAllListeners();
+      outerSignal?.removeEventListener("abort", onOuterAbort);
+      controller.abort();
+      // In-flight duties end quickly once their requests are aborted; a signature whose
+      // protection record is being written finishes that write before the database closes.
+      await Promise.allSettled([...this.tasks]);
+      await this.eventStream;
+      await protection.close();
+      this.p.logger.info(this.stats.total, "validator client stopped");
+    })();
+    return this.stopping;
+  }
+}
+

@@ -1,0 +1,91 @@
+/**
+ * The only place secret keys are used. Block and attestation signatures are slashable, so they
+ * are signed only after slashing protection has durably recorded them (check-and-insert, fsync'd)
+ * — a crash between the record and the signature can only make the signer more careful. Randao
+ * reveals, selection proofs and aggregate-and-proof signatures cannot be slashed.
+ */
+import {sign} from "../../crypto/index.ts";
+import type {AggregateAndProof, AttestationData, BeaconBlock, SignedAggregateAndProof, SignedBeaconBlock} from "../../types/index.ts";
+import {toHex} from "../../util/bytes.ts";
+import {InputError} from "../../util/errors.ts";
+import type {ValidatorKey} from "../keys/validatorKeys.ts";
+import {SlashingProtectionError, type SlashingProtectionStore} from "../slashingProtection/index.ts";
+import type {SigningContext} from "./signingContext.ts";
+
+export interface AttestationSigningJob {
+  pubkey: Uint8Array;
+  data: AttestationData;
+}
+
+export class Signer {
+  readonly context: SigningContext;
+  private readonly keys = new Map<string, ValidatorKey>();
+  private readonly protection: SlashingProtectionStore;
+
+  constructor(keys: ValidatorKey[], protection: SlashingProtectionStore, context: SigningContext) {
+    for (const k of keys) {
+      const hex = toHex(k.pubkey);
+      if (this.keys.has(hex)) throw new InputError(`validator key ${hex} is loaded twice (${this.keys.get(hex)!.source} and ${k.source})`);
+      this.keys.set(hex, k);
+    }
+    this.protection = protection;
+    this.context = context;
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  pubkeys(): Uint8Array[] {
+    return [...this.keys.values()].map((k) => k.pubkey);
+  }
+
+  hasKey(pubkey: Uint8Array): boolean {
+    return this.keys.has(toHex(pubkey));
+  }
+
+  private key(pubkey: Uint8Array): ValidatorKey {
+    const k = this.keys.get(toHex(pubkey));
+    if (k === undefined) throw new InputError(`no signing key for ${toHex(pubkey)}`);
+    return k;
+  }
+
+  signRandao(pubkey: Uint8Array, epoch: number): Uint8Array {
+    return sign(this.key(pubkey).secretKey, this.context.randaoRoot(epoch));
+  }
+
+  /** Throws SlashingProtectionError if the block could be slashed. */
+  async signBlock(pubkey: Uint8Array, block: BeaconBlock): Promise<SignedBeaconBlock> {
+    const key = this.key(pubkey);
+    const root = this.context.blockRoot(block);
+    await this.protection.checkAndInsertBlock(pubkey, block.slot, root);
+    return {message: block, signature: sign(key.secretKey, root)};
+  }
+
+  /**
+   * Signatures for many attestations with one slashing-protection write. Each result is the
+   * signature, or the error that refused it (a SlashingProtectionError, or a missing key).
+   */
+  async signAttestations(jobs: AttestationSigningJob[]): Promise<(Uint8Array | Error)[]> {
+    const roots = jobs.map((j) => this.context.attestationRoot(j.data));
+    const keys = jobs.map((j) => this.keys.get(toHex(j.pubkey)));
+    const known = jobs.map((_, i) => i).filter((i) => keys[i] !== undefined);
+    const outcomes = await this.protection.checkAndInsertAttestations(
+      known.map((i) => ({pubkey: jobs[i].pubkey, sourceEpoch: jobs[i].data.source.epoch, targetEpoch: jobs[i].data.target.epoch, signingRoot: roots[i]}))
+    );
+    const results: (Uint8Array | Error)[] = jobs.map((j) => new InputError(`no signing key for ${toHex(j.pubkey)}`));
+    known.forEach((i, j) => {
+      const outcome = outcomes[j];
+      results[i] = outcome instanceof SlashingProtectionError ? outcome : sign(keys[i]!.secretKey, roots[i]);
+    });
+    return results;
+  }
+
+  signSelectionProof(pubkey: Uint8Array, slot: number): Uint8Array {
+    return sign(this.key(pubkey).secretKey, this.context.selectionProofRoot(slot));
+  }
+
+  signAggregateAndProof(pubkey: Uint8Array, message: AggregateAndProof): SignedAggregateAndProof {
+    return {message, signature: sign(this.key(pubkey).secretKey, this.context.aggregateAndProofRoot(message))};
+  }
+}
