@@ -452,26 +452,41 @@ export class ForkChoice {
       unrealizedJustifiedRoot: block.unrealizedJustified.root,
       unrealizedFinalizedEpoch: block.unrealizedFinalized.epoch,
       unrealizedFinalizedRoot: block.unrealizedFinalized.root,
-      timely: this.isTimely(block.slot),
+      timely: null,
     };
-    const blockEpoch = computeEpochAtSlot(block.slot);
-    this.protoArray.onBlock(node, blockEpoch);
+    this.protoArray.onBlock(node, computeEpochAtSlot(block.slot));
     this.votes.ensureNodeCapacity(this.protoArray.length);
     this.stale = true;
+    this.recordBlockTimeliness(block.blockRoot);
     this.updateProposerBoostRoot(head.blockRoot, block.blockRoot);
     this.updateCheckpoints(block.justified, block.finalized);
-    // compute_pulled_up_tip
-    this.updateUnrealizedCheckpoints(block.unrealizedJustified, block.unrealizedFinalized);
-    if (blockEpoch < this.getCurrentStoreEpoch()) {
-      this.updateCheckpoints(block.unrealizedJustified, block.unrealizedFinalized);
-    }
+    this.computePulledUpTip(block.blockRoot);
     return node;
+  }
+
+  /** record_block_timeliness. */
+  recordBlockTimeliness(root: RootHex): void {
+    const block = this.requireBlock(root);
+    block.timely = this.isTimely(block.slot);
   }
 
   /** record_block_timeliness's verdict for a block of `slot` arriving now. */
   isTimely(slot: number): boolean {
     const isBeforeAttestingInterval = millisecondsIntoSlot(this.time - this.genesisTime) < getAttestationDueMs();
     return this.getCurrentSlot() === slot && isBeforeAttestingInterval;
+  }
+
+  /**
+   * compute_pulled_up_tip, given the pulled-up checkpoints recorded with the block (the state
+   * part, process_justification_and_finalization on a copy, ran before the block came in).
+   */
+  computePulledUpTip(root: RootHex): void {
+    const b = this.requireBlock(root);
+    const justified = {epoch: b.unrealizedJustifiedEpoch, root: b.unrealizedJustifiedRoot};
+    const finalized = {epoch: b.unrealizedFinalizedEpoch, root: b.unrealizedFinalizedRoot};
+    this.updateUnrealizedCheckpoints(justified, finalized);
+    // A block from a prior epoch: its pulled-up checkpoints are realized already.
+    if (computeEpochAtSlot(b.slot) < this.getCurrentStoreEpoch()) this.updateCheckpoints(justified, finalized);
   }
 
   /** update_proposer_boost_root. */

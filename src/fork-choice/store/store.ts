@@ -187,7 +187,7 @@ export class Store {
       {slot: data.slot, beaconBlockRoot, targetEpoch: target.epoch, targetRoot: target.root},
       isFromBlock
     );
-    const targetState = this.getCheckpointState(target);
+    const targetState = this.storeTargetCheckpointState(target);
     let indexed: IndexedAttestation;
     try {
       indexed = targetState.epochCtx.getIndexedAttestation(attestation);
@@ -262,9 +262,14 @@ export class Store {
     return sum;
   }
 
+  /** store_target_checkpoint_state, returning the state it stores. */
+  storeTargetCheckpointState(target: CheckpointHex): CachedBeaconState {
+    return this.getCheckpointState(target);
+  }
+
   /**
-   * store_target_checkpoint_state's result: the checkpoint block's state advanced to the
-   * checkpoint epoch's first slot. Cached; recomputed if evicted.
+   * store.checkpoint_states[cp]: the checkpoint block's state advanced to the checkpoint
+   * epoch's first slot (store_target_checkpoint_state's rule). Cached; recomputed if evicted.
    */
   getCheckpointState(cp: CheckpointHex | Checkpoint): CachedBeaconState {
     const key: CheckpointHex = typeof cp.root === "string" ? (cp as CheckpointHex) : toCheckpointHex(cp as Checkpoint);
