@@ -12,6 +12,11 @@ export interface CommandEntry {
 
 export const commandEntries: CommandEntry[] = [
   {
+    name: "validator",
+    summary: "Run a validator client against a beacon node's REST API",
+    load: async () => (await import("./validator.ts")).validatorCommand,
+  },
+  {
     name: "spec-test",
     summary: "Replay the official consensus spec-test vectors",
     load: async () => (await import("../../../spec-tests/cli.ts")).specTestCommand,
