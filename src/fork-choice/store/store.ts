@@ -242,7 +242,7 @@ export class Store {
    * is_head_weak's extra term: effective balance, read from the justified checkpoint state, of
    * the head slot's committee members that are in the equivocation set.
    */
-  private equivocatingCommitteeBalance(headRoot: RootHex): bigint {
+  equivocatingCommitteeBalance(headRoot: RootHex): bigint {
     if (this.forkChoice.votes.equivocatingSize === 0) return 0n;
     const headState = this.requireBlockState(headRoot);
     const justifiedState = this.getCheckpointState(this.forkChoice.justifiedCheckpoint).state;

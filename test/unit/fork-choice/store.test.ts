@@ -159,7 +159,18 @@ describe("fork-choice: Store", function () {
     assert.ok(both.length > 0);
     assert.deepEqual(store.snapshot().equivocatingIndices, [...both].sort((a, b) => a - b));
     // Their votes no longer count: the later block is the head again.
-    assert.equal(toHex(store.getHead().root), toHex(ssz.BeaconBlock.hashTreeRoot(block4.message)));
+    const head4 = toHex(ssz.BeaconBlock.hashTreeRoot(block4.message));
+    assert.equal(toHex(store.getHead().root), head4);
+
+    // is_head_weak's extra term: the head slot's committee members among the equivocators, at
+    // 32 ETH each. The slashed attesters are of a slot-4 committee; none sits in slot 3's.
+    const committees = store.getBlockState(head4)!.epochCtx;
+    const slot4 = new Set<number>();
+    for (let c = 0; c < committees.getCommitteeCountPerSlot(0); c++) for (const i of committees.getBeaconCommittee(4, c)) slot4.add(i);
+    assert.equal(slashing.attestation_1.data.slot, 4);
+    assert.ok(both.every((i) => slot4.has(i)));
+    assert.equal(store.equivocatingCommitteeBalance(head4), BigInt(both.length) * 32_000_000_000n);
+    assert.equal(store.equivocatingCommitteeBalance(toHex(ssz.BeaconBlock.hashTreeRoot(block3.message))), 0n);
   });
 
   it("keeps a bounded set of checkpoint states and recomputes an evicted one identically", () => {
