@@ -1,14 +1,15 @@
 /**
  * The interop public keys of validators 0..n-1, kept on disk because deriving a million of them
- * takes minutes. The file holds the keys of indices 0..k-1 back to back (48 bytes each) and only
- * ever grows: asking for more keys derives the missing tail and appends it, chunk by chunk, so an
- * interrupted run keeps what it finished.
+ * takes minutes. The file holds the keys of indices 0..k-1 back to back (48 bytes each). Asking
+ * for more keys derives the missing tail in memory and replaces the file (write, then rename) at
+ * checkpoints along the way, so an interrupted run keeps most of its work, and two processes
+ * growing the cache at once each write a complete, consistent file instead of interleaving.
  *
- * Every load checks the file before trusting it: a whole number of keys, and a sample of keys
- * (the first, the last, fixed and random positions) re-derived from their index. A file that
- * fails is rebuilt from scratch.
+ * Every load checks the file before trusting it: a whole number of keys (a torn tail is
+ * dropped), and a sample of keys (the first, the last, fixed and random positions) re-derived
+ * from their index. A file that fails the sample is derived again from scratch.
  */
-import {closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync} from "node:fs";
+import {closeSync, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {availableParallelism} from "node:os";
 import {join} from "node:path";
 import {Worker} from "node:worker_threads";
@@ -24,6 +25,8 @@ export const PUBKEY_CACHE_FILE = "interop-pubkeys.bin";
 const CHUNK = 4096;
 /** Below this many missing keys, starting threads costs more than it saves. */
 const MIN_KEYS_FOR_WORKERS = 2 * CHUNK;
+/** Keys derived between two rewrites of the file (and at least a tenth of the missing keys). */
+const CHECKPOINT_KEYS = 65536;
 const SAMPLES = 8;
 
 export interface PubkeyCacheOptions {
@@ -34,97 +37,124 @@ export interface PubkeyCacheOptions {
   threads?: number;
 }
 
-/** The cached keys of indices 0..count-1, as one buffer of count*48 bytes. */
+/** The keys of indices 0..count-1, as one buffer of count*48 bytes. */
 export async function loadInteropPubkeys(count: number, opts: PubkeyCacheOptions = {}): Promise<Uint8Array> {
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new BenchInputError("BENCH_UNSUPPORTED_INPUT", `validator count must be a non-negative integer, got ${count}`);
   }
   const path = join(ensureCacheDir(opts.cacheDir ?? defaultCacheDir()), PUBKEY_CACHE_FILE);
-  const fd = openOrFail(path);
-  try {
-    let have = validKeyCount(fd);
-    if (have < 0) {
-      ftruncateSync(fd, 0);
-      have = 0;
-    }
-    if (have < count) await deriveInto(fd, have, count, opts);
-    const out = new Uint8Array(count * PUBKEY_LENGTH);
-    readFully(fd, out, 0);
-    return out;
-  } finally {
-    closeSync(fd);
-  }
-}
+  const {keys: cached, corrupt} = readCachedKeys(path, count);
+  const have = Math.min(cached.length / PUBKEY_LENGTH, count);
+  const keys = new Uint8Array(count * PUBKEY_LENGTH);
+  keys.set(cached.subarray(0, have * PUBKEY_LENGTH));
+  if (have === count) return keys;
 
-function openOrFail(path: string): number {
-  try {
-    return openSync(path, "a+");
-  } catch (e) {
-    throw new BenchInputError("BENCH_CACHE_IO", `cannot open the pubkey cache ${path}: ${(e as Error).message}`, {cause: e});
-  }
+  const total = count - have;
+  const checkpointEvery = Math.max(CHECKPOINT_KEYS, Math.ceil(total / 10));
+  let saved = have;
+  await derive(keys, have, count, opts, (done) => {
+    opts.onProgress?.(done - have, total);
+    if (done === count || done - saved >= checkpointEvery) {
+      // Never shrink a good file that holds more keys (or that another process grew meanwhile).
+      if (corrupt || done * PUBKEY_LENGTH >= fileSize(path)) writeKeys(path, keys.subarray(0, done * PUBKEY_LENGTH));
+      saved = done;
+    }
+  });
+  return keys;
 }
 
 /**
- * The number of keys the file holds after dropping a torn trailing record, or -1 when a sampled
- * key differs from its derivation (the file is then not to be trusted at all).
+ * The trusted part of the cache file, at most `count` keys: whole keys only, nothing when the file
+ * is missing or (`corrupt`) a sampled key is wrong.
  */
-function validKeyCount(fd: number): number {
-  const size = fstatSync(fd).size;
-  const have = Math.floor(size / PUBKEY_LENGTH);
-  if (size !== have * PUBKEY_LENGTH) ftruncateSync(fd, have * PUBKEY_LENGTH);
-  if (have === 0) return 0;
-  const key = new Uint8Array(PUBKEY_LENGTH);
-  for (const index of samplePositions(have)) {
-    readFully(fd, key, index * PUBKEY_LENGTH);
-    if (!bytesEqual(key, interopPubkey(index))) return -1;
+function readCachedKeys(path: string, count: number): {keys: Uint8Array; corrupt: boolean} {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return {keys: new Uint8Array(0), corrupt: false};
+    throw new BenchInputError("BENCH_CACHE_IO", `cannot read the pubkey cache ${path}: ${(e as Error).message}`, {cause: e});
   }
-  return have;
+  let keys: Uint8Array;
+  try {
+    const whole = Math.min(count, Math.floor(fstatSync(fd).size / PUBKEY_LENGTH));
+    keys = new Uint8Array(whole * PUBKEY_LENGTH);
+    for (let off = 0; off < keys.length; ) {
+      const n = readSync(fd, keys, off, keys.length - off, off);
+      if (n === 0) return {keys: new Uint8Array(0), corrupt: true};
+      off += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const whole = keys.length / PUBKEY_LENGTH;
+  for (const index of samplePositions(whole)) {
+    if (!bytesEqual(keys.subarray(index * PUBKEY_LENGTH, (index + 1) * PUBKEY_LENGTH), interopPubkey(index))) {
+      return {keys: new Uint8Array(0), corrupt: true};
+    }
+  }
+  return {keys, corrupt: false};
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 function samplePositions(have: number): number[] {
+  if (have === 0) return [];
   const picks = new Set<number>([0, have - 1]);
   for (let s = 1; s <= SAMPLES / 2; s++) picks.add(Math.floor((have * s) / (SAMPLES / 2 + 1)));
   while (picks.size < Math.min(have, SAMPLES + 2)) picks.add(Math.floor(Math.random() * have));
   return [...picks];
 }
 
-function readFully(fd: number, out: Uint8Array, position: number): void {
-  let off = 0;
-  while (off < out.length) {
-    const n = readSync(fd, out, off, out.length - off, position + off);
-    if (n === 0) throw new BenchInputError("BENCH_CACHE_IO", "pubkey cache ended early while reading");
-    off += n;
+function writeKeys(path: string, keys: Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, keys);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, {force: true});
+    throw new BenchInputError("BENCH_CACHE_IO", `cannot write the pubkey cache ${path}: ${(e as Error).message}`, {cause: e});
   }
 }
 
-function appendFully(fd: number, data: Uint8Array): void {
-  let off = 0;
-  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-}
-
-async function deriveInto(fd: number, from: number, to: number, opts: PubkeyCacheOptions): Promise<void> {
-  const total = to - from;
-  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), Math.ceil(total / CHUNK)));
-  if (total < MIN_KEYS_FOR_WORKERS || threads === 1) {
+/** Fills keys[from..to) in index order, calling `onDone(k)` each time keys 0..k-1 are all present. */
+async function derive(
+  keys: Uint8Array,
+  from: number,
+  to: number,
+  opts: PubkeyCacheOptions,
+  onDone: (done: number) => void
+): Promise<void> {
+  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), Math.ceil((to - from) / CHUNK)));
+  if (to - from < MIN_KEYS_FOR_WORKERS || threads === 1) {
     for (let start = from; start < to; start += CHUNK) {
       const end = Math.min(to, start + CHUNK);
-      const keys = new Uint8Array((end - start) * PUBKEY_LENGTH);
-      for (let i = start; i < end; i++) keys.set(interopPubkey(i), (i - start) * PUBKEY_LENGTH);
-      appendFully(fd, keys);
-      opts.onProgress?.(end - from, total);
+      for (let i = start; i < end; i++) keys.set(interopPubkey(i), i * PUBKEY_LENGTH);
+      onDone(end);
     }
     return;
   }
-  await deriveWithWorkers(fd, from, to, threads, opts);
+  await deriveWithWorkers(keys, from, to, threads, onDone);
 }
 
-/** Farms chunks out to worker threads and appends the results strictly in index order. */
-async function deriveWithWorkers(fd: number, from: number, to: number, threads: number, opts: PubkeyCacheOptions): Promise<void> {
-  const total = to - from;
+/** Farms chunks out to worker threads; results are placed by index, progress reported in order. */
+async function deriveWithWorkers(
+  keys: Uint8Array,
+  from: number,
+  to: number,
+  threads: number,
+  onDone: (done: number) => void
+): Promise<void> {
   const workers = Array.from({length: threads}, () => new Worker(new URL("./pubkeyWorker.ts", import.meta.url)));
-  const ready = new Map<number, Uint8Array>();
+  const finished = new Map<number, number>();
   let nextJob = from;
-  let nextWrite = from;
+  let contiguous = from;
   try {
     await new Promise<void>((resolve, reject) => {
       const dispatch = (w: Worker): void => {
@@ -136,19 +166,19 @@ async function deriveWithWorkers(fd: number, from: number, to: number, threads: 
       for (const w of workers) {
         w.on("error", reject);
         w.on("message", (res: PubkeyResult) => {
-          ready.set(res.start, res.keys);
+          keys.set(res.keys, res.start * PUBKEY_LENGTH);
+          finished.set(res.start, res.start + res.keys.length / PUBKEY_LENGTH);
           try {
-            for (let keys = ready.get(nextWrite); keys !== undefined; keys = ready.get(nextWrite)) {
-              ready.delete(nextWrite);
-              appendFully(fd, keys);
-              nextWrite += keys.length / PUBKEY_LENGTH;
-              opts.onProgress?.(nextWrite - from, total);
+            for (let end = finished.get(contiguous); end !== undefined; end = finished.get(contiguous)) {
+              finished.delete(contiguous);
+              contiguous = end;
+              onDone(contiguous);
             }
           } catch (e) {
             reject(e);
             return;
           }
-          if (nextWrite >= to) resolve();
+          if (contiguous >= to) resolve();
           else dispatch(w);
         });
         dispatch(w);

@@ -64,6 +64,14 @@ describe("bench inputs", () => {
       const keys = await loadInteropPubkeys(7, {cacheDir: dir, threads: 1, onProgress: (done) => (derived = done)});
       assert.deepEqual(Buffer.from(keys), expected(7));
       assert.equal(derived, 7, "the whole file is derived again");
+      assert.deepEqual(readFileSync(path), expected(7));
+
+      // A bad file is replaced even by a shorter good one.
+      const longer = readFileSync(path);
+      longer[0] ^= 0xff;
+      writeFileSync(path, longer);
+      assert.deepEqual(Buffer.from(await loadInteropPubkeys(2, {cacheDir: dir, threads: 1})), expected(2));
+      assert.deepEqual(readFileSync(path), expected(2));
     });
 
     it("derives with worker threads in index order", async () => {
