@@ -4,14 +4,14 @@
  */
 import type {Command, ParsedOptions} from "../src/cli/command.ts";
 import {intOption} from "../src/cli/command.ts";
-import {useNetwork} from "../src/params/index.ts";
-import {createCachedBeaconState, stateTransition} from "../src/state-transition/index.ts";
+import {SLOTS_PER_EPOCH, useNetwork} from "../src/params/index.ts";
+import {computeCommitteeCount, createCachedBeaconState, stateTransition} from "../src/state-transition/index.ts";
 import {bytesEqual, toHex} from "../src/util/bytes.ts";
-import {GnomonError} from "../src/util/errors.ts";
+import {GnomonError, InputError} from "../src/util/errors.ts";
 import {warmEpochCaches} from "./epoch.ts";
 import {bench} from "./harness.ts";
 import {printStateBench, progressOptions, validatorsOption} from "./inputs/cli.ts";
-import {BLOCK_BENCH_PRE_SLOT, BLOCK_BENCH_SLOT, loadBlockInput} from "./inputs/index.ts";
+import {BLOCK_BENCH_ATTESTATIONS, BLOCK_BENCH_PRE_SLOT, BLOCK_BENCH_SLOT, loadBlockInput} from "./inputs/index.ts";
 
 export const blockBench: Command = {
   name: "block",
@@ -42,11 +42,18 @@ export const blockBench: Command = {
     "Example: gnomon bench block --validators 65536 --verify-signatures --json",
   ].join("\n"),
   async run(opts: ParsedOptions): Promise<number> {
-    const validators = validatorsOption(opts);
+    useNetwork("mainnet");
+    const validators = validatorsOption(opts, SLOTS_PER_EPOCH);
+    // The block's attestations must come from the SLOTS_PER_EPOCH slots it can include.
+    const includable = computeCommitteeCount(validators) * SLOTS_PER_EPOCH;
+    if (includable < BLOCK_BENCH_ATTESTATIONS) {
+      throw new InputError(
+        `--validators ${validators} gives ${includable} includable committees; the block needs ${BLOCK_BENCH_ATTESTATIONS} (at least 16384 validators)`
+      );
+    }
     const runs = intOption(opts, "runs", 1, 1000) ?? 10;
     const warmup = intOption(opts, "warmup", 0, 100) ?? 1;
     const verify = opts["verify-signatures"] === true;
-    useNetwork("mainnet");
     const input = await loadBlockInput(validators, progressOptions(opts["cache-dir"] as string | undefined, opts.rebuild === true));
 
     const pre = createCachedBeaconState(input.pre);

@@ -4,7 +4,7 @@
  */
 import type {Command, ParsedOptions} from "../src/cli/command.ts";
 import {intOption} from "../src/cli/command.ts";
-import {useNetwork} from "../src/params/index.ts";
+import {SLOTS_PER_EPOCH, useNetwork} from "../src/params/index.ts";
 import {
   cloneCachedBeaconState,
   computeEpochAtSlot,
@@ -52,10 +52,10 @@ export const epochBench: Command = {
     "Example: gnomon bench epoch --validators 65536 --runs 5 --json",
   ].join("\n"),
   async run(opts: ParsedOptions): Promise<number> {
-    const validators = validatorsOption(opts);
+    useNetwork("mainnet");
+    const validators = validatorsOption(opts, SLOTS_PER_EPOCH);
     const runs = intOption(opts, "runs", 1, 1000) ?? 5;
     const warmup = intOption(opts, "warmup", 0, 100) ?? 1;
-    useNetwork("mainnet");
     const input = await loadEpochInput(validators, progressOptions(opts["cache-dir"] as string | undefined, opts.rebuild === true));
 
     const pre = createCachedBeaconState(input.state);

@@ -12,8 +12,9 @@ import type {InputOptions} from "./index.ts";
 /** 4Mi validators: beyond this the pubkey derivation alone takes over an hour. */
 export const MAX_BENCH_VALIDATORS = 4 * 1024 * 1024;
 
-export function validatorsOption(opts: ParsedOptions): number {
-  const n = intOption(opts, "validators", 1, MAX_BENCH_VALIDATORS);
+/** Every committee of the inputs has a member from SLOTS_PER_EPOCH validators on (mainnet: 32). */
+export function validatorsOption(opts: ParsedOptions, min: number): number {
+  const n = intOption(opts, "validators", min, MAX_BENCH_VALIDATORS);
   if (n === undefined) throw new InputError("missing required option --validators");
   return n;
 }
