@@ -37,6 +37,8 @@ export const FLAG_UNSLASHED = 1 << 4;
 export const FLAG_ELIGIBLE = 1 << 5;
 export const FLAG_ACTIVE_CURR = 1 << 6;
 export const FLAG_ACTIVE_NEXT = 1 << 7;
+/** inclusionAttestation's "no attestation" in its 32-bit form (0xffff in the 16-bit form). */
+export const NO_ATTESTATION = 0xffffffff;
 
 export interface EpochTransitionCache {
   currentEpoch: Epoch;
@@ -46,10 +48,15 @@ export interface EpochTransitionCache {
   registry: RegistryArrays;
   /** Active in epoch currentEpoch + 2 before registry updates (they patch it). */
   activeNextNext: Uint8Array;
-  /** Smallest inclusion_delay among the previous-epoch attestations of each validator (Infinity: none). */
-  inclusionDelays: Float64Array;
-  /** proposer_index of that attestation. */
-  inclusionProposers: Float64Array;
+  /**
+   * For each validator, the position in `previousAttestations` of its earliest-included
+   * previous-epoch attestation (the first of equal inclusion delays); NO_ATTESTATION if none.
+   */
+  inclusionAttestation: Uint16Array | Uint32Array;
+  /** The previous-epoch pending attestations read, with their inclusion delays and proposers. */
+  previousAttestations: PendingAttestation[];
+  attestationDelays: Float64Array;
+  attestationProposers: Float64Array;
   /** get_total_active_balance (current epoch), at least one increment. */
   totalActiveBalance: bigint;
   /** get_attesting_balance of the matching source / target / head attestations, each >= one increment. */
@@ -121,8 +128,6 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
   }
 
   const committees = new CommitteeSource(s);
-  const inclusionDelays = new Float64Array(n).fill(Infinity);
-  const inclusionProposers = new Float64Array(n);
   const prevSource = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
   const prevTarget = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
   const prevHead = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
@@ -131,12 +136,21 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
   // Participation is read only where the spec reads it: rewards skip the genesis epoch and
   // justification the first two epochs (a pending attestation there is never decoded).
   const previousAttestations = currentEpoch > GENESIS_EPOCH ? readPendingAttestations(s, "previous") : [];
-  if (previousAttestations.length > 0) {
+  const m = previousAttestations.length;
+  // Positions fit 16 bits for every preset's list limit; the wider array only guards odd inputs.
+  const inclusionAttestation = m < 0xffff ? new Uint16Array(n).fill(0xffff) : new Uint32Array(n).fill(NO_ATTESTATION);
+  const none = m < 0xffff ? 0xffff : NO_ATTESTATION;
+  const attestationDelays = new Float64Array(m);
+  const attestationProposers = new Float64Array(m);
+  if (m > 0) {
     const targetRoot = getBlockRoot(state, previousEpoch);
     let headSlot = -1;
     let headRoot: Uint8Array | null = null;
-    for (const att of previousAttestations) {
+    for (let a = 0; a < m; a++) {
+      const att = previousAttestations[a];
       const data = att.data;
+      attestationDelays[a] = att.inclusion_delay;
+      attestationProposers[a] = att.proposer_index;
       let add = FLAG_PREV_SOURCE;
       if (bytesEqual(data.target.root, targetRoot)) {
         add |= FLAG_PREV_TARGET;
@@ -156,10 +170,8 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
         const index = committee[k];
         flags[index] |= add;
         // min(..., key=inclusion_delay) keeps the first of equal delays.
-        if (delay < inclusionDelays[index]) {
-          inclusionDelays[index] = delay;
-          inclusionProposers[index] = att.proposer_index;
-        }
+        const known = inclusionAttestation[index];
+        if (known === none || delay < attestationDelays[known]) inclusionAttestation[index] = a;
       }
     }
   }
@@ -199,8 +211,10 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
     flags,
     activeNextNext,
     registry,
-    inclusionDelays,
-    inclusionProposers,
+    inclusionAttestation,
+    previousAttestations,
+    attestationDelays,
+    attestationProposers,
     totalActiveBalance: atLeastOneIncrement(totalActive),
     prevSourceBalance: atLeastOneIncrement(prevSource),
     prevTargetBalance: atLeastOneIncrement(prevTarget),

@@ -109,8 +109,9 @@ export function getHeadDeltas(s: CachedBeaconState, cache?: EpochTransitionCache
 export function inclusionReward(c: EpochTransitionCache, r: RewardContext, index: number): {proposer: number; proposerReward: number; attesterReward: number} {
   const base = computeBaseReward(c.registry.effectiveBalance[index], r.sqrtTotalActiveBalance);
   const proposerReward = Math.floor(base / PROPOSER_REWARD_QUOTIENT);
-  const delay = c.inclusionDelays[index];
-  const proposer = c.inclusionProposers[index];
+  const a = c.inclusionAttestation[index];
+  const delay = c.attestationDelays[a];
+  const proposer = c.attestationProposers[a];
   if (delay === 0) throw new EpochProcessingError("PENDING_ATTESTATION_ZERO_INCLUSION_DELAY", `attester ${index}: inclusion delay 0`);
   if (!(proposer < c.flags.length)) {
     throw new EpochProcessingError("PENDING_ATTESTATION_INVALID_PROPOSER", `proposer index ${proposer} is not a validator`);

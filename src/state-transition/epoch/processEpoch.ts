@@ -46,16 +46,17 @@ function nextEpochData(s: CachedBeaconState, c: EpochTransitionCache): NextEpoch
   const reuse = effectiveBalances === previous.registry.effectiveBalance && previous.effectiveBalanceIncrements.length === n;
   const increments = reuse ? previous.effectiveBalanceIncrements : new Uint16Array(n);
   const total = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
-  const nextNext = new Uint32Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const eb = effectiveBalances[i];
     if (!reuse) increments[i] = Math.min(0xffff, Math.floor(eb / EFFECTIVE_BALANCE_INCREMENT));
     if (flags[i] & FLAG_ACTIVE_NEXT) total.add(eb);
-    if (activeNextNext[i]) nextNext[count++] = i;
+    count += activeNextNext[i];
   }
+  const nextNext = new Uint32Array(count);
+  for (let i = 0, k = 0; k < count; i++) if (activeNextNext[i]) nextNext[k++] = i;
   return {
-    nextNextActiveIndices: nextNext.slice(0, count),
+    nextNextActiveIndices: nextNext,
     registry,
     balances,
     effectiveBalanceIncrements: increments,
