@@ -173,7 +173,6 @@ export function createApiServer(chain: IBeaconChain, opts: ApiServerOptions = {}
       const boundPort = info !== null && typeof info === "object" ? info.port : port;
       const shownHost = host.includes(":") ? `[${host}]` : host;
       address = `http://${shownHost}:${boundPort}`;
-      logger.info({address}, "REST API listening");
       return address;
     },
     async close() {
