@@ -562,6 +562,8 @@ export class ForkChoice {
   /** update_latest_messages; `beaconBlockRoot` must be known (validateOnAttestation). */
   updateLatestMessages(attestingIndices: ArrayLike<number>, targetEpoch: number, beaconBlockRoot: RootHex): void {
     const index = this.requireIndex(beaconBlockRoot);
+    // Checked before the first vote, so that a refusal changes nothing.
+    if (!(targetEpoch <= 0x7fffffff)) throw new RangeError(`target epoch ${targetEpoch} is beyond the vote tracker's range`);
     for (let k = 0; k < attestingIndices.length; k++) {
       this.votes.processVote(attestingIndices[k], index, targetEpoch);
     }

@@ -7,8 +7,9 @@
  * (at most once an epoch), which re-weighs every vote.
  *
  * Committees are random samples of the registry, so votes arrive in random validator order:
- * each validator's record is kept in one place (4 doubles; two records per cache line), so a
- * vote costs one memory miss, paid once.
+ * each validator's record is kept in one place (4 int32s; four records per cache line), so a
+ * vote costs one memory miss, paid once. Epochs fit an int32 for the next 800,000 years of
+ * 12-second slots; a larger one is refused rather than wrapped.
  */
 const NONE = -1;
 
@@ -22,12 +23,13 @@ const EPOCH = 2;
 const STATE = 3;
 // state = balance * 2 + equivocating: the balance (increments) the validator's vote carries.
 const EQUIVOCATING = 1;
+const MAX_EPOCH = 0x7fffffff;
 
 export class VoteTracker {
   private size = 0;
   /** One past the highest validator index ever seen. */
   private count = 0;
-  private records = new Float64Array(0);
+  private records = new Int32Array(0);
   private equivocatingCount = 0;
   private changed = false;
   /** Per node: weight change (increments) not yet applied to the tree. */
@@ -65,6 +67,7 @@ export class VoteTracker {
    * target epoch is newer. Equivocating validators are ignored. Returns whether it changed.
    */
   processVote(validator: number, nodeIndex: number, targetEpoch: number): boolean {
+    if (!(targetEpoch <= MAX_EPOCH)) throw new RangeError(`target epoch ${targetEpoch} is beyond the vote tracker's range`);
     if (validator >= this.count) this.extend(validator + 1);
     const r = this.records;
     const o = validator * STRIDE;
@@ -72,8 +75,7 @@ export class VoteTracker {
     if ((state & EQUIVOCATING) !== 0 || !(targetEpoch > r[o + EPOCH])) return false;
     r[o + NEXT] = nodeIndex;
     r[o + EPOCH] = targetEpoch;
-    // Records are doubles; index typed arrays with int32s.
-    const cur = r[o + CURRENT] | 0;
+    const cur = r[o + CURRENT];
     if (cur !== nodeIndex) {
       const balance = state >>> 1;
       if (balance !== 0) {
@@ -93,7 +95,7 @@ export class VoteTracker {
     const o = validator * STRIDE;
     const state = r[o + STATE];
     if ((state & EQUIVOCATING) !== 0) return false;
-    const cur = r[o + CURRENT] | 0;
+    const cur = r[o + CURRENT];
     if (cur !== NONE) {
       this.deltas[cur] -= state >>> 1;
       this.changed = true;
@@ -136,7 +138,7 @@ export class VoteTracker {
       const after = v < balances.length ? balances[v] : 0;
       if (before === after) continue;
       r[o + STATE] = after * 2 + (state & EQUIVOCATING);
-      const cur = r[o + CURRENT] | 0;
+      const cur = r[o + CURRENT];
       if (cur !== NONE) {
         deltas[cur] += after - before;
         this.changed = true;
@@ -169,7 +171,7 @@ export class VoteTracker {
     if (counts && min > this.count) this.count = min;
     if (min <= this.size) return;
     const size = Math.max(1024, this.size * 2, min);
-    const records = new Float64Array(size * STRIDE);
+    const records = new Int32Array(size * STRIDE);
     records.set(this.records);
     const source = this.appliedSource;
     for (let v = this.size; v < size; v++) {
