@@ -1,8 +1,8 @@
 /**
- * beacon-chain.md process_rewards_and_penalties: all five delta components folded into two
- * passes over flat arrays. The first collects the inclusion rewards owed to proposers (a few
- * dozen distinct validators per epoch); the second computes each validator's own rewards and
- * penalties and applies them as the spec does per index (increase, then decrease floored at 0).
+ * beacon-chain.md process_rewards_and_penalties: all five delta components folded into one pass
+ * over flat arrays, each balance updated as the spec does per index (increase by all rewards,
+ * then decrease floored at 0). Validators that included attestations are owed proposer rewards by
+ * attesters anywhere in the registry, so those few are settled after the pass.
  */
 import {
   BASE_REWARDS_PER_EPOCH,
@@ -44,25 +44,15 @@ export function applyRewardsAndPenalties(s: CachedBeaconState, c: EpochTransitio
   const sourceWant = FLAG_PREV_SOURCE | FLAG_UNSLASHED;
   const targetWant = FLAG_PREV_TARGET | FLAG_UNSLASHED;
   const headWant = FLAG_PREV_HEAD | FLAG_UNSLASHED;
+  // Validators that included previous-epoch attestations may be owed proposer rewards by
+  // attesters of any index: their balance is settled after the pass, the others' within it.
+  const m = attestationProposers.length;
+  const proposerCandidates = [...new Set(attestationProposers)].sort((a, b) => a - b);
+  const deferredReward = new Float64Array(proposerCandidates.length);
+  const deferredPenalty = new Float64Array(proposerCandidates.length);
+  /** Proposer shares earned per attestation position (get_inclusion_delay_deltas, proposer part). */
+  const earnedByAttestation = new Float64Array(m);
 
-  // Pass 1: what each including proposer earns (get_inclusion_delay_deltas, proposer part).
-  const proposerRewards = new Map<number, number>();
-  let lastBalance = -1;
-  let proposerShare = 0;
-  for (let i = 0; i < n; i++) {
-    if ((flags[i] & sourceWant) !== sourceWant) continue;
-    const eb = effectiveBalances[i];
-    if (eb !== lastBalance) {
-      lastBalance = eb;
-      proposerShare = Math.floor(computeBaseReward(eb, sqrtTotal) / PROPOSER_REWARD_QUOTIENT);
-    }
-    const a = inclusionAttestation[i];
-    const proposer = attestationProposers[a];
-    if (!(proposer < n) || attestationDelays[a] === 0) inclusionReward(c, r, i); // throws the typed error
-    proposerRewards.set(proposer, (proposerRewards.get(proposer) ?? 0) + proposerShare);
-  }
-
-  // Pass 2: every validator's own components, then its balance.
   const increment = BigInt(EFFECTIVE_BALANCE_INCREMENT);
   const sourceIncrements = Number(c.prevSourceBalance / increment);
   const targetIncrements = Number(c.prevTargetBalance / increment);
@@ -71,17 +61,19 @@ export function applyRewardsAndPenalties(s: CachedBeaconState, c: EpochTransitio
   const inLeak = r.inLeak;
   const balances = c.balances;
   // Effective balances repeat (nearly all are MAX_EFFECTIVE_BALANCE): reuse the last computation.
-  lastBalance = -1;
+  let lastBalance = -1;
   let base = 0;
+  let proposerShare = 0;
   let sourceReward = 0;
   let targetReward = 0;
   let headReward = 0;
   let leakBase = 0;
+  let nextCandidate = 0;
   for (let i = 0; i < n; i++) {
     const f = flags[i];
     const attested = (f & sourceWant) === sourceWant;
     const eligible = (f & FLAG_ELIGIBLE) !== 0;
-    let reward = proposerRewards.size > 0 ? (proposerRewards.get(i) ?? 0) : 0;
+    let reward = 0;
     let penalty = 0;
     if (attested || eligible) {
       const eb = effectiveBalances[i];
@@ -94,8 +86,14 @@ export function applyRewardsAndPenalties(s: CachedBeaconState, c: EpochTransitio
         headReward = inLeak ? base : Math.floor((base * headIncrements) / totalIncrements);
         leakBase = BASE_REWARDS_PER_EPOCH * base - proposerShare;
       }
-      // get_inclusion_delay_deltas, attester part.
-      if (attested) reward += Math.floor((base - proposerShare) / attestationDelays[inclusionAttestation[i]]);
+      if (attested) {
+        // get_inclusion_delay_deltas: the earliest inclusion pays the attester and its proposer.
+        const a = inclusionAttestation[i];
+        const delay = attestationDelays[a];
+        if (delay === 0 || !(attestationProposers[a] < n)) inclusionReward(c, r, i); // throws the typed error
+        earnedByAttestation[a] += proposerShare;
+        reward += Math.floor((base - proposerShare) / delay);
+      }
       if (eligible) {
         if (attested) reward += sourceReward;
         else penalty += base;
@@ -109,10 +107,36 @@ export function applyRewardsAndPenalties(s: CachedBeaconState, c: EpochTransitio
         }
       }
     }
+    while (nextCandidate < proposerCandidates.length && proposerCandidates[nextCandidate] < i) nextCandidate++;
+    if (nextCandidate < proposerCandidates.length && proposerCandidates[nextCandidate] === i) {
+      deferredReward[nextCandidate] = reward;
+      deferredPenalty[nextCandidate] = penalty;
+      continue;
+    }
     if (reward === 0 && penalty === 0) continue;
     let balance = balances[i];
     if (reward !== 0) balance = addUint64(balance, reward);
     balances[i] = penalty > balance ? 0 : balance - penalty;
+  }
+
+  for (let a = 0; a < m; a++) {
+    if (earnedByAttestation[a] === 0) continue;
+    let lo = 0;
+    let hi = proposerCandidates.length - 1;
+    const proposer = attestationProposers[a];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (proposerCandidates[mid] < proposer) lo = mid + 1;
+      else hi = mid;
+    }
+    deferredReward[lo] += earnedByAttestation[a];
+  }
+  for (let k = 0; k < proposerCandidates.length; k++) {
+    const i = proposerCandidates[k];
+    if (!(i < n)) continue;
+    let balance = balances[i];
+    if (deferredReward[k] !== 0) balance = addUint64(balance, deferredReward[k]);
+    balances[i] = deferredPenalty[k] > balance ? 0 : balance - deferredPenalty[k];
   }
   return true;
 }
