@@ -18,15 +18,13 @@ import {ForkChoiceError, ForkChoiceErrorCode} from "./errors.ts";
 import type {ProtoBlock, RootHex, ViabilityContext} from "./protoArray/interface.ts";
 import {ProtoArray} from "./protoArray/protoArray.ts";
 import {VoteTracker} from "./protoArray/voteTracker.ts";
-import {compareIncrementsToGwei, weightToGwei} from "./protoArray/weight.ts";
+import {weightToGwei} from "./protoArray/weight.ts";
 import {
   computeShufflingDependentSlot,
   computeSlotsSinceEpochStart,
   getAttestationDueMs,
   getCurrentSlotAt,
-  getProposerReorgCutoffMs,
   getSlotsSinceGenesis,
-  isNotEpochBoundary,
   millisecondsIntoSlot,
 } from "./time.ts";
 
@@ -583,102 +581,9 @@ export class ForkChoice {
     for (const i of indices) this.votes.addEquivocation(i);
   }
 
-  // --- proposer re-org helpers --------------------------------------------------------------
-
-  isHeadLate(headRoot: RootHex): boolean {
-    const timely = this.requireBlock(headRoot).timely;
-    if (timely === null) {
-      throw new ForkChoiceError(ForkChoiceErrorCode.UNKNOWN_BLOCK, `no timeliness is recorded for ${headRoot}`);
-    }
-    return !timely;
-  }
-
-  isFfgCompetitive(headRoot: RootHex, parentRoot: RootHex): boolean {
-    const h = this.requireBlock(headRoot);
-    const p = this.requireBlock(parentRoot);
-    return h.unrealizedJustifiedEpoch === p.unrealizedJustifiedEpoch && h.unrealizedJustifiedRoot === p.unrealizedJustifiedRoot;
-  }
-
-  isFinalizationOk(slot: number): boolean {
-    const epochsSinceFinalization = computeEpochAtSlot(slot) - this.finalized.epoch;
-    return epochsSinceFinalization <= config.REORG_MAX_EPOCHS_SINCE_FINALIZATION;
-  }
-
-  isProposingOnTime(): boolean {
-    return millisecondsIntoSlot(this.time - this.genesisTime) <= getProposerReorgCutoffMs();
-  }
-
   /** calculate_committee_fraction of the justified checkpoint state, Gwei. */
   calculateCommitteeFraction(committeePercent: number): bigint {
     return calculateCommitteeFraction(this.loadBalances().totalActiveBalance, committeePercent);
-  }
-
-  /**
-   * is_head_weak, given the effective balance (Gwei, from the justified state) of the head slot's
-   * committee members that are in the equivocation set, which only a state can tell.
-   */
-  isHeadWeak(headRoot: RootHex, equivocatingCommitteeBalance: bigint): boolean {
-    const threshold = this.calculateCommitteeFraction(config.REORG_HEAD_WEIGHT_THRESHOLD);
-    const headWeight = this.getAttestationScore(headRoot) + equivocatingCommitteeBalance;
-    return headWeight < threshold;
-  }
-
-  isParentStrong(root: RootHex): boolean {
-    const threshold = this.calculateCommitteeFraction(config.REORG_PARENT_WEIGHT_THRESHOLD);
-    const parentRoot = this.requireBlock(root).parentRoot;
-    this.update();
-    const w = this.protoArray.weightAt(this.requireIndex(parentRoot));
-    return compareIncrementsToGwei(w, EFFECTIVE_BALANCE_INCREMENT, threshold) > 0;
-  }
-
-  isProposerEquivocation(root: RootHex): boolean {
-    const block = this.requireBlock(root);
-    let matching = 0;
-    for (let i = 0; i < this.protoArray.length; i++) {
-      const b = this.protoArray.blockAt(i);
-      if (b.proposerIndex === block.proposerIndex && b.slot === block.slot) matching++;
-    }
-    return matching > 1;
-  }
-
-  /**
-   * get_proposer_head. `equivocatingCommitteeBalance(headRoot)` supplies is_head_weak's
-   * state-dependent term (see isHeadWeak).
-   */
-  getProposerHead(headRoot: RootHex, slot: number, equivocatingCommitteeBalance: (headRoot: RootHex) => bigint): RootHex {
-    const headBlock = this.requireBlock(headRoot);
-    const parentRoot = headBlock.parentRoot;
-    const parentBlock = this.requireBlock(parentRoot);
-
-    const headLate = this.isHeadLate(headRoot);
-    const notEpochBoundary = isNotEpochBoundary(slot);
-    const ffgCompetitive = this.isFfgCompetitive(headRoot, parentRoot);
-    const finalizationOk = this.isFinalizationOk(slot);
-    const proposingOnTime = this.isProposingOnTime();
-    const parentSlotOk = parentBlock.slot + 1 === headBlock.slot;
-    const currentTimeOk = headBlock.slot + 1 === slot;
-    const singleSlotReorg = parentSlotOk && currentTimeOk;
-    if (this.boostRoot === headRoot) {
-      throw new ForkChoiceError(ForkChoiceErrorCode.PROPOSER_BOOST_NOT_WORN_OFF, `proposer boost still applies to head ${headRoot}`);
-    }
-    const headWeak = this.isHeadWeak(headRoot, equivocatingCommitteeBalance(headRoot));
-    const parentStrong = this.isParentStrong(headRoot);
-    const proposerEquivocation = this.isProposerEquivocation(headRoot);
-
-    if (
-      headLate &&
-      notEpochBoundary &&
-      ffgCompetitive &&
-      finalizationOk &&
-      proposingOnTime &&
-      singleSlotReorg &&
-      headWeak &&
-      parentStrong
-    ) {
-      return parentRoot;
-    }
-    if (headWeak && currentTimeOk && proposerEquivocation) return parentRoot;
-    return headRoot;
   }
 
   // --- inspection ---------------------------------------------------------------------------
@@ -711,7 +616,8 @@ export class ForkChoice {
     return i;
   }
 
-  private requireBlock(root: RootHex): ProtoBlock {
+  /** The block of `root`; UNKNOWN_BLOCK if fork choice does not have it. */
+  requireBlock(root: RootHex): ProtoBlock {
     return this.protoArray.blockAt(this.requireIndex(root));
   }
 }

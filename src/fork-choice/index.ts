@@ -15,6 +15,7 @@ export {
   type JustifiedBalances,
   type JustifiedBalancesGetter,
 } from "./forkChoice.ts";
+export * from "./proposerHead.ts";
 export type {ProtoBlock, RootHex, ViabilityContext} from "./protoArray/interface.ts";
 export {ProtoArray} from "./protoArray/protoArray.ts";
 export {VoteTracker} from "./protoArray/voteTracker.ts";

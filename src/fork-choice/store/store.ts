@@ -25,6 +25,7 @@ import {bytesEqual, fromHex, toHex} from "../../util/bytes.ts";
 import {ForkChoiceError, ForkChoiceErrorCode} from "../errors.ts";
 import {ForkChoice, type CheckpointHex, type ForkChoiceSnapshot} from "../forkChoice.ts";
 import type {ProtoBlock, RootHex} from "../protoArray/interface.ts";
+import {getProposerHead} from "../proposerHead.ts";
 import {CheckpointStateCache} from "./checkpointStateCache.ts";
 import {computeJustifiedBalances} from "./justifiedBalances.ts";
 
@@ -235,7 +236,7 @@ export class Store {
   /** get_proposer_head(store, head, slot). */
   getProposerHead(headRoot: Uint8Array | RootHex, slot: number): Uint8Array {
     const root = typeof headRoot === "string" ? headRoot : toHex(headRoot);
-    return fromHex(this.forkChoice.getProposerHead(root, slot, (r) => this.equivocatingCommitteeBalance(r)));
+    return fromHex(getProposerHead(this.forkChoice, root, slot, (r) => this.equivocatingCommitteeBalance(r)));
   }
 
   /**

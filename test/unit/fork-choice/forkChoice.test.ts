@@ -2,6 +2,7 @@ import {strict as assert} from "node:assert";
 import {useNetwork} from "../../../src/params/index.ts";
 import {ForkChoice, type CheckpointHex} from "../../../src/fork-choice/forkChoice.ts";
 import {ForkChoiceError} from "../../../src/fork-choice/errors.ts";
+import {getProposerHead} from "../../../src/fork-choice/proposerHead.ts";
 import type {ProtoBlock, RootHex} from "../../../src/fork-choice/protoArray/interface.ts";
 import {ZERO_ROOT, makeForkChoice, root, summary, uniformBalances} from "./helpers.ts";
 import {specGetHead} from "./specReference.ts";
@@ -207,25 +208,25 @@ describe("fork-choice: ForkChoice", () => {
     fc.onTick(18); // slot 3, on time
     const none = () => 0n;
     assert.equal(fc.getHead().blockRoot, root(2));
-    assert.equal(fc.getProposerHead(root(2), 3, none), root(1));
+    assert.equal(getProposerHead(fc, root(2), 3, none), root(1));
     // Head weight threshold: 20% of 256 ETH = 51.2 ETH. Two votes (64 ETH) make it strong.
     fc.updateLatestMessages([20, 21], 0, root(2));
-    assert.equal(fc.getProposerHead(root(2), 3, none), root(2));
+    assert.equal(getProposerHead(fc, root(2), 3, none), root(2));
     // Equivocating committee members count towards the head's weight (is_head_weak's note).
     fc.addEquivocatingIndices([20]);
-    assert.equal(fc.getProposerHead(root(2), 3, none), root(1));
-    assert.equal(fc.getProposerHead(root(2), 3, () => 32n * ETH), root(2));
+    assert.equal(getProposerHead(fc, root(2), 3, none), root(1));
+    assert.equal(getProposerHead(fc, root(2), 3, () => 32n * ETH), root(2));
     // Not when proposing late, and never more than one slot back.
     fc.onTick(20);
-    assert.equal(fc.getProposerHead(root(2), 3, none), root(2));
-    assert.equal(fc.getProposerHead(root(2), 4, none), root(2));
+    assert.equal(getProposerHead(fc, root(2), 3, none), root(2));
+    assert.equal(getProposerHead(fc, root(2), 4, none), root(2));
   });
 
   it("refuses get_proposer_head while the head still has the boost", () => {
     const fc = makeForkChoice({time: 6});
     fc.onBlock(summary(1, root(1), root(0)));
     assert.equal(fc.proposerBoostRoot, root(1));
-    expectCode(() => fc.getProposerHead(root(1), 2, () => 0n), "PROPOSER_BOOST_NOT_WORN_OFF");
+    expectCode(() => getProposerHead(fc, root(1), 2, () => 0n), "PROPOSER_BOOST_NOT_WORN_OFF");
   });
 
   for (const pruneThreshold of [1_000_000, 3]) {
