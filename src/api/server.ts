@@ -91,7 +91,7 @@ export function createApiServer(chain: IBeaconChain, opts: ApiServerOptions = {}
     bodyLimit: opts.bodyLimit ?? 32 * 1024 * 1024,
     routerOptions: {maxParamLength: MAX_PARAM_LENGTH},
     http: {maxHeaderSize: MAX_HEADER_SIZE},
-    // Open event streams are ended by onClose; idle keep-alive sockets must not hold close().
+    // Open event streams are ended in preClose; idle keep-alive sockets must not hold close().
     forceCloseConnections: "idle",
   });
 

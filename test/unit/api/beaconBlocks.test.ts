@@ -99,6 +99,9 @@ describe("api: beacon block and header routes", function () {
     const byParent = await get(server.app, `/eth/v1/beacon/headers?parent_root=${root(blocks[3])}`);
     assert.deepEqual(byParent.body.data.map((h: {root: string}) => h.root), [root(blocks[4])]);
     assert.deepEqual((await get(server.app, `/eth/v1/beacon/headers?parent_root=0x${"09".repeat(32)}`)).body.data, []);
+    const both = await get(server.app, `/eth/v1/beacon/headers?slot=4&parent_root=${root(blocks[3])}`);
+    assert.deepEqual(both.body.data.map((h: {root: string}) => h.root), [root(blocks[4])]);
+    assert.deepEqual((await get(server.app, `/eth/v1/beacon/headers?slot=3&parent_root=${root(blocks[3])}`)).body.data, []);
     assertError(await get(server.app, "/eth/v1/beacon/headers?slot=three"), 400, /Invalid slot/);
     assertError(await get(server.app, "/eth/v1/beacon/headers?parent_root=0x12"), 400, /Invalid parent_root/);
     assertError(await get(server.app, "/eth/v1/beacon/headers/77"), 404);

@@ -6,7 +6,7 @@ import {toChainBlockId} from "../../lookup.ts";
 import {parseBlockId, parseOptionalUint, parseRoot, single} from "../../params.ts";
 import type {HeaderResult} from "../../../chain/interface.ts";
 import {ssz} from "../../../types/index.ts";
-import {toHex} from "../../../util/bytes.ts";
+import {bytesEqual, toHex} from "../../../util/bytes.ts";
 
 function headerJson(h: HeaderResult): Record<string, unknown> {
   return {root: toHex(h.root), canonical: h.canonical, header: ssz.SignedBeaconBlockHeader.toJson(h.header)};
@@ -17,7 +17,12 @@ export const headerRoutes: RouteGroup = (app, ctx) => {
     const q = req.query as Record<string, unknown>;
     const slot = parseOptionalUint(q.slot, "slot");
     const parentRoot = q.parent_root === undefined ? undefined : parseRoot(single(q.parent_root, "parent_root"), "parent_root");
-    const headers = await ctx.chain.getHeaders({slot, parentRoot});
+    // Both filters together select the headers that match both.
+    const headers = (await ctx.chain.getHeaders({slot, parentRoot})).filter(
+      (h) =>
+        (slot === undefined || h.header.message.slot === slot) &&
+        (parentRoot === undefined || bytesEqual(h.header.message.parent_root, parentRoot))
+    );
     return json(req, reply, headers.map(headerJson), {
       execution_optimistic: false,
       finalized: headers.length > 0 && headers.every((h) => h.finalized),
