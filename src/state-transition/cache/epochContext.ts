@@ -47,8 +47,10 @@ export interface NextEpochData {
   /** The balances as the transition wrote them. */
   balances: number[];
   effectiveBalanceIncrements: Uint16Array;
-  /** Total effective balance of the validators active in the new current epoch. */
-  totalActiveBalance: GweiSum;
+  /** Total effective balance of the validators active in the new current epoch (exact Gwei). */
+  totalActiveBalance: bigint;
+  /** The same total counted in whole increments per validator. */
+  totalActiveBalanceIncrements: number;
 }
 
 export class EpochContext {
@@ -104,7 +106,8 @@ export class EpochContext {
     balances: number[] | null;
     previousEpochAttestations: PendingAttestation[] | null;
     currentEpochAttestations: PendingAttestation[] | null;
-    totalActiveBalance: GweiSum;
+    totalActiveBalance: bigint;
+    totalActiveBalanceIncrements: number;
     proposerSeed: Uint8Array;
     exitQueueEpoch: Epoch;
     exitQueueChurn: number;
@@ -125,8 +128,8 @@ export class EpochContext {
     this.dirtyBalances = new Set();
     this.previousEpochAttestations = init.previousEpochAttestations;
     this.currentEpochAttestations = init.currentEpochAttestations;
-    this.totalActiveBalanceIncrements = init.totalActiveBalance.increments;
-    const total = init.totalActiveBalance.toBigInt();
+    this.totalActiveBalanceIncrements = init.totalActiveBalanceIncrements;
+    const total = init.totalActiveBalance;
     const minimum = BigInt(EFFECTIVE_BALANCE_INCREMENT);
     this.totalActiveBalance = total > minimum ? total : minimum;
     this.churnLimit = computeChurnLimit(init.current.activeIndices.length);
@@ -199,7 +202,8 @@ export class EpochContext {
       balances: state.balances.getAll(),
       previousEpochAttestations: state.previous_epoch_attestations.getAllReadonlyValues(),
       currentEpochAttestations: state.current_epoch_attestations.getAllReadonlyValues(),
-      totalActiveBalance: total,
+      totalActiveBalance: total.toBigInt(),
+      totalActiveBalanceIncrements: total.increments,
       proposerSeed: getSeed(state, epoch, DOMAIN_BEACON_PROPOSER),
       exitQueueEpoch,
       exitQueueChurn,
@@ -385,8 +389,8 @@ export class EpochContext {
     this.dirtyBalances = new Set();
     this.proposerSeed = getSeed(state, epoch, DOMAIN_BEACON_PROPOSER);
     this.proposers = null;
-    this.totalActiveBalanceIncrements = data.totalActiveBalance.increments;
-    const total = data.totalActiveBalance.toBigInt();
+    this.totalActiveBalanceIncrements = data.totalActiveBalanceIncrements;
+    const total = data.totalActiveBalance;
     const minimum = BigInt(EFFECTIVE_BALANCE_INCREMENT);
     this.totalActiveBalance = total > minimum ? total : minimum;
     this.churnLimit = computeChurnLimit(this.currentShufflingRef.activeIndices.length);

@@ -24,7 +24,6 @@ import {computeEpochShuffling, type EpochShuffling} from "../cache/shuffling.ts"
 import {EpochProcessingError} from "../errors.ts";
 import {getBlockRoot, getBlockRootAtSlot} from "../util/blockRoot.ts";
 import {computeEpochAtSlot} from "../util/epoch.ts";
-import {GweiSum} from "../util/math.ts";
 import {getSeed} from "../util/seed.ts";
 import {getActiveValidatorIndices} from "../util/validator.ts";
 
@@ -76,7 +75,26 @@ export interface EpochTransitionCache {
   balances: number[];
 }
 
-function atLeastOneIncrement(sum: GweiSum): bigint {
+/**
+ * An exact sum of integers below 2**53 whose total may exceed it: added as doubles while the
+ * running sum stays exact, flushed into a bigint before it would not.
+ */
+export class ExactSum {
+  private acc = 0;
+  private big = 0n;
+  add(value: number): void {
+    if (this.acc + value > Number.MAX_SAFE_INTEGER) {
+      this.big += BigInt(this.acc);
+      this.acc = 0;
+    }
+    this.acc += value;
+  }
+  toBigInt(): bigint {
+    return this.big + BigInt(this.acc);
+  }
+}
+
+function atLeastOneIncrement(sum: ExactSum): bigint {
   const total = sum.toBigInt();
   const minimum = BigInt(EFFECTIVE_BALANCE_INCREMENT);
   return total > minimum ? total : minimum;
@@ -97,7 +115,9 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
   const {effectiveBalance, slashed: slashedFlags, activationEpoch, exitEpoch, withdrawableEpoch, activationEligibilityEpoch} = registry;
   const flags = new Uint8Array(n);
   const activeNextNext = new Uint8Array(n);
-  const totalActive = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
+  const totalActive = new ExactSum();
+  const maxEffectiveBalance = MAX_EFFECTIVE_BALANCE;
+  const farFuture = FAR_FUTURE_EPOCH;
   const indicesToSlash: number[] = [];
   const indicesEligibleForActivationQueue: number[] = [];
   const indicesToEject: number[] = [];
@@ -120,18 +140,18 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
     if (act <= nextNextEpoch && nextNextEpoch < exit) activeNextNext[i] = 1;
     flags[i] = f;
     if (slashed && slashingsEpoch === withdrawableEpoch[i]) indicesToSlash.push(i);
-    if (activationEligibilityEpoch[i] === FAR_FUTURE_EPOCH) {
-      if (eb === MAX_EFFECTIVE_BALANCE) indicesEligibleForActivationQueue.push(i);
-    } else if (act === FAR_FUTURE_EPOCH) {
+    if (activationEligibilityEpoch[i] === farFuture) {
+      if (eb === maxEffectiveBalance) indicesEligibleForActivationQueue.push(i);
+    } else if (act === farFuture) {
       indicesInActivationQueue.push(i);
     }
   }
 
   const committees = new CommitteeSource(s);
-  const prevSource = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
-  const prevTarget = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
-  const prevHead = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
-  const currTarget = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
+  const prevSource = new ExactSum();
+  const prevTarget = new ExactSum();
+  const prevHead = new ExactSum();
+  const currTarget = new ExactSum();
 
   // Participation is read only where the spec reads it: rewards skip the genesis epoch and
   // justification the first two epochs (a pending attestation there is never decoded).

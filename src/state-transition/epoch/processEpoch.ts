@@ -6,8 +6,7 @@
 import {EFFECTIVE_BALANCE_INCREMENT} from "../../params/index.ts";
 import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
 import type {NextEpochData} from "../cache/epochContext.ts";
-import {GweiSum} from "../util/math.ts";
-import {beforeProcessEpoch, FLAG_ACTIVE_NEXT, type EpochTransitionCache} from "./epochTransitionCache.ts";
+import {beforeProcessEpoch, ExactSum, FLAG_ACTIVE_NEXT, type EpochTransitionCache} from "./epochTransitionCache.ts";
 import {processEffectiveBalanceUpdates} from "./processEffectiveBalanceUpdates.ts";
 import {processEth1DataReset} from "./processEth1DataReset.ts";
 import {processHistoricalRootsUpdate} from "./processHistoricalRootsUpdate.ts";
@@ -45,12 +44,17 @@ function nextEpochData(s: CachedBeaconState, c: EpochTransitionCache): NextEpoch
   const previous = s.epochCtx;
   const reuse = effectiveBalances === previous.registry.effectiveBalance && previous.effectiveBalanceIncrements.length === n;
   const increments = reuse ? previous.effectiveBalanceIncrements : new Uint16Array(n);
-  const total = new GweiSum(EFFECTIVE_BALANCE_INCREMENT);
+  const total = new ExactSum();
+  let totalIncrements = 0;
   let count = 0;
+  const incrementSize = EFFECTIVE_BALANCE_INCREMENT;
   for (let i = 0; i < n; i++) {
     const eb = effectiveBalances[i];
-    if (!reuse) increments[i] = Math.min(0xffff, Math.floor(eb / EFFECTIVE_BALANCE_INCREMENT));
-    if (flags[i] & FLAG_ACTIVE_NEXT) total.add(eb);
+    if (!reuse) increments[i] = Math.min(0xffff, Math.floor(eb / incrementSize));
+    if (flags[i] & FLAG_ACTIVE_NEXT) {
+      total.add(eb);
+      totalIncrements += increments[i];
+    }
     count += activeNextNext[i];
   }
   const nextNext = new Uint32Array(count);
@@ -60,6 +64,7 @@ function nextEpochData(s: CachedBeaconState, c: EpochTransitionCache): NextEpoch
     registry,
     balances,
     effectiveBalanceIncrements: increments,
-    totalActiveBalance: total,
+    totalActiveBalance: total.toBigInt(),
+    totalActiveBalanceIncrements: totalIncrements,
   };
 }
