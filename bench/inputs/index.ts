@@ -16,6 +16,7 @@ import {
   EPOCH_BENCH_SLOT,
   EXPECTED_EPOCH_PRE_STATE_ROOTS,
 } from "./layout.ts";
+import {prehashValidators} from "./prehashValidators.ts";
 import {loadInteropPubkeys} from "./pubkeyCache.ts";
 import {INPUT_FORMAT, readStoredInput, storeInput} from "./store.ts";
 
@@ -64,11 +65,14 @@ export function checkExpectedEpochRoot(validators: number, root: Uint8Array): vo
 }
 
 function deserializeState(bytes: Uint8Array): BeaconStateView | null {
+  let state: BeaconStateView;
   try {
-    return ssz.BeaconState.deserializeToViewDU(bytes);
+    state = ssz.BeaconState.deserializeToViewDU(bytes);
   } catch {
     return null;
   }
+  prehashValidators(state.validators);
+  return state;
 }
 
 async function pubkeysFor(validators: number, dir: string, opts: InputOptions): Promise<Uint8Array> {

@@ -9,6 +9,7 @@ import {FAR_FUTURE_EPOCH} from "../../src/params/index.ts";
 import {ssz, type Validator} from "../../src/types/index.ts";
 import {BENCH_GWEI_PER_VALIDATOR} from "./layout.ts";
 import {BenchInputError} from "./errors.ts";
+import {prehashValidators} from "./prehashValidators.ts";
 
 /** Validator i of INPUTS.md: active since epoch 0, never exiting, 32 ETH effective. */
 export function benchValidator(pubkey: Uint8Array): Validator {
@@ -40,7 +41,9 @@ export function buildValidators(pubkeys: Uint8Array, count: number) {
     const pubkey = pubkeys.subarray(i * PUBKEY_LENGTH, (i + 1) * PUBKEY_LENGTH);
     ssz.Validator.value_serializeToBytes(out, i * size, benchValidator(pubkey));
   }
-  return Validators.deserializeToViewDU(bytes);
+  const view = Validators.deserializeToViewDU(bytes);
+  prehashValidators(view);
+  return view;
 }
 
 export function buildBalances(count: number) {

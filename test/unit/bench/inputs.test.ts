@@ -4,9 +4,9 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {aggregateSerializedPublicKeys} from "@chainsafe/blst";
 import {interopPubkey, skToPk} from "../../../src/crypto/index.ts";
-import {useNetwork, SLOTS_PER_EPOCH} from "../../../src/params/index.ts";
+import {FAR_FUTURE_EPOCH, useNetwork, SLOTS_PER_EPOCH} from "../../../src/params/index.ts";
 import {createCachedBeaconState} from "../../../src/state-transition/index.ts";
-import type {BeaconStateView} from "../../../src/types/index.ts";
+import {ssz, type BeaconStateView} from "../../../src/types/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
 import {committeeSecretKey, newestCommitteePairs} from "../../../bench/inputs/benchBlock.ts";
 import {buildBenchState} from "../../../bench/inputs/benchState.ts";
@@ -18,6 +18,7 @@ import {
   EXPECTED_COMMITTEES_PER_SLOT,
   EXPECTED_EPOCH_PRE_STATE_ROOTS,
 } from "../../../bench/inputs/layout.ts";
+import {prehashValidators} from "../../../bench/inputs/prehashValidators.ts";
 import {loadInteropPubkeys, PUBKEY_CACHE_FILE} from "../../../bench/inputs/pubkeyCache.ts";
 
 describe("bench inputs", () => {
@@ -81,6 +82,23 @@ describe("bench inputs", () => {
         assert.equal(toHex(keys.subarray(i * 48, (i + 1) * 48)), toHex(interopPubkey(i)), `key ${i}`);
       }
     });
+  });
+
+  it("batched validator roots equal the SSZ library's, whatever the field values", () => {
+    const Validators = ssz.BeaconState.fields.validators;
+    const values = [0, 1, 2, 3, 4].map((i) => ({
+      pubkey: interopPubkey(i),
+      withdrawal_credentials: new Uint8Array(32).fill(i + 1),
+      effective_balance: [32e9, 0, 2 ** 40 + 5, 1, 31e9][i],
+      slashed: i % 2 === 1,
+      activation_eligibility_epoch: [0, 7, FAR_FUTURE_EPOCH, 2 ** 33 + 1, 5][i],
+      activation_epoch: [0, 9, FAR_FUTURE_EPOCH, 12, 6][i],
+      exit_epoch: [FAR_FUTURE_EPOCH, 100, FAR_FUTURE_EPOCH, 2 ** 52, 7][i],
+      withdrawable_epoch: [FAR_FUTURE_EPOCH, 356, FAR_FUTURE_EPOCH, 2 ** 52 + 256, 8][i],
+    }));
+    const view = Validators.deserializeToViewDU(Validators.serialize(values));
+    prehashValidators(view);
+    assert.equal(toHex(view.hashTreeRoot()), toHex(Validators.hashTreeRoot(values)));
   });
 
   it("a committee's summed secret key signs for the aggregate of its members' keys", () => {
