@@ -85,7 +85,13 @@ export async function importBlock(chain: BeaconChain, signed: SignedBeaconBlock,
   let post: CachedBeaconState;
   try {
     const pre = chain.regen.getPreState(parentHex, block.slot);
-    post = runStateTransition(pre, signed, {verifySignatures: !replay, verifyStateRoot: true, verifyProposer: !replay});
+    post = runStateTransition(pre, signed, {
+      verifySignatures: !replay,
+      verifyStateRoot: true,
+      verifyProposer: !replay,
+      isKnownValidAttestation: (att) =>
+        chain.knownAggregates.has(toHex(ssz.AttestationData.hashTreeRoot(att.data)), att.aggregation_bits, att.signature),
+    });
   } catch (e) {
     if (e instanceof BlockProcessingError || e instanceof StateTransitionError) {
       throw new BlockImportError(BlockErrorCode.INVALID, `block at slot ${block.slot} is invalid: ${e.message}`, {
@@ -122,7 +128,7 @@ export async function importBlock(chain: BeaconChain, signed: SignedBeaconBlock,
 
   if (!replay) {
     chain.events.emit("block", {slot: block.slot, block: root, executionOptimistic: false});
-    chain.logger.debug({slot: block.slot, root: rootHex, source: opts.source}, "block imported");
+    chain.logger.debug({slot: block.slot, root: rootHex, source: opts.source, msIntoSlot: chain.clock.nowMs() - chain.clock.slotStartMs(block.slot)}, "block imported");
   }
   await chain.afterForkChoiceChange({emitEvents: !replay});
   return {root, slot: block.slot, headRoot: chain.getHead().root};

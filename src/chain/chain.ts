@@ -58,6 +58,7 @@ import type {
 } from "./interface.ts";
 import {getBlockById, getHeaderById, getHeaders, getStateById} from "./lookup.ts";
 import {AttestationPool} from "./opPools/attestationPool.ts";
+import {KnownAggregates} from "./opPools/knownAggregates.ts";
 import {OperationPool} from "./opPools/operationPool.ts";
 import {produceAttestationData} from "./production/attestationData.ts";
 import {produceBlock} from "./production/produceBlock.ts";
@@ -93,7 +94,8 @@ export class BeaconChain implements IBeaconChain {
   readonly regen: StateRegen;
   /** Blocks fork choice knows (unfinalized, plus the anchor), by root hex. */
   readonly blocks = new Map<string, SignedBeaconBlock>();
-  readonly attestationPool = new AttestationPool();
+  readonly knownAggregates = new KnownAggregates();
+  readonly attestationPool = new AttestationPool(this.knownAggregates);
   readonly opPool = new OperationPool();
   readonly seenAttesters = new SeenAttesters();
   readonly seenAggregators = new SeenAggregators();

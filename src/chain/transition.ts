@@ -1,37 +1,48 @@
 /**
- * state_transition from a pre-state the chain may already have advanced. The chain caches
- * checkpoint states (the parent's state through the epoch transition to the first slot of an
- * epoch); a block at exactly that slot starts from it, and process_slots, which the spec asserts
- * only moves forward, has nothing left to do. Every other case is the state transition's own
- * stateTransition.
+ * state_transition as the chain runs it, from the state transition's own pieces
+ * (process_slots, process_block, the block's signature sets, one batch verification, the state
+ * root check). Two differences from stateTransition, both about work already done:
+ * - the pre-state may already be at the block's slot: the chain caches checkpoint states (the
+ *   parent's state through the epoch transition), and a block at an epoch's first slot starts
+ *   from one, leaving process_slots nothing to do;
+ * - an attestation whose exact aggregate (data, bits, signature) the node has already verified
+ *   (the pool builds aggregates only from verified signatures) is not verified again.
  */
-import {findInvalidSignatureSet, verifySignatureSets} from "../crypto/index.ts";
+import {findInvalidSignatureSet, verifySignatureSets, type SignatureSet} from "../crypto/index.ts";
 import {
   BlockProcessingError,
   cloneCachedBeaconState,
-  getBlockSignatureSets,
+  getAttestationSignatureSet,
+  getAttesterSlashingSignatureSets,
+  getBlockProposerSignatureSet,
+  getProposerSlashingSignatureSets,
+  getRandaoRevealSignatureSet,
+  getVoluntaryExitSignatureSet,
   processBlock,
-  stateTransition,
+  processSlots,
   StateTransitionError,
   type CachedBeaconState,
   type StateTransitionOpts,
 } from "../state-transition/index.ts";
-import type {SignedBeaconBlock} from "../types/index.ts";
+import type {Attestation, SignedBeaconBlock} from "../types/index.ts";
 import {bytesEqual, toHex} from "../util/bytes.ts";
 
-export function runStateTransition(pre: CachedBeaconState, signed: SignedBeaconBlock, opts: StateTransitionOpts): CachedBeaconState {
+export interface ChainTransitionOpts extends StateTransitionOpts {
+  /** True for an attestation whose aggregate signature is known to be valid. */
+  isKnownValidAttestation?: (attestation: Attestation) => boolean;
+}
+
+export function runStateTransition(pre: CachedBeaconState, signed: SignedBeaconBlock, opts: ChainTransitionOpts): CachedBeaconState {
   const block = signed.message;
-  if (pre.state.slot !== block.slot) return stateTransition(pre, signed, opts);
   const post = cloneCachedBeaconState(pre);
   try {
-    const verifyProposer = opts.verifyProposer !== false;
-    const verifySignatures = opts.verifySignatures !== false;
-    const sets = verifyProposer || verifySignatures ? getBlockSignatureSets(post, signed, {skipProposerSignature: !verifyProposer}) : [];
+    if (post.state.slot !== block.slot) processSlots(post, block.slot);
+    // Conditions first (their errors name the failed check), then every signature in one batch.
     processBlock(post, block, {verifySignatures: false});
-    const wanted = verifySignatures ? sets : sets.slice(0, 1);
-    if (!verifySignatureSets(wanted)) {
-      const bad = findInvalidSignatureSet(wanted);
-      const which = verifyProposer && bad === 0 ? "the proposer's block signature" : `signature set ${bad}`;
+    const sets = blockSignatureSets(post, signed, opts);
+    if (!verifySignatureSets(sets)) {
+      const bad = findInvalidSignatureSet(sets);
+      const which = opts.verifyProposer !== false && bad === 0 ? "the proposer's block signature" : `signature set ${bad}`;
       throw new BlockProcessingError("INVALID_SIGNATURE", `${which} does not verify`);
     }
     if (opts.verifyStateRoot !== false) {
@@ -47,4 +58,21 @@ export function runStateTransition(pre: CachedBeaconState, signed: SignedBeaconB
     throw e;
   }
   return post;
+}
+
+/** The sets to verify, proposer's first (getBlockSignatureSets' order), known-valid attestations left out. */
+function blockSignatureSets(s: CachedBeaconState, signed: SignedBeaconBlock, opts: ChainTransitionOpts): SignatureSet[] {
+  const sets: SignatureSet[] = [];
+  if (opts.verifyProposer !== false) sets.push(getBlockProposerSignatureSet(s, signed));
+  if (opts.verifySignatures === false) return sets;
+  const body = signed.message.body;
+  sets.push(getRandaoRevealSignatureSet(s, body));
+  for (const op of body.proposer_slashings) sets.push(...getProposerSlashingSignatureSets(s, op));
+  for (const op of body.attester_slashings) sets.push(...getAttesterSlashingSignatureSets(s, op));
+  for (const op of body.attestations) {
+    if (opts.isKnownValidAttestation?.(op)) continue;
+    sets.push(getAttestationSignatureSet(s, op));
+  }
+  for (const op of body.voluntary_exits) sets.push(getVoluntaryExitSignatureSet(s, op));
+  return sets;
 }

@@ -9,6 +9,7 @@ import {aggregate} from "../../crypto/index.ts";
 import type {Attestation, AttestationData} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
 import {countBits, isDisjoint, isSubsetOf, orBits} from "./bits.ts";
+import type {KnownAggregates} from "./knownAggregates.ts";
 
 export interface PooledAggregate {
   bits: BitArray;
@@ -30,6 +31,12 @@ const MAX_AGGREGATES_PER_DATA = 16;
 export class AttestationPool {
   private readonly bySlot = new Map<number, Map<string, PooledData>>();
   private lowestSlot = 0;
+  private readonly known: KnownAggregates | undefined;
+
+  /** `known` learns every aggregate the pool builds (all from verified signatures). */
+  constructor(known?: KnownAggregates) {
+    this.known = known;
+  }
 
   /** Adds an attestation whose signature and committee were already validated. */
   add(att: Attestation, dataRoot: Uint8Array): AddResult {
@@ -55,12 +62,14 @@ export class AttestationPool {
         agg.signature = aggregate([agg.signature, att.signature]);
         agg.bits = orBits(agg.bits, bits);
         agg.count = countBits(agg.bits);
+        this.known?.add(key, agg.bits, agg.signature);
         this.dropSubsumed(entry, agg);
         return "merged";
       }
     }
     const added: PooledAggregate = {bits: cloneBits(bits), signature: att.signature, count: countBits(bits)};
     entry.aggregates.push(added);
+    this.known?.add(key, added.bits, added.signature);
     this.dropSubsumed(entry, added);
     if (entry.aggregates.length > MAX_AGGREGATES_PER_DATA) {
       entry.aggregates.sort((a, b) => b.count - a.count);

@@ -1,0 +1,94 @@
+/**
+ * `gnomon dev`: a single-machine devnet. A beacon node on an interop genesis (made on first
+ * start, then read from the data dir) and, in the same process, a validator client for every
+ * interop key that talks to the node over REST on loopback, as a separate client would.
+ * Phase0 only: every later fork is scheduled at the far-future epoch.
+ */
+import {join} from "node:path";
+import {type Command, type ParsedOptions, intOption} from "../command.ts";
+import {defaultConfigRaw} from "../../params/index.ts";
+import {InputError} from "../../util/errors.ts";
+import {createLogger} from "../../util/logger.ts";
+import {logLevelOption, presetOption, restOptions, restOptionSpecs} from "./beacon.ts";
+
+/** Seconds between building a new genesis and its genesis time: the node and client start in it. */
+const GENESIS_DELAY_SECONDS = 3;
+
+async function run(opts: ParsedOptions): Promise<number> {
+  const level = logLevelOption(opts);
+  const rest = restOptions(opts);
+  const preset = presetOption(opts);
+  const validators = intOption(opts, "validators", 1, 2 ** 22);
+  const secondsPerSlot = intOption(opts, "seconds-per-slot", 1, 3600);
+  const genesisTime = intOption(opts, "genesis-time");
+  const dataDir = String(opts["data-dir"]);
+
+  const {BeaconNode, farFutureForkEpochs} = await import("../../node/index.ts");
+  const configOverrides = farFutureForkEpochs(defaultConfigRaw(preset ?? "minimal"));
+  if (secondsPerSlot !== undefined) configOverrides.SECONDS_PER_SLOT = String(secondsPerSlot);
+
+  const logger = createLogger({level});
+  const {untilSignal} = await import("../../node/run.ts");
+  const stopped = untilSignal(logger);
+  const node = await BeaconNode.start({
+    dataDir,
+    network: {preset, configOverrides},
+    defaultPreset: "minimal",
+    genesis:
+      validators === undefined
+        ? undefined
+        : {type: "interop", validators, genesisTime, delaySeconds: GENESIS_DELAY_SECONDS},
+    rest,
+    logger: logger.child({module: "node"}),
+  });
+  const stored = node.chain.getHead().state.state.validators.length;
+  if (validators !== undefined && validators !== stored) {
+    await node.stop();
+    throw new InputError(`the data dir holds a dev chain of ${stored} validators, not ${validators} (use another --data-dir)`);
+  }
+
+  const {startValidatorClient} = await import("../../validator/index.ts");
+  const beaconUrl = loopbackUrl(node.restUrl!);
+  const vc = await startValidatorClient({
+    beaconUrl,
+    interopIndices: Array.from({length: stored}, (_, i) => i),
+    dataDir: join(dataDir, "validator"),
+    logger: logger.child({module: "validator"}),
+  });
+  logger.info({validators: stored, beaconUrl}, "validator client started");
+
+  await stopped;
+  await vc.stop();
+  await node.stop();
+  return 0;
+}
+
+/** The URL the in-process client uses: loopback even when the API binds to every interface. */
+function loopbackUrl(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === "0.0.0.0" || u.hostname === "[::]" || u.hostname === "::") u.hostname = "127.0.0.1";
+  return u.origin;
+}
+
+export const devCommand: Command = {
+  name: "dev",
+  summary: "Run a single-machine devnet: beacon node + validator client for N interop validators",
+  usage: "dev --validators N [options]",
+  options: {
+    validators: {type: "string", description: "Interop validators of a new chain (a stored chain keeps its own)", valueName: "N"},
+    "seconds-per-slot": {type: "string", description: "Slot time of a new chain (default: the preset config's)", valueName: "S"},
+    preset: {type: "string", description: "Preset of a new chain: minimal or mainnet (default: minimal)", valueName: "name"},
+    "genesis-time": {type: "string", description: "Genesis time of a new chain, unix seconds (default: a few seconds after start)", valueName: "T"},
+    "data-dir": {type: "string", description: "Where the chain and the validator client's slashing protection live", default: "./data/dev", valueName: "dir"},
+    ...restOptionSpecs,
+  },
+  details: [
+    "Starting again on the same --data-dir continues the same chain (genesis is read from the database);",
+    "flags that contradict the stored chain are refused. Later forks are disabled (Gnomon is phase0 only).",
+    "",
+    "Examples:",
+    "  gnomon dev --validators 64 --preset minimal",
+    "  gnomon dev --validators 64 --seconds-per-slot 2 --data-dir /tmp/gnomon-dev --rest-port 5053",
+  ].join("\n"),
+  run,
+};

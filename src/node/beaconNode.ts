@@ -1,0 +1,191 @@
+/**
+ * A beacon node: the database under the data dir, the chain (loaded, or created from a genesis
+ * state), the REST API, the clock and the status line. `stop()` closes them in reverse order.
+ */
+import {mkdirSync, readFileSync} from "node:fs";
+import {join} from "node:path";
+import {createApiServer, type ApiServer} from "../api/index.ts";
+import {openChain, readStoredNetwork, type BeaconChain} from "../chain/index.ts";
+import type {TimeSource} from "../clock/index.ts";
+import {BeaconDb, DbError} from "../db/index.ts";
+import {config, useNetwork, type PresetName} from "../params/index.ts";
+import {ssz, type BeaconStateView} from "../types/index.ts";
+import {toHex} from "../util/bytes.ts";
+import {GnomonError, InputError} from "../util/errors.ts";
+import type {Logger} from "../util/logger.ts";
+import {createInteropGenesisState} from "./genesis/interopGenesis.ts";
+import {loadOrCreatePeerId, unnetworkedNode} from "./identity.ts";
+import {resolveNetwork, type NetworkRequest, type ResolvedNetwork} from "./network.ts";
+import {startStatusLine} from "./statusLine.ts";
+
+export type GenesisSource =
+  | {type: "file"; path: string}
+  /** genesisTime undefined: now (after the state is built) plus `delaySeconds`. */
+  | {type: "interop"; validators: number; genesisTime?: number; delaySeconds?: number};
+
+export interface BeaconNodeOptions {
+  dataDir: string;
+  network: NetworkRequest;
+  defaultPreset: PresetName;
+  /** How to make the genesis state when the data dir holds no chain. */
+  genesis?: GenesisSource;
+  /** null: no REST server. */
+  rest: {address: string; port: number} | null;
+  logger: Logger;
+  time?: TimeSource;
+  /** Write the per-slot status line (default true). */
+  statusLine?: boolean;
+}
+
+export class NodeError extends GnomonError {}
+
+export class BeaconNode {
+  readonly chain: BeaconChain;
+  readonly db: BeaconDb;
+  readonly api: ApiServer | null;
+  readonly network: ResolvedNetwork;
+  /** The REST API's base URL, once listening. */
+  readonly restUrl: string | null;
+  private readonly logger: Logger;
+  private readonly stopStatus: () => void;
+  private stopping: Promise<void> | null = null;
+
+  private constructor(init: {
+    chain: BeaconChain;
+    db: BeaconDb;
+    api: ApiServer | null;
+    network: ResolvedNetwork;
+    restUrl: string | null;
+    logger: Logger;
+    stopStatus: () => void;
+  }) {
+    this.chain = init.chain;
+    this.db = init.db;
+    this.api = init.api;
+    this.network = init.network;
+    this.restUrl = init.restUrl;
+    this.logger = init.logger;
+    this.stopStatus = init.stopStatus;
+  }
+
+  static async start(opts: BeaconNodeOptions): Promise<BeaconNode> {
+    const logger = opts.logger;
+    mkdirSync(opts.dataDir, {recursive: true});
+    const db = await openDb(join(opts.dataDir, "beacon"));
+    try {
+      const network = resolveNetwork(await readStoredNetwork(db), opts.network, opts.defaultPreset);
+      useNetwork(network.preset, network.configOverrides);
+      const chainLogger = logger.child({module: "chain"});
+      const {chain, created, replayed} = await openChain({
+        db,
+        genesisState: () => makeGenesis(opts.genesis, logger),
+        network: {preset: network.preset, configOverrides: network.configOverrides},
+        logger: chainLogger,
+        time: opts.time,
+      });
+      if (!created && opts.genesis?.type === "file") checkSameGenesis(chain, opts.genesis.path);
+      const head = chain.getHead();
+      logger.info(
+        {
+          preset: network.preset,
+          genesisTime: chain.genesis.genesisTime,
+          genesisValidatorsRoot: toHex(chain.genesis.genesisValidatorsRoot),
+          validators: head.state.state.validators.length,
+          headSlot: head.slot,
+          finalizedEpoch: chain.getFinalizedCheckpoint().epoch,
+          replayedBlocks: replayed,
+        },
+        created ? "new chain from genesis" : "chain loaded from the database"
+      );
+
+      let api: ApiServer | null = null;
+      let restUrl: string | null = null;
+      if (opts.rest !== null) {
+        const peerId = await loadOrCreatePeerId(opts.dataDir);
+        api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger, network: unnetworkedNode(peerId)});
+        try {
+          restUrl = await api.listen();
+        } catch (e) {
+          await chain.stop();
+          throw new NodeError("REST_LISTEN_FAILED", `cannot listen on ${opts.rest.address}:${opts.rest.port}: ${(e as Error).message}`, {cause: e});
+        }
+      }
+      chain.start();
+      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, logger.child({module: "status"}));
+      return new BeaconNode({chain, db, api, network, restUrl, logger, stopStatus});
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+  }
+
+  /** Closes the REST server, stops the clock and waits for the import in progress, then closes the database. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.stopStatus();
+      if (this.api !== null) await this.api.close();
+      await this.chain.stop();
+      await this.db.close();
+      this.logger.info("beacon node stopped");
+    })();
+    return this.stopping;
+  }
+}
+
+async function openDb(path: string): Promise<BeaconDb> {
+  try {
+    return await BeaconDb.open(path);
+  } catch (e) {
+    const code = (e as {cause?: {cause?: {code?: string}}}).cause?.cause?.code;
+    if (e instanceof DbError && code === "LEVEL_LOCKED") {
+      throw new NodeError("DATA_DIR_IN_USE", `the database at ${path} is in use by another process (is another gnomon running on this --data-dir?)`);
+    }
+    throw e;
+  }
+}
+
+async function makeGenesis(source: GenesisSource | undefined, logger: Logger): Promise<BeaconStateView> {
+  if (source === undefined) {
+    throw new InputError("the data dir holds no chain: give --genesis-state FILE or --interop-validators N --genesis-time T");
+  }
+  if (source.type === "file") return readGenesisFile(source.path);
+  const started = Date.now();
+  let lastLog = started;
+  const genesis = createInteropGenesisState({
+    validators: source.validators,
+    genesisTime: source.genesisTime ?? 0,
+    onProgress: (done, total) => {
+      if (Date.now() - lastLog > 2000) {
+        lastLog = Date.now();
+        logger.info(`interop genesis: ${done}/${total} deposits`);
+      }
+    },
+  });
+  const state = genesis.state;
+  if (source.genesisTime === undefined) {
+    state.genesis_time = Math.floor(Date.now() / 1000) + (source.delaySeconds ?? 3);
+    state.commit();
+  }
+  logger.info({validators: source.validators, genesisTime: state.genesis_time, ms: Date.now() - started}, "interop genesis state built");
+  return state;
+}
+
+function readGenesisFile(path: string): BeaconStateView {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read genesis state ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return ssz.BeaconState.deserializeToViewDU(bytes);
+  } catch (e) {
+    throw new InputError(`${path} is not an SSZ BeaconState of the ${config.PRESET_BASE} preset: ${(e as Error).message}`);
+  }
+}
+
+function checkSameGenesis(chain: BeaconChain, path: string): void {
+  const given = readGenesisFile(path);
+  const same = given.genesis_time === chain.genesis.genesisTime && toHex(given.genesis_validators_root) === toHex(chain.genesis.genesisValidatorsRoot);
+  if (!same) throw new InputError(`${path} is not the genesis of the chain stored in the data dir (use another --data-dir)`);
+}
