@@ -12,6 +12,16 @@ export interface CommandEntry {
 
 export const commandEntries: CommandEntry[] = [
   {
+    name: "beacon",
+    summary: "Run a beacon node (chain, database, REST API)",
+    load: async () => (await import("./beacon.ts")).beaconCommand,
+  },
+  {
+    name: "dev",
+    summary: "Run a single-machine devnet: beacon node + validator client for N interop validators",
+    load: async () => (await import("./dev.ts")).devCommand,
+  },
+  {
     name: "validator",
     summary: "Run a validator client against a beacon node's REST API",
     load: async () => (await import("./validator.ts")).validatorCommand,
