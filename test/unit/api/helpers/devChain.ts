@@ -18,7 +18,15 @@ import {
   getDomain,
   initializeBeaconStateFromEth1,
 } from "../../../../src/state-transition/index.ts";
-import {config, DOMAIN_BEACON_ATTESTER, DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO, SLOTS_PER_EPOCH, useNetwork} from "../../../../src/params/index.ts";
+import {
+  config,
+  DOMAIN_BEACON_ATTESTER,
+  DOMAIN_BEACON_PROPOSER,
+  DOMAIN_RANDAO,
+  SLOTS_PER_EPOCH,
+  useNetwork,
+  type PresetName,
+} from "../../../../src/params/index.ts";
 import {primitive, ssz, type Attestation, type AttestationData, type BeaconBlock, type SignedBeaconBlock} from "../../../../src/types/index.ts";
 import {BitArray} from "@chainsafe/ssz";
 
@@ -42,25 +50,29 @@ export interface DevChain {
   close(): Promise<void>;
 }
 
-let genesisBytes: Uint8Array | null = null;
+const genesisBytes = new Map<PresetName, Uint8Array>();
 
-function genesisState(): Uint8Array {
-  if (genesisBytes === null) {
+function genesisState(preset: PresetName): Uint8Array {
+  let bytes = genesisBytes.get(preset);
+  if (bytes === undefined) {
     const {deposits} = interopDeposits(VALIDATOR_COUNT);
     const genesis = initializeBeaconStateFromEth1(new Uint8Array(32).fill(0x42), 2 ** 40, deposits);
     genesis.state.genesis_time = GENESIS_TIME;
     genesis.state.commit();
-    genesisBytes = genesis.state.serialize();
+    bytes = genesis.state.serialize();
+    genesisBytes.set(preset, bytes);
   }
-  return genesisBytes;
+  return bytes;
 }
 
-export async function createDevChain(): Promise<DevChain> {
-  useNetwork("minimal");
+/** A chain on the minimal preset unless told otherwise (the caller restores the network after). */
+export async function createDevChain(opts: {preset?: PresetName} = {}): Promise<DevChain> {
+  const preset = opts.preset ?? "minimal";
+  useNetwork(preset);
   const dir = mkdtempSync(join(tmpdir(), "gnomon-api-"));
   const db = await BeaconDb.open(dir);
-  const state = ssz.BeaconState.deserializeToViewDU(genesisState());
-  const {ops} = initGenesisOps(db, state, {preset: "minimal", configOverrides: {}});
+  const state = ssz.BeaconState.deserializeToViewDU(genesisState(preset));
+  const {ops} = initGenesisOps(db, state, {preset, configOverrides: {}});
   await db.batch(ops, true);
   const anchor = await readAnchor(db);
   if (anchor === null) throw new Error("genesis anchor not stored");
