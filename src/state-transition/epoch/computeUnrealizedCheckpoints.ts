@@ -10,7 +10,7 @@ import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
 import {getBlockRoot} from "../util/blockRoot.ts";
 import {computeEpochAtSlot} from "../util/epoch.ts";
 import {GweiSum} from "../util/math.ts";
-import {readPendingAttestations} from "./epochTransitionCache.ts";
+import {CommitteeSource, readPendingAttestations} from "./epochTransitionCache.ts";
 import {readJustificationState, weighJustificationAndFinalization} from "./processJustificationAndFinalization.ts";
 
 export function computeUnrealizedCheckpoints(s: CachedBeaconState): {justified: Checkpoint; finalized: Checkpoint} {
@@ -23,6 +23,7 @@ export function computeUnrealizedCheckpoints(s: CachedBeaconState): {justified: 
   const validators = state.validators;
   const n = validators.length;
   const seen = new Uint8Array(n);
+  const committees = new CommitteeSource(s);
   // The registry snapshot, except for validators a block changed since the epoch started.
   const {registry, dirtyValidators} = epochCtx;
 
@@ -33,7 +34,7 @@ export function computeUnrealizedCheckpoints(s: CachedBeaconState): {justified: 
       const root = getBlockRoot(state, epoch);
       for (const att of attestations) {
         if (!bytesEqual(att.data.target.root, root)) continue;
-        const committee = epochCtx.getBeaconCommittee(att.data.slot, att.data.index);
+        const committee = committees.get(att.data.slot, att.data.index);
         const bytes = att.aggregation_bits.uint8Array;
         for (let k = 0; k < committee.length; k++) {
           if (((bytes[k >> 3] >> (k & 7)) & 1) === 0) continue;

@@ -295,7 +295,7 @@ function checkBits(bitLen: number, committeeSize: number): void {
  * Committees of pending attestations: from the epoch cache for the cached epochs, otherwise
  * computed from the state as get_beacon_committee does (only a hand-made state gets there).
  */
-class CommitteeSource {
+export class CommitteeSource {
   private readonly s: CachedBeaconState;
   private readonly extra = new Map<Epoch, EpochShuffling>();
   constructor(s: CachedBeaconState) {
