@@ -101,7 +101,7 @@ export const genesisCommand: Command = {
     const {state} = genesis;
     writeState(out, state.serialize());
     console.log(`wrote ${out} (${validators} validators, preset ${preset}, genesis_time ${genesisTime})`);
-    console.log(`state_root: ${toHex(state.hashTreeRoot())}`);
+    console.log(`hash_tree_root: ${toHex(state.hashTreeRoot())}`);
     console.log(`genesis_validators_root: ${toHex(state.genesis_validators_root)}`);
     if (!isValidGenesisState(state)) {
       process.stderr.write(
