@@ -244,8 +244,13 @@ class RunningValidatorClient implements ValidatorClient {
 
   private prefetch(epoch: number): void {
     this.spawn("proposer duties", () => this.proposerDuties.cache.get(epoch));
-    this.spawn("attester duties", () => this.attesterDuties.cache.get(epoch));
-    this.spawn("attester duties", () => this.attesterDuties.cache.get(epoch + 1));
+    // The current epoch first: its selection proofs are needed now, the next epoch's later.
+    this.spawn("attester duties", () =>
+      this.attesterDuties.cache
+        .get(epoch)
+        .catch((e: unknown) => this.p.logger.warn({epoch, err: errorMessage(e)}, "attester duties unavailable (asked again at the duty)"))
+        .then(() => this.attesterDuties.cache.get(epoch + 1))
+    );
   }
 
   private async onSlot(slot: number): Promise<void> {

@@ -11,7 +11,7 @@ import type {Logger} from "../../util/logger.ts";
 import type {BeaconApiClient} from "../api/client.ts";
 import type {AttesterDuty, HeadEvent} from "../api/types.ts";
 import {isAggregator} from "../signing/aggregator.ts";
-import type {Signer} from "../signing/signer.ts";
+import {SIGNATURES_PER_TURN, yieldToEventLoop, type Signer} from "../signing/signer.ts";
 import {isStale} from "./dependentRoot.ts";
 import {EpochCache} from "./epochCache.ts";
 import type {ValidatorIndices} from "./indices.ts";
@@ -20,11 +20,6 @@ export interface ScheduledAttesterDuty extends AttesterDuty {
   selectionProof: Uint8Array;
   isAggregator: boolean;
 }
-
-/** Signatures computed before yielding to the event loop: thousands of keys must not stall a duty. */
-const SIGNATURES_PER_TURN = 32;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface AttesterDutiesDeps {
   api: BeaconApiClient;

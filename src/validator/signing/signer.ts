@@ -12,6 +12,11 @@ import type {ValidatorKey} from "../keys/validatorKeys.ts";
 import {SlashingProtectionError, type SlashingProtectionStore} from "../slashingProtection/index.ts";
 import type {SigningContext} from "./signingContext.ts";
 
+/** Signatures made before yielding to the event loop. */
+export const SIGNATURES_PER_TURN = 32;
+
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export interface AttestationSigningJob {
   pubkey: Uint8Array;
   data: AttestationData;
@@ -67,17 +72,26 @@ export class Signer {
    * signature, or the error that refused it (a SlashingProtectionError, or a missing key).
    */
   async signAttestations(jobs: AttestationSigningJob[]): Promise<(Uint8Array | Error)[]> {
-    const roots = jobs.map((j) => this.context.attestationRoot(j.data));
+    // Validators of one committee share one data object: hash it once.
+    const rootOf = new Map<AttestationData, Uint8Array>();
+    const roots = jobs.map((j) => {
+      let r = rootOf.get(j.data);
+      if (r === undefined) rootOf.set(j.data, (r = this.context.attestationRoot(j.data)));
+      return r;
+    });
     const keys = jobs.map((j) => this.keys.get(toHex(j.pubkey)));
     const known = jobs.map((_, i) => i).filter((i) => keys[i] !== undefined);
     const outcomes = await this.protection.checkAndInsertAttestations(
       known.map((i) => ({pubkey: jobs[i].pubkey, sourceEpoch: jobs[i].data.source.epoch, targetEpoch: jobs[i].data.target.epoch, signingRoot: roots[i]}))
     );
     const results: (Uint8Array | Error)[] = jobs.map((j) => new InputError(`no signing key for ${toHex(j.pubkey)}`));
-    known.forEach((i, j) => {
+    for (let j = 0; j < known.length; j++) {
+      const i = known[j];
       const outcome = outcomes[j];
       results[i] = outcome instanceof SlashingProtectionError ? outcome : sign(keys[i]!.secretKey, roots[i]);
-    });
+      // Signing is synchronous: let the event loop (and a node in the same process) breathe.
+      if (j % SIGNATURES_PER_TURN === SIGNATURES_PER_TURN - 1) await yieldToEventLoop();
+    }
     return results;
   }
 

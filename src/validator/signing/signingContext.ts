@@ -22,6 +22,8 @@ export class SigningContext {
   /** Sorted by epoch. */
   private readonly forks: ForkScheduleEntry[];
   private readonly domains = new Map<string, Uint8Array>();
+  /** Selection proofs of one slot share a signing root; thousands of duties ask for a few slots. */
+  private readonly selectionRoots = new Map<number, Uint8Array>();
 
   constructor(genesisValidatorsRoot: Uint8Array, forkSchedule: ForkScheduleEntry[]) {
     if (forkSchedule.length === 0) throw new InputError("the fork schedule is empty");
@@ -64,7 +66,13 @@ export class SigningContext {
 
   /** get_slot_signature: the aggregator selection proof. */
   selectionProofRoot(slot: number): Uint8Array {
-    return computeSigningRoot(primitive.Slot, slot, this.domain(DOMAIN_SELECTION_PROOF, computeEpochAtSlot(slot)));
+    let root = this.selectionRoots.get(slot);
+    if (root === undefined) {
+      root = computeSigningRoot(primitive.Slot, slot, this.domain(DOMAIN_SELECTION_PROOF, computeEpochAtSlot(slot)));
+      if (this.selectionRoots.size >= 64) this.selectionRoots.delete(this.selectionRoots.keys().next().value!);
+      this.selectionRoots.set(slot, root);
+    }
+    return root;
   }
 
   /** get_aggregate_and_proof_signature. */
