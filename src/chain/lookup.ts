@@ -104,8 +104,14 @@ async function getStateByRoot(chain: BeaconChain, root: Uint8Array): Promise<Sta
   for (let i = 0; i < fc.protoArray.length; i++) {
     const b = fc.protoArray.blockAt(i);
     if (b.stateRoot === rootHex) {
-      const s = chain.regen.getBlockState(b.blockRoot);
-      return {...stateResult(chain, s, fc.isAncestor(chain.headRoot, b.blockRoot)), stateRoot: root};
+      const canonical = fc.isAncestor(chain.headRoot, b.blockRoot);
+      // Blocks before the anchor are finalized history: their states come from the archive.
+      if (b.slot < chain.anchorSlot) {
+        if (!canonical) return null;
+        const s = await getCanonicalStateAtSlot(chain, b.slot);
+        return s === null ? null : {...stateResult(chain, s, true), stateRoot: root};
+      }
+      return {...stateResult(chain, chain.regen.getBlockState(b.blockRoot), canonical), stateRoot: root};
     }
   }
   // Canonical states of recent slots, empty slots included, from the head state's state_roots.

@@ -23,13 +23,26 @@ import {
   SLOTS_PER_EPOCH,
   useNetwork,
 } from "../../../src/params/index.ts";
-import {computeDomain, computeEpochAtSlot, computeSigningRoot, initializeBeaconStateFromEth1} from "../../../src/state-transition/index.ts";
-import {primitive, ssz, type Attestation, type BeaconStateView, type SignedAggregateAndProof, type SignedBeaconBlock} from "../../../src/types/index.ts";
+import {
+  cloneCachedBeaconState,
+  computeDomain,
+  computeEpochAtSlot,
+  computeSigningRoot,
+  initializeBeaconStateFromEth1,
+  processBlock,
+} from "../../../src/state-transition/index.ts";
+import {
+  primitive,
+  ssz,
+  type Attestation,
+  type BeaconBlock,
+  type BeaconBlockBody,
+  type BeaconStateView, type SignedAggregateAndProof, type SignedBeaconBlock} from "../../../src/types/index.ts";
 
 export const GENESIS_TIME = 1_700_000_000;
 
-export function useDevNetwork(secondsPerSlot = 6): void {
-  const overrides: Record<string, string> = {SECONDS_PER_SLOT: String(secondsPerSlot)};
+export function useDevNetwork(secondsPerSlot = 6, extra: Record<string, string> = {}): void {
+  const overrides: Record<string, string> = {SECONDS_PER_SLOT: String(secondsPerSlot), ...extra};
   for (const key of ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GLOAS"]) {
     overrides[`${key}_FORK_EPOCH`] = "18446744073709551615";
   }
@@ -176,4 +189,41 @@ export async function runSlots(t: TestChain, validators: InProcessValidators, to
 
 export function slotsOfEpochs(epochs: number): number {
   return epochs * SLOTS_PER_EPOCH;
+}
+
+/**
+ * A signed block at `slot` on any known parent (not only the head), with the given attestations
+ * and operations: what another node could publish. `mutate` may spoil it before signing.
+ */
+export function buildBlock(
+  chain: BeaconChain,
+  parentRootHex: string,
+  slot: number,
+  opts: {body?: Partial<BeaconBlockBody>; mutate?: (b: BeaconBlock) => void} = {}
+): SignedBeaconBlock {
+  const pre = chain.regen.getStateAtSlot(parentRootHex, slot);
+  const proposer = pre.epochCtx.getBeaconProposer(slot);
+  const sk = interopSecretKey(proposer);
+  const domain = (type: Uint8Array): Uint8Array => computeDomain(type, config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
+  const body = ssz.BeaconBlockBody.defaultValue();
+  Object.assign(body, opts.body ?? {});
+  body.randao_reveal = sign(sk, computeSigningRoot(primitive.Uint64, computeEpochAtSlot(slot), domain(DOMAIN_RANDAO)));
+  body.eth1_data = pre.state.eth1_data.toValue();
+  const block: BeaconBlock = {slot, proposer_index: proposer, parent_root: fromHexRoot(parentRootHex), state_root: new Uint8Array(32), body};
+  const post = cloneCachedBeaconState(pre);
+  processBlock(post, block, {verifySignatures: false});
+  block.state_root = post.state.hashTreeRoot();
+  opts.mutate?.(block);
+  return {message: block, signature: sign(sk, computeSigningRoot(ssz.BeaconBlock, block, domain(DOMAIN_BEACON_PROPOSER)))};
+}
+
+function fromHexRoot(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
+}
+
+/** Moves the fake clock to `ms` into `slot` and lets the chain's clock handlers run. */
+export async function advanceTo(t: TestChain, slot: number, ms = 0): Promise<void> {
+  const target = t.chain.clock.slotStartMs(slot) + ms;
+  if (target > t.time.now()) t.time.advance(target - t.time.now());
+  await t.chain.lock.run(async () => undefined);
 }
