@@ -8,7 +8,7 @@ import {EventEmitter} from "node:events";
 import type {BeaconDb} from "../db/index.ts";
 import {ForkChoice} from "../fork-choice/forkChoice.ts";
 import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
-import {SlotClock, type TimeSource} from "../clock/index.ts";
+import {SlotClock, systemTime, type TimeSource} from "../clock/index.ts";
 import {
   computeEpochAtSlot,
   computeStartSlotAtEpoch,
@@ -110,8 +110,7 @@ export class BeaconChain implements IBeaconChain {
   anchorSlot: number;
   persistedFinalized: Checkpoint;
   private head: {root: string; slot: number; stateRoot: string; state: CachedBeaconState};
-  private readonly time: TimeSource | undefined;
-  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly time: TimeSource;
   private started = false;
   private closed = false;
   private readonly sleeps = new Set<{timer: unknown; resolve: () => void}>();
@@ -119,7 +118,7 @@ export class BeaconChain implements IBeaconChain {
   constructor(opts: BeaconChainOptions) {
     this.db = opts.db;
     this.logger = opts.logger ?? silentLogger;
-    this.time = opts.time;
+    this.time = opts.time ?? systemTime;
     const anchorState = createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(opts.anchor.stateBytes));
     const state = anchorState.state;
     this.clock = new SlotClock({
@@ -212,10 +211,10 @@ export class BeaconChain implements IBeaconChain {
     this.closed = true;
     this.clock.stop();
     this.clock.removeAllListeners();
-    for (const s of this.sleeps) s.resolve();
-    this.sleeps.clear();
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    for (const s of [...this.sleeps]) {
+      this.time.clearTimeout(s.timer);
+      s.resolve();
+    }
     await this.lock.run(async () => undefined);
   }
 
@@ -267,7 +266,7 @@ export class BeaconChain implements IBeaconChain {
         resolve();
       };
       entry.resolve = done;
-      entry.timer = (this.time ?? {setTimeout: (f: () => void, t: number) => setTimeout(f, t)}).setTimeout(done, ms);
+      entry.timer = this.time.setTimeout(done, ms);
       this.sleeps.add(entry);
     });
   }

@@ -69,9 +69,10 @@ function committeeAssignments(s: CachedBeaconState, epoch: number): Map<number, 
 
 export async function getAttesterDuties(chain: BeaconChain, epoch: number, validatorIndices: number[]): Promise<AttesterDuties> {
   checkEpoch(chain, epoch);
-  // A state of epoch - 1 or epoch has the shuffling of `epoch` (as its next or current).
-  const headEpoch = computeEpochAtSlot(chain.getHead().slot);
-  const s = headEpoch === epoch - 1 ? chain.getHead().state : await stateInEpoch(chain, epoch);
+  // The head state caches the previous, current and next epoch's shufflings.
+  const head = chain.getHead();
+  const headEpoch = computeEpochAtSlot(head.slot);
+  const s = Math.abs(epoch - headEpoch) <= 1 ? head.state : await stateInEpoch(chain, epoch);
   const assignments = committeeAssignments(s, epoch);
   const duties: AttesterDuty[] = [];
   for (const index of validatorIndices) {

@@ -31,6 +31,7 @@ export interface BeaconNodeOptions {
   genesis?: GenesisSource;
   /** null: no REST server. */
   rest: {address: string; port: number} | null;
+  /** The root logger: the node, chain, API and status line each log through a child of it. */
   logger: Logger;
   time?: TimeSource;
   /** Write the per-slot status line (default true). */
@@ -69,13 +70,14 @@ export class BeaconNode {
   }
 
   static async start(opts: BeaconNodeOptions): Promise<BeaconNode> {
-    const logger = opts.logger;
+    // Each part logs under its own module name; the node's own lines under "node".
+    const logger = opts.logger.child({module: "node"});
     mkdirSync(opts.dataDir, {recursive: true});
     const db = await openDb(join(opts.dataDir, "beacon"));
     try {
       const network = resolveNetwork(await readStoredNetwork(db), opts.network, opts.defaultPreset);
       useNetwork(network.preset, network.configOverrides);
-      const chainLogger = logger.child({module: "chain"});
+      const chainLogger = opts.logger.child({module: "chain"});
       const {chain, created, replayed} = await openChain({
         db,
         genesisState: () => makeGenesis(opts.genesis, logger),
@@ -102,7 +104,7 @@ export class BeaconNode {
       let restUrl: string | null = null;
       if (opts.rest !== null) {
         const peerId = await loadOrCreatePeerId(opts.dataDir);
-        api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger, network: unnetworkedNode(peerId)});
+        api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger: opts.logger, network: unnetworkedNode(peerId)});
         try {
           restUrl = await api.listen();
         } catch (e) {
@@ -111,7 +113,7 @@ export class BeaconNode {
         }
       }
       chain.start();
-      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, logger.child({module: "status"}));
+      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}));
       return new BeaconNode({chain, db, api, network, restUrl, logger, stopStatus});
     } catch (e) {
       await db.close();

@@ -39,7 +39,7 @@ async function run(opts: ParsedOptions): Promise<number> {
         ? undefined
         : {type: "interop", validators, genesisTime, delaySeconds: GENESIS_DELAY_SECONDS},
     rest,
-    logger: logger.child({module: "node"}),
+    logger,
   });
   const stored = node.chain.getHead().state.state.validators.length;
   if (validators !== undefined && validators !== stored) {
@@ -55,7 +55,6 @@ async function run(opts: ParsedOptions): Promise<number> {
     dataDir: join(dataDir, "validator"),
     logger: logger.child({module: "validator"}),
   });
-  logger.info({validators: stored, beaconUrl}, "validator client started");
 
   await stopped;
   await vc.stop();
