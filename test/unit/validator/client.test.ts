@@ -1,9 +1,10 @@
 import {strict as assert} from "node:assert";
-import {mkdtemp, rm} from "node:fs/promises";
+import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {FakeTime} from "../../../src/clock/index.ts";
-import {interopPubkey, verify} from "../../../src/crypto/index.ts";
+import {interopPubkey, interopSecretKey, verify} from "../../../src/crypto/index.ts";
+import {createKeystore} from "../../../src/validator/keystore/index.ts";
 import {
   config,
   DOMAIN_AGGREGATE_AND_PROOF,
@@ -249,6 +250,21 @@ describe("validator / client: duties against a stub beacon node", function () {
     await settle();
     assert.deepEqual(postedAttestations(node), [], "the conflicting vote never reached the node");
     assert.equal(second.counts().attestationsFailed, 1);
+  });
+
+  it("runs EIP-2335 keystores from a directory with a password file", async () => {
+    const keysDir = join(dir, "keys");
+    await mkdir(keysDir);
+    for (const i of [2, 3]) {
+      const ks = await createKeystore(interopSecretKey(i), "secret pass", {kdf: "pbkdf2", c: 16});
+      await writeFile(join(keysDir, `keystore-${i}.json`), JSON.stringify(ks));
+    }
+    await writeFile(join(dir, "password.txt"), "secret pass\n");
+    client = await startValidatorClient({beaconUrl: node.url, keystores: {dir: keysDir, passwordFile: join(dir, "password.txt")}, dataDir: join(dir, "vc"), time});
+    assert.deepEqual(client.pubkeys.map(toHex).sort(), [2, 3].map((i) => toHex(interopPubkey(i))).sort());
+    await waitFor(() => node.calls("POST", "/eth/v1/validator/duties/attester/0").length > 0, "duties");
+    const asked = JSON.parse(node.calls("POST", "/eth/v1/validator/duties/attester/0")[0].body.toString());
+    assert.deepEqual(asked, ["2", "3"]);
   });
 
   it("refuses to start against a node whose preset differs", async () => {
