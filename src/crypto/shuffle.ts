@@ -47,6 +47,19 @@ function setBucket(buf: Uint8Array, bucket: number): void {
 const indexBuf = new Uint8Array(SEED_LENGTH + 1 + 4);
 let cachedPivots: number[] = [];
 let cachedCount = -1;
+/**
+ * Source hashes of the same (seed, count, rounds), flat: slot r * buckets + bucket holds the 32
+ * bytes of hash(seed ++ r ++ bucket). Many calls with one seed (a whole epoch's committees looked
+ * up index by index) reuse the same rounds x buckets, so each hash is computed once. Built only
+ * after SOURCE_CACHE_AFTER calls with one seed (the proposer lookup makes a handful of calls per
+ * seed and must not pay for a table), and only while it stays under SOURCE_CACHE_MAX_BYTES.
+ */
+const SOURCE_CACHE_AFTER = 64;
+const SOURCE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+let callsWithSeed = 0;
+let sourceBuckets = 0;
+let sourceCache: Uint8Array | null = null;
+let sourceHave: Uint8Array | null = null;
 
 function pivotsFor(indexCount: number, seed: Uint8Array, rounds: number): number[] {
   let sameSeed = cachedCount === indexCount && cachedPivots.length === rounds;
@@ -61,13 +74,17 @@ function pivotsFor(indexCount: number, seed: Uint8Array, rounds: number): number
   }
   cachedPivots = pivots;
   cachedCount = indexCount;
+  callsWithSeed = 0;
+  sourceCache = null;
+  sourceHave = null;
   return pivots;
 }
 
 /**
  * compute_shuffled_index(index, index_count, seed) with `rounds` rounds (default: the active
  * preset's SHUFFLE_ROUND_COUNT). Position i of a shuffled list holds indices[computeShuffledIndex(i)].
- * Costs one hash per round: use computeShuffledList for whole committees.
+ * The first call for a seed costs one hash per round; later calls with the same seed reuse the
+ * round hashes. Use computeShuffledList for whole committees.
  */
 export function computeShuffledIndex(index: number, indexCount: number, seed: Uint8Array, rounds: number = SHUFFLE_ROUND_COUNT): number {
   checkArgs(indexCount, seed, rounds);
@@ -75,15 +92,35 @@ export function computeShuffledIndex(index: number, indexCount: number, seed: Ui
     throw new CryptoError("SHUFFLE_INDEX_OUT_OF_RANGE", `index ${index} is not below index count ${indexCount}`);
   }
   const pivots = pivotsFor(indexCount, seed, rounds);
+  if (sourceCache === null && ++callsWithSeed > SOURCE_CACHE_AFTER) {
+    sourceBuckets = Math.ceil(indexCount / 256);
+    if (rounds * sourceBuckets * 32 <= SOURCE_CACHE_MAX_BYTES) {
+      sourceCache = new Uint8Array(rounds * sourceBuckets * 32);
+      sourceHave = new Uint8Array(rounds * sourceBuckets);
+    }
+  }
   let cur = index;
   for (let r = 0; r < rounds; r++) {
     const flip = (pivots[r] + indexCount - cur) % indexCount;
     const position = cur > flip ? cur : flip;
-    indexBuf[SEED_LENGTH] = r;
-    setBucket(indexBuf, Math.floor(position / 256));
-    const source = digest(indexBuf);
-    const bit = (source[Math.floor((position % 256) / 8)] >> (position % 8)) & 1;
-    if (bit === 1) cur = flip;
+    const bucket = Math.floor(position / 256);
+    const byteInBucket = Math.floor((position % 256) / 8);
+    let byte: number;
+    if (sourceCache !== null) {
+      const slot = r * sourceBuckets + bucket;
+      if (sourceHave![slot] === 0) {
+        indexBuf[SEED_LENGTH] = r;
+        setBucket(indexBuf, bucket);
+        sourceCache.set(digest(indexBuf), slot * 32);
+        sourceHave![slot] = 1;
+      }
+      byte = sourceCache[slot * 32 + byteInBucket];
+    } else {
+      indexBuf[SEED_LENGTH] = r;
+      setBucket(indexBuf, bucket);
+      byte = digest(indexBuf)[byteInBucket];
+    }
+    if (((byte >> (position % 8)) & 1) === 1) cur = flip;
   }
   return cur;
 }
