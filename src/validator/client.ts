@@ -121,6 +121,7 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
   const keys = await loadKeys(opts);
   if (keys.length === 0) throw new InputError("no validator keys given");
 
+  if (opts.signal?.aborted) throw new InputError("validator client not started: already stopped");
   const controller = new AbortController();
   const onOuterAbort = (): void => controller.abort();
   opts.signal?.addEventListener("abort", onOuterAbort, {once: true});
