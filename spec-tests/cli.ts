@@ -1,7 +1,9 @@
 /**
  * `gnomon spec-test`: replays the official consensus spec-test vectors through the runners of
  * spec-tests/runners and reports per runner/handler. Exit status: 0 if nothing failed, 1 if a
- * case failed, 2 for bad flags or an unusable vectors directory.
+ * case failed, 2 for bad flags, an unusable vectors directory, or a vector file that cannot be
+ * parsed (malformed YAML, corrupt snappy: that case fails, the run goes on, the status says
+ * "bad input").
  */
 import type {Command, ParsedOptions} from "../src/cli/command.ts";
 import {isPresetName, useNetwork, type PresetName} from "../src/params/index.ts";
@@ -100,6 +102,7 @@ export async function replay(
   }
   io.out("");
   io.out(summaryLine(results));
+  if (results.some((r) => r.badInput)) return 2;
   return tally(results).failed > 0 ? 1 : 0;
 }
 
@@ -124,7 +127,8 @@ export const specTestCommand: Command = {
     "Runs tests/<preset>/<fork>/... and tests/general/<fork>/... (general vectors, e.g. bls and",
     "ssz_generic, run under either preset). Prints a table per runner/handler, every failed or",
     "skipped case with its reason, and `spec-tests: N passed, M failed, K skipped`.",
-    "Exit status: 0 if no case failed, 1 if one did, 2 for bad flags or directories.",
+    "Exit status: 0 if no case failed, 1 if one did, 2 for bad flags or directories, or when a",
+    "vector file could not be parsed (malformed YAML, corrupt snappy; the run still goes on).",
     "",
     "Example:",
     "  gnomon spec-test --dir ../shared/spec-tests --preset minimal --runner ssz_static --strict",

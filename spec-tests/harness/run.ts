@@ -8,6 +8,7 @@ import {FileCaseContext} from "./context.ts";
 import {checkManifest} from "./manifest.ts";
 import {CaseFailure, SkipCase, type Runner, type RunnerLoader} from "./types.ts";
 import {GnomonError} from "../../src/util/errors.ts";
+import {CaseFileError, SnappyError, YamlError} from "./errors.ts";
 
 export type CaseStatus = "passed" | "failed" | "skipped";
 
@@ -16,6 +17,8 @@ export interface CaseResult {
   status: CaseStatus;
   /** Failure message or skip reason. */
   message?: string;
+  /** The case failed because a vector file could not be read or parsed (bad input, not a disagreement). */
+  badInput?: boolean;
   ms: number;
 }
 
@@ -94,7 +97,8 @@ async function classify(ref: CaseRef, runners: RunnerSet, opts: RunOptions): Pro
         ? {status: "failed", message: `${e.message} (--strict fails skipped cases)`}
         : {status: "skipped", message: e.message};
     }
-    return {status: "failed", message: describeError(e)};
+    const badInput = e instanceof YamlError || e instanceof SnappyError || e instanceof CaseFileError;
+    return {status: "failed", message: describeError(e), ...(badInput ? {badInput} : {})};
   }
 }
 
