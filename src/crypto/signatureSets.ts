@@ -3,6 +3,8 @@
  * in one blst multi-verification (a random linear combination of the pairing equations), which
  * costs far less than verifying each set alone. Public keys arrive already deserialized and
  * validated (validator pubkey cache), signatures arrive as untrusted bytes.
+ *
+ * These functions run on the calling thread; blsPool.ts runs the same checks on worker threads.
  */
 import * as blst from "@chainsafe/blst";
 import {type PublicKey, Signature} from "@chainsafe/blst";
@@ -13,10 +15,10 @@ export type SignatureSet =
   | {type: "aggregate"; pubkeys: PublicKey[]; signingRoot: Uint8Array; signature: Uint8Array};
 
 /**
- * Decodes a signature with the subgroup check. The point at infinity is refused: it verifies
- * only against the identity public key, which KeyValidate never admits.
+ * Decodes a set's signature with the subgroup check. The point at infinity is refused: it
+ * verifies only against the identity public key, which KeyValidate never admits.
  */
-function decodeSignature(bytes: Uint8Array): Signature | null {
+export function decodeSetSignature(bytes: Uint8Array): Signature | null {
   if (!(bytes instanceof Uint8Array) || bytes.length !== SIGNATURE_LENGTH) return null;
   try {
     return Signature.fromBytes(bytes, true, true);
@@ -27,11 +29,12 @@ function decodeSignature(bytes: Uint8Array): Signature | null {
 
 /**
  * The single public key a set is checked against: the key itself, or the sum of the keys of an
- * aggregate set (FastAggregateVerify). Null for an empty aggregate. A sum at infinity (which
- * KeyValidate would reject) needs no check of its own: it pairs to one only with the infinity
- * signature, and decodeSignature refuses that.
+ * aggregate set (FastAggregateVerify). Null for an empty aggregate. The keys were validated when
+ * they were cached, so the sum does not validate them again. A sum at infinity (which KeyValidate
+ * would reject) needs no check of its own: it pairs to one only with the infinity signature, and
+ * decodeSetSignature refuses that.
  */
-function setPublicKey(set: SignatureSet): PublicKey | null {
+export function getSignatureSetPublicKey(set: SignatureSet): PublicKey | null {
   if (set.type === "single") return set.pubkey;
   if (set.pubkeys.length === 0) return null;
   if (set.pubkeys.length === 1) return set.pubkeys[0];
@@ -42,17 +45,28 @@ function setPublicKey(set: SignatureSet): PublicKey | null {
   }
 }
 
-/** Verifies one set on its own. Never throws. */
-export function verifySignatureSet(set: SignatureSet): boolean {
-  const pk = setPublicKey(set);
-  if (pk === null) return false;
-  const sig = decodeSignature(set.signature);
-  if (sig === null) return false;
+/**
+ * One multi-verification of decoded sets (one set: a plain verification, which costs less).
+ * blst draws fresh random scalars on every call, so disjoint parts of a batch verified by
+ * separate calls are each as sound as the whole: the batch is valid iff every part is.
+ */
+export function verifyDecodedSets(batch: blst.SignatureSet[]): boolean {
+  if (batch.length === 0) return true;
   try {
-    return blst.verify(set.signingRoot, pk, sig, false, false);
+    if (batch.length === 1) return blst.verify(batch[0].msg, batch[0].pk, batch[0].sig, false, false);
+    return blst.verifyMultipleAggregateSignatures(batch, false, false);
   } catch {
     return false;
   }
+}
+
+/** Verifies one set on its own. Never throws. */
+export function verifySignatureSet(set: SignatureSet): boolean {
+  const pk = getSignatureSetPublicKey(set);
+  if (pk === null) return false;
+  const sig = decodeSetSignature(set.signature);
+  if (sig === null) return false;
+  return verifyDecodedSets([{msg: set.signingRoot, pk, sig}]);
 }
 
 /**
@@ -61,21 +75,15 @@ export function verifySignatureSet(set: SignatureSet): boolean {
  * `findInvalidSignatureSet` to locate the culprit.
  */
 export function verifySignatureSets(sets: SignatureSet[]): boolean {
-  if (sets.length === 0) return true;
-  if (sets.length === 1) return verifySignatureSet(sets[0]);
   const batch: blst.SignatureSet[] = [];
   for (const set of sets) {
-    const pk = setPublicKey(set);
+    const pk = getSignatureSetPublicKey(set);
     if (pk === null) return false;
-    const sig = decodeSignature(set.signature);
+    const sig = decodeSetSignature(set.signature);
     if (sig === null) return false;
     batch.push({msg: set.signingRoot, pk, sig});
   }
-  try {
-    return blst.verifyMultipleAggregateSignatures(batch, false, false);
-  } catch {
-    return false;
-  }
+  return verifyDecodedSets(batch);
 }
 
 /** Index of the first set that does not verify on its own, or -1 if all do. */

@@ -11,6 +11,7 @@ export {PubkeyCache} from "./cache/pubkeyCache.ts";
 export {type EpochShuffling, LazyShuffling, computeEpochShuffling, computeCommitteeCount} from "./cache/shuffling.ts";
 export {BlockProcessingError, EpochProcessingError, SlotProcessingError, StateTransitionError, Uint64Error} from "./errors.ts";
 export {stateTransition, type StateTransitionOpts} from "./stateTransition.ts";
+export {stateTransitionAsync, type StateTransitionAsyncOpts} from "./stateTransitionAsync.ts";
 export {processSlots} from "./slot/processSlots.ts";
 export {processSlot} from "./slot/processSlot.ts";
 export {initializeBeaconStateFromEth1, isValidGenesisState} from "./genesis.ts";
