@@ -105,6 +105,7 @@ export {
   getIndexedAttestationSignatureSet,
   getAttestingIndices,
   getIndexedAttestation,
+  getBeaconCommitteeAnyIndex,
 } from "./util/attestation.ts";
 export {computeMerkleBranchRoot, isValidMerkleBranch} from "./util/merkle.ts";
 export {getRandaoMix, getSeed, computeProposerIndex, computeEpochProposers} from "./util/seed.ts";

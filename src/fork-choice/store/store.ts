@@ -14,6 +14,7 @@ import {
   computeStartSlotAtEpoch,
   computeUnrealizedCheckpoints,
   getCurrentEpoch,
+  getIndexedAttestation,
   isSlashableAttestationData,
   isValidIndexedAttestation,
   processSlots,
@@ -191,7 +192,8 @@ export class Store {
     const targetState = this.storeTargetCheckpointState(target);
     let indexed: IndexedAttestation;
     try {
-      indexed = targetState.epochCtx.getIndexedAttestation(attestation);
+      // get_indexed_attestation as the spec computes it, not process_attestation's stricter checks.
+      indexed = getIndexedAttestation(targetState, attestation);
     } catch (e) {
       if (e instanceof StateTransitionError) {
         throw new ForkChoiceError(ForkChoiceErrorCode.INVALID_ATTESTATION_COMMITTEE, e.message, {cause: e});

@@ -1,9 +1,14 @@
-/** beacon-chain.md is_slashable_attestation_data, is_valid_indexed_attestation, get_attesting_indices. */
-import {DOMAIN_BEACON_ATTESTER} from "../../params/index.ts";
+/**
+ * beacon-chain.md is_slashable_attestation_data, is_valid_indexed_attestation,
+ * get_beacon_committee / get_attesting_indices / get_indexed_attestation with the spec's semantics.
+ */
+import {DOMAIN_BEACON_ATTESTER, SLOTS_PER_EPOCH} from "../../params/index.ts";
 import {verifySignatureSet, type SignatureSet} from "../../crypto/index.ts";
-import {ssz, type Attestation, type AttestationData, type IndexedAttestation} from "../../types/index.ts";
+import {ssz, type Attestation, type AttestationData, type IndexedAttestation, type Slot} from "../../types/index.ts";
 import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
+import {StateTransitionError} from "../errors.ts";
 import {computeSigningRoot, getDomain} from "./domain.ts";
+import {computeEpochAtSlot} from "./epoch.ts";
 
 export function isSlashableAttestationData(data1: AttestationData, data2: AttestationData): boolean {
   return (
@@ -54,12 +59,60 @@ export function isValidIndexedAttestation(s: CachedBeaconState, indexed: Indexed
   }
 }
 
-/** get_attesting_indices(state, attestation) as a sorted list. */
-export function getAttestingIndices(s: CachedBeaconState, attestation: Pick<Attestation, "data" | "aggregation_bits">): number[] {
-  return s.epochCtx.getAttestingIndices(attestation.data, attestation.aggregation_bits).sort((a, b) => a - b);
+/**
+ * get_beacon_committee(state, slot, index) for any committee index, as the spec computes it.
+ * compute_committee takes committee number g = (slot % SLOTS_PER_EPOCH) * committees_per_slot +
+ * index of the epoch's committees_per_slot * SLOTS_PER_EPOCH, so an index at or above
+ * committees_per_slot is not refused: it names a committee of a later slot of the same epoch.
+ * Only process_attestation checks the index against the count. Past the epoch's last committee
+ * the spec fails (compute_shuffled_index's assertion, or a uint64 overflow) or, with fewer active
+ * validators than committees, returns an empty committee; both make on_attestation refuse the
+ * attestation (an empty index set is not a valid indexed attestation), and this throws.
+ */
+export function getBeaconCommitteeAnyIndex(s: CachedBeaconState, slot: Slot, index: number): Uint32Array {
+  const shuffling = s.epochCtx.getShufflingAtEpoch(computeEpochAtSlot(slot));
+  const perSlot = shuffling.committeesPerSlot;
+  const g = (slot % SLOTS_PER_EPOCH) * perSlot + index;
+  if (!Number.isSafeInteger(index) || index < 0 || !(g < perSlot * SLOTS_PER_EPOCH)) {
+    throw new StateTransitionError(
+      "COMMITTEE_INDEX_OUT_OF_RANGE",
+      `committee index ${index} at slot ${slot} is past the last of the epoch's ${perSlot * SLOTS_PER_EPOCH} committees`
+    );
+  }
+  return shuffling.committees[Math.floor(g / perSlot)][g % perSlot];
 }
 
-/** get_indexed_attestation. */
+/**
+ * get_attesting_indices(state, attestation) with the spec's semantics, as on_attestation needs
+ * them (process_attestation's stricter checks are EpochContext.getIndexedAttestation's): the
+ * committee of any index (getBeaconCommitteeAnyIndex), and the bits read at the committee's
+ * positions only. Bits past the committee are ignored; a bitlist shorter than the committee
+ * fails (the spec's Bitlist read out of range). Committee order; the spec returns a set.
+ */
+export function getAttestingIndices(s: CachedBeaconState, attestation: Pick<Attestation, "data" | "aggregation_bits">): number[] {
+  const {data, aggregation_bits: bits} = attestation;
+  const committee = getBeaconCommitteeAnyIndex(s, data.slot, data.index);
+  if (bits.bitLen < committee.length) {
+    throw new StateTransitionError(
+      "AGGREGATION_BITS_TOO_SHORT",
+      `aggregation bits length ${bits.bitLen} is shorter than the committee size ${committee.length}`
+    );
+  }
+  const out: number[] = [];
+  const bytes = bits.uint8Array;
+  for (let i = 0; i < committee.length; i++) {
+    if ((bytes[i >> 3] >> (i & 7)) & 1) out.push(committee[i]);
+  }
+  return out;
+}
+
+/** get_indexed_attestation with the spec's semantics (see getAttestingIndices): indices sorted. */
 export function getIndexedAttestation(s: CachedBeaconState, attestation: Attestation): IndexedAttestation {
-  return s.epochCtx.getIndexedAttestation(attestation);
+  const {data, aggregation_bits: bits} = attestation;
+  // Where process_attestation's checks hold both agree: share the block path's cached result.
+  if (data.index < s.epochCtx.getCommitteeCountPerSlot(computeEpochAtSlot(data.slot))) {
+    if (bits.bitLen === s.epochCtx.getBeaconCommittee(data.slot, data.index).length) return s.epochCtx.getIndexedAttestation(attestation);
+  }
+  const indices = getAttestingIndices(s, attestation).sort((a, b) => a - b);
+  return {attesting_indices: indices, data, signature: attestation.signature};
 }
