@@ -29,6 +29,8 @@ export interface BeaconNodeOptions {
   defaultPreset: PresetName;
   /** How to make the genesis state when the data dir holds no chain. */
   genesis?: GenesisSource;
+  /** The flags that give a genesis, for the error when none was given (default: gnomon beacon's). */
+  genesisFlags?: string;
   /** null: no REST server. */
   rest: {address: string; port: number} | null;
   /** The root logger: the node, chain, API and status line each log through a child of it. */
@@ -80,7 +82,7 @@ export class BeaconNode {
       const chainLogger = opts.logger.child({module: "chain"});
       const {chain, created, replayed} = await openChain({
         db,
-        genesisState: () => makeGenesis(opts.genesis, logger),
+        genesisState: () => makeGenesis(opts.genesis, opts.genesisFlags, logger),
         network: {preset: network.preset, configOverrides: network.configOverrides},
         logger: chainLogger,
         time: opts.time,
@@ -146,9 +148,9 @@ async function openDb(path: string): Promise<BeaconDb> {
   }
 }
 
-async function makeGenesis(source: GenesisSource | undefined, logger: Logger): Promise<BeaconStateView> {
+async function makeGenesis(source: GenesisSource | undefined, flags: string | undefined, logger: Logger): Promise<BeaconStateView> {
   if (source === undefined) {
-    throw new InputError("the data dir holds no chain: give --genesis-state FILE or --interop-validators N --genesis-time T");
+    throw new InputError(`the data dir holds no chain: give ${flags ?? "--genesis-state FILE or --interop-validators N --genesis-time T"}`);
   }
   if (source.type === "file") return readGenesisFile(source.path);
   const started = Date.now();

@@ -38,6 +38,7 @@ async function run(opts: ParsedOptions): Promise<number> {
       validators === undefined
         ? undefined
         : {type: "interop", validators, genesisTime, delaySeconds: GENESIS_DELAY_SECONDS},
+    genesisFlags: "--validators N",
     rest,
     logger,
   });
