@@ -1,5 +1,14 @@
-/** beacon-chain.md "Genesis": initialize_beacon_state_from_eth1, is_valid_genesis_state. */
+/**
+ * beacon-chain.md "Genesis": initialize_beacon_state_from_eth1, is_valid_genesis_state.
+ *
+ * A genesis processes thousands of deposits, and apply_deposit checks the proof of possession
+ * of each new key one signature at a time. Here the signatures apply_deposit can ask about are
+ * verified beforehand, in batches; a batch that fails is checked deposit by deposit, so every
+ * deposit still gets exactly the spec's verdict.
+ */
 import {
+  DEPOSIT_CONTRACT_TREE_DEPTH,
+  DOMAIN_DEPOSIT,
   EFFECTIVE_BALANCE_INCREMENT,
   EPOCHS_PER_HISTORICAL_VECTOR,
   GENESIS_EPOCH,
@@ -7,12 +16,99 @@ import {
   config,
 } from "../params/index.ts";
 import {ListCompositeType} from "@chainsafe/ssz";
-import {DEPOSIT_CONTRACT_TREE_DEPTH} from "../params/index.ts";
+import {deserializePubkey, verifySignatureSet, verifySignatureSets, type PublicKey, type SignatureSet} from "../crypto/index.ts";
 import {ssz, type BeaconStateView, type Deposit} from "../types/index.ts";
-import {processDeposit} from "./block/processDeposit.ts";
+import {addValidatorToRegistry, processDeposit} from "./block/processDeposit.ts";
 import {createCachedBeaconState, type CachedBeaconState} from "./cache/cachedBeaconState.ts";
+import {BlockProcessingError} from "./errors.ts";
+import {computeDomain, computeSigningRoot} from "./util/domain.ts";
 import {addUint64} from "./util/math.ts";
+import {isValidMerkleBranch} from "./util/merkle.ts";
 import {getActiveValidatorIndices} from "./util/validator.ts";
+
+/**
+ * Signatures per batch: big enough that a batch costs little more than its pairings, small
+ * enough that one invalid deposit costs only its batch's sets checked one by one.
+ */
+const DEPOSIT_SIGNATURE_BATCH = 256;
+
+/** A deposit's signature verdict, and its decoded key when valid (for the pubkey cache). */
+interface DepositVerdict {
+  valid: boolean;
+  pubkey: PublicKey | null;
+}
+
+/**
+ * The verdict of every deposit whose signature apply_deposit will check: the first deposit of
+ * each key that the registry does not hold yet. A later deposit of the same key is a top-up
+ * (no check) when the first was valid, and is left to apply_deposit when it was not. A verdict
+ * depends on the deposit alone (its message, key and signature, and the fork-agnostic deposit
+ * domain), never on the state, so it can be decided ahead of the sequential pass.
+ */
+function preverifyDepositSignatures(s: CachedBeaconState, deposits: Deposit[]): (DepositVerdict | undefined)[] {
+  const verdicts = new Array<DepositVerdict | undefined>(deposits.length);
+  const seen = new Set<string>();
+  const candidates: number[] = [];
+  for (let i = 0; i < deposits.length; i++) {
+    const pubkey = deposits[i].data.pubkey;
+    const known = s.epochCtx.pubkey2index(pubkey);
+    if (known !== undefined && known < s.state.validators.length) continue;
+    const key = Buffer.from(pubkey.buffer, pubkey.byteOffset, pubkey.byteLength).toString("hex");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    candidates.push(i);
+  }
+  const domain = computeDomain(DOMAIN_DEPOSIT);
+  for (let start = 0; start < candidates.length; start += DEPOSIT_SIGNATURE_BATCH) {
+    const batch: {index: number; pk: PublicKey; set: SignatureSet}[] = [];
+    for (const index of candidates.slice(start, start + DEPOSIT_SIGNATURE_BATCH)) {
+      const {pubkey, withdrawal_credentials, amount, signature} = deposits[index].data;
+      let pk: PublicKey;
+      try {
+        // KeyValidate, as Verify does.
+        pk = deserializePubkey(pubkey);
+      } catch {
+        verdicts[index] = {valid: false, pubkey: null};
+        continue;
+      }
+      const signingRoot = computeSigningRoot(ssz.DepositMessage, {pubkey, withdrawal_credentials, amount}, domain);
+      batch.push({index, pk, set: {type: "single", pubkey: pk, signingRoot, signature}});
+    }
+    const allValid = verifySignatureSets(batch.map((b) => b.set));
+    for (const {index, pk, set} of batch) {
+      const valid = allValid || verifySignatureSet(set);
+      verdicts[index] = {valid, pubkey: valid ? pk : null};
+    }
+  }
+  return verdicts;
+}
+
+/**
+ * process_deposit for a deposit whose signature verdict is known (and whose key the registry
+ * does not hold): the same proof check and deposit index as processDeposit, then
+ * add_validator_to_registry if the signature is valid.
+ */
+function processPreverifiedDeposit(s: CachedBeaconState, deposit: Deposit, verdict: DepositVerdict): void {
+  const {state} = s;
+  const index = state.eth1_deposit_index;
+  if (
+    !isValidMerkleBranch(
+      ssz.DepositData.hashTreeRoot(deposit.data),
+      deposit.proof,
+      DEPOSIT_CONTRACT_TREE_DEPTH + 1, // + 1 for the List length mix-in
+      index,
+      state.eth1_data.deposit_root
+    )
+  ) {
+    throw new BlockProcessingError("DEPOSIT_INVALID_MERKLE_PROOF", `deposit ${index} does not prove against the eth1 deposit root`);
+  }
+  state.eth1_deposit_index = index + 1;
+  if (!verdict.valid) return;
+  const {pubkey, withdrawal_credentials, amount} = deposit.data;
+  const validatorIndex = state.validators.length;
+  addValidatorToRegistry(s, pubkey, withdrawal_credentials, amount);
+  if (verdict.pubkey !== null) s.epochCtx.pubkeyCache.setDecoded(validatorIndex, pubkey, verdict.pubkey);
+}
 
 /**
  * initialize_beacon_state_from_eth1. Returns the state with its caches (built for the finished
@@ -39,10 +135,15 @@ export function initializeBeaconStateFromEth1(
 
   // The deposit root after each deposit is the root of the growing DepositDataList.
   const depositDataList = new ListCompositeType(ssz.DepositData, 2 ** DEPOSIT_CONTRACT_TREE_DEPTH).defaultViewDU();
-  for (const deposit of deposits) {
+  const verdicts = preverifyDepositSignatures(cached, deposits);
+  for (let i = 0; i < deposits.length; i++) {
+    const deposit = deposits[i];
     depositDataList.push(ssz.DepositData.toViewDU(deposit.data));
     state.eth1_data.deposit_root = depositDataList.hashTreeRoot();
-    processDeposit(cached, deposit);
+    const verdict = verdicts[i];
+    // Top-ups, and deposits of a key whose first deposit was invalid, take the spec's own path.
+    if (verdict === undefined) processDeposit(cached, deposit);
+    else processPreverifiedDeposit(cached, deposit, verdict);
   }
 
   // Process activations.

@@ -8,6 +8,7 @@
  * would cost tens of seconds.
  */
 import {deserializePubkey, type PublicKey} from "../../crypto/index.ts";
+import {bytesEqual} from "../../util/bytes.ts";
 import {BlockProcessingError} from "../errors.ts";
 
 export class PubkeyCache {
@@ -64,6 +65,15 @@ export class PubkeyCache {
       this.decoded[index] = pk;
     }
     return pk;
+  }
+
+  /**
+   * Records the already validated decompressed key of validator `index` (e.g. decoded to verify
+   * its deposit), if `pubkey` is the key recorded for that index.
+   */
+  setDecoded(index: number, pubkey: Uint8Array, decoded: PublicKey): void {
+    const bytes = this.bytes[index];
+    if (bytes !== undefined && bytesEqual(bytes, pubkey)) this.decoded[index] = decoded;
   }
 
   /** Decompresses every key now (e.g. at start-up, before the first blocks arrive). */
