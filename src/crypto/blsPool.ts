@@ -140,29 +140,36 @@ export class BlsWorkerPool implements AsyncSignatureVerifier {
   private dispatch(sets: SignatureSet[], perJob: number, done: (valid: boolean) => void): void {
     let decided = false;
     const posted: {w: PoolWorker; id: number; sets: SignatureSet[]}[] = [];
-    for (let start = 0; start < sets.length && !decided; start += perJob) {
-      const chunk = sets.slice(start, start + perJob);
-      const id = this.nextJobId++;
-      const packed = packSignatures(id, chunk);
-      if (packed.kind === "part") {
-        const w = this.leastLoaded();
-        if (w.jobs.size === 0) w.worker.ref();
-        w.jobs.set(id, {id, sets: chunk, resolve: done});
-        w.queuedSets += chunk.length;
-        w.worker.postMessage(packed.part, [packed.part.signatures.buffer as ArrayBuffer, packed.part.roots.buffer as ArrayBuffer]);
-        posted.push({w, id, sets: chunk});
-      } else {
-        if (packed.kind === "unpackable") this.stats.callerThreadBatches++;
-        const valid = packed.kind === "unpackable" && verifySignatureSets(chunk);
-        if (!valid) decided = true;
-        done(valid);
+    try {
+      for (let start = 0; start < sets.length && !decided; start += perJob) {
+        const chunk = sets.slice(start, start + perJob);
+        const id = this.nextJobId++;
+        const packed = packSignatures(id, chunk);
+        if (packed.kind === "part") {
+          const w = this.leastLoaded();
+          if (w.jobs.size === 0) w.worker.ref();
+          w.jobs.set(id, {id, sets: chunk, resolve: done});
+          w.queuedSets += chunk.length;
+          w.worker.postMessage(packed.part, [packed.part.signatures.buffer as ArrayBuffer, packed.part.roots.buffer as ArrayBuffer]);
+          posted.push({w, id, sets: chunk});
+        } else {
+          if (packed.kind === "unpackable") this.stats.callerThreadBatches++;
+          const valid = packed.kind === "unpackable" && verifySignatureSets(chunk);
+          if (!valid) decided = true;
+          done(valid);
+        }
       }
-    }
-    for (const {w, id, sets: chunk} of posted) {
-      // A job of a batch already found invalid still gets its second part, so the worker lets it go.
-      const part: BlsPubkeysPart = decided ? {kind: "pubkeys", id, pubkeys: null} : packPublicKeys(id, chunk);
-      if (part.pubkeys === null) decided = true;
-      w.worker.postMessage(part, part.pubkeys === null ? [] : [part.pubkeys.buffer as ArrayBuffer]);
+    } catch (e) {
+      // The caller verifies the batch itself; the jobs already posted are only let go.
+      decided = true;
+      throw e;
+    } finally {
+      for (const {w, id, sets: chunk} of posted) {
+        // A job of a batch already decided still gets its second part, so the worker lets it go.
+        const part: BlsPubkeysPart = decided ? {kind: "pubkeys", id, pubkeys: null} : packPublicKeys(id, chunk);
+        if (part.pubkeys === null) decided = true;
+        w.worker.postMessage(part, part.pubkeys === null ? [] : [part.pubkeys.buffer as ArrayBuffer]);
+      }
     }
   }
 
