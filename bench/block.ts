@@ -3,7 +3,6 @@
  * its pre-state (slot 32015) with N validators, with or without signature verification.
  */
 import type {Command, ParsedOptions} from "../src/cli/command.ts";
-import {intOption} from "../src/cli/command.ts";
 import {SLOTS_PER_EPOCH, useNetwork} from "../src/params/index.ts";
 import {getBlsWorkerPool} from "../src/crypto/index.ts";
 import {computeCommitteeCount, createCachedBeaconState, stateTransition, stateTransitionAsync} from "../src/state-transition/index.ts";
@@ -11,7 +10,7 @@ import {bytesEqual, toHex} from "../src/util/bytes.ts";
 import {GnomonError, InputError} from "../src/util/errors.ts";
 import {warmEpochCaches} from "./epoch.ts";
 import {bench, median} from "./harness.ts";
-import {printStateBench, progressOptions, validatorsOption} from "./inputs/cli.ts";
+import {inputBenchOptions, inputOptions, printStateBench, runOptions, validatorsOption} from "./inputs/cli.ts";
 import {BLOCK_BENCH_ATTESTATIONS, BLOCK_BENCH_PRE_SLOT, BLOCK_BENCH_SLOT, loadBlockInput} from "./inputs/index.ts";
 
 export const blockBench: Command = {
@@ -22,11 +21,7 @@ export const blockBench: Command = {
     validators: {type: "string", valueName: "n", description: "Validator count, at least 16384 (INPUTS.md: 16384, 65536, 262144, 1048576) (required)"},
     "verify-signatures": {type: "boolean", description: "Verify every signature of the block (one batch), as a node importing it does"},
     "sync-verify": {type: "boolean", description: "With --verify-signatures: verify on the calling thread (stateTransition), not on the BLS worker pool"},
-    runs: {type: "string", valueName: "r", description: "Measured runs", default: "10"},
-    warmup: {type: "string", valueName: "w", description: "Unmeasured runs before the measured ones", default: "1"},
-    "cache-dir": {type: "string", valueName: "dir", description: "Where pubkeys and built inputs are kept (default: bench/.cache, or $GNOMON_BENCH_CACHE)"},
-    rebuild: {type: "boolean", description: "Rebuild the input even if a cached copy exists"},
-    json: {type: "boolean", description: "Print one JSON object as the last line"},
+    ...inputBenchOptions(10),
   },
   details: [
     "Protocol:",
@@ -58,11 +53,10 @@ export const blockBench: Command = {
         `--validators ${validators} gives ${includable} includable committees; the block needs ${BLOCK_BENCH_ATTESTATIONS} (at least 16384 validators)`
       );
     }
-    const runs = intOption(opts, "runs", 1, 1000) ?? 10;
-    const warmup = intOption(opts, "warmup", 0, 100) ?? 1;
+    const {runs, warmup} = runOptions(opts, 10);
     const verify = opts["verify-signatures"] === true;
     const onWorkers = verify && opts["sync-verify"] !== true;
-    const input = await loadBlockInput(validators, progressOptions(opts["cache-dir"] as string | undefined, opts.rebuild === true));
+    const input = await loadBlockInput(validators, inputOptions(opts));
 
     const pre = createCachedBeaconState(input.pre);
     warmEpochCaches(pre);

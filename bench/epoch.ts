@@ -3,7 +3,6 @@
  * the last slot of epoch 1000) with N validators.
  */
 import type {Command, ParsedOptions} from "../src/cli/command.ts";
-import {intOption} from "../src/cli/command.ts";
 import {SLOTS_PER_EPOCH, useNetwork} from "../src/params/index.ts";
 import {
   cloneCachedBeaconState,
@@ -15,7 +14,7 @@ import {
 import {bytesEqual, toHex} from "../src/util/bytes.ts";
 import {GnomonError} from "../src/util/errors.ts";
 import {bench} from "./harness.ts";
-import {printStateBench, progressOptions, validatorsOption} from "./inputs/cli.ts";
+import {inputBenchOptions, inputOptions, printStateBench, runOptions, validatorsOption} from "./inputs/cli.ts";
 import {EPOCH_BENCH_SLOT, loadEpochInput} from "./inputs/index.ts";
 
 /** Forces the lazily built parts of the epoch caches, so that no run pays for them. */
@@ -32,11 +31,7 @@ export const epochBench: Command = {
   usage: "epoch --validators <n> [options]",
   options: {
     validators: {type: "string", valueName: "n", description: "Validator count (INPUTS.md: 16384, 65536, 262144, 1048576) (required)"},
-    runs: {type: "string", valueName: "r", description: "Measured runs", default: "5"},
-    warmup: {type: "string", valueName: "w", description: "Unmeasured runs before the measured ones", default: "1"},
-    "cache-dir": {type: "string", valueName: "dir", description: "Where pubkeys and built inputs are kept (default: bench/.cache, or $GNOMON_BENCH_CACHE)"},
-    rebuild: {type: "boolean", description: "Rebuild the input even if a cached copy exists"},
-    json: {type: "boolean", description: "Print one JSON object as the last line"},
+    ...inputBenchOptions(5),
   },
   details: [
     "Protocol:",
@@ -55,9 +50,8 @@ export const epochBench: Command = {
   async run(opts: ParsedOptions): Promise<number> {
     useNetwork("mainnet");
     const validators = validatorsOption(opts, SLOTS_PER_EPOCH);
-    const runs = intOption(opts, "runs", 1, 1000) ?? 5;
-    const warmup = intOption(opts, "warmup", 0, 100) ?? 1;
-    const input = await loadEpochInput(validators, progressOptions(opts["cache-dir"] as string | undefined, opts.rebuild === true));
+    const {runs, warmup} = runOptions(opts, 5);
+    const input = await loadEpochInput(validators, inputOptions(opts));
 
     const pre = createCachedBeaconState(input.state);
     warmEpochCaches(pre);

@@ -1,8 +1,9 @@
 /**
- * What `gnomon bench epoch` and `gnomon bench block` share: the --validators option, progress on
- * stderr while inputs are built, and the result printout (human lines, then the JSON line).
+ * What the benchmarks on the INPUTS.md states share: the --validators, run and input-cache
+ * options, progress on stderr while inputs are built, and the result printout (human lines, then
+ * the JSON line).
  */
-import {intOption, type ParsedOptions} from "../../src/cli/command.ts";
+import {intOption, type OptionSpec, type ParsedOptions} from "../../src/cli/command.ts";
 import {toHex} from "../../src/util/bytes.ts";
 import {InputError} from "../../src/util/errors.ts";
 import type {BenchResult} from "../harness.ts";
@@ -17,6 +18,27 @@ export function validatorsOption(opts: ParsedOptions, min: number): number {
   const n = intOption(opts, "validators", min, MAX_BENCH_VALIDATORS);
   if (n === undefined) throw new InputError("missing required option --validators");
   return n;
+}
+
+/** --runs, --warmup, --cache-dir, --rebuild and --json, with this default number of runs. */
+export function inputBenchOptions(defaultRuns: number): Record<string, OptionSpec> {
+  return {
+    runs: {type: "string", valueName: "r", description: "Measured runs", default: String(defaultRuns)},
+    warmup: {type: "string", valueName: "w", description: "Unmeasured runs before the measured ones", default: "1"},
+    "cache-dir": {type: "string", valueName: "dir", description: "Where pubkeys and built inputs are kept (default: bench/.cache, or $GNOMON_BENCH_CACHE)"},
+    rebuild: {type: "boolean", description: "Rebuild the input even if a cached copy exists"},
+    json: {type: "boolean", description: "Print one JSON object as the last line"},
+  };
+}
+
+/** The parsed --runs and --warmup of inputBenchOptions. */
+export function runOptions(opts: ParsedOptions, defaultRuns: number): {runs: number; warmup: number} {
+  return {runs: intOption(opts, "runs", 1, 1000) ?? defaultRuns, warmup: intOption(opts, "warmup", 0, 100) ?? 1};
+}
+
+/** Input loading as --cache-dir and --rebuild ask, with progress on stderr. */
+export function inputOptions(opts: ParsedOptions): InputOptions {
+  return progressOptions(opts["cache-dir"] as string | undefined, opts.rebuild === true);
 }
 
 /** Progress callbacks for input building, on stderr so that stdout stays parseable. */
@@ -42,7 +64,7 @@ export function progressOptions(cacheDir: string | undefined, rebuild: boolean):
 }
 
 export interface StateBenchOutcome {
-  bench: "epoch" | "block";
+  bench: "epoch" | "block" | "import";
   title: string;
   validators: number;
   result: BenchResult;
