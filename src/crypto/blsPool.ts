@@ -237,16 +237,3 @@ export class BlsWorkerPool implements AsyncSignatureVerifier {
     }
   }
 }
-
-let sharedPool: BlsWorkerPool | null = null;
-
-/** The process-wide pool (default options), created on first use. */
-export function getBlsWorkerPool(): BlsWorkerPool {
-  sharedPool ??= new BlsWorkerPool();
-  return sharedPool;
-}
-
-/** verifySignatureSets on the process-wide worker pool. */
-export function verifySignatureSetsAsync(sets: SignatureSet[]): Promise<boolean> {
-  return getBlsWorkerPool().verifySignatureSets(sets);
-}

@@ -5,7 +5,7 @@
  * process_block: none of these sets depends on what the block's own operations change.
  */
 import type {SignatureSet} from "../../crypto/index.ts";
-import type {SignedBeaconBlock} from "../../types/index.ts";
+import type {Attestation, SignedBeaconBlock} from "../../types/index.ts";
 import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
 import {getBlockProposerSignatureSet, getRandaoRevealSignatureSet} from "./proposer.ts";
 import {
@@ -21,7 +21,11 @@ export * from "./operations.ts";
 export function getBlockSignatureSets(
   s: CachedBeaconState,
   signedBlock: SignedBeaconBlock,
-  opts: {skipProposerSignature?: boolean} = {}
+  opts: {
+    skipProposerSignature?: boolean;
+    /** Attestations whose set is left out (their aggregate signature already verified). */
+    skipAttestation?: (attestation: Attestation) => boolean;
+  } = {}
 ): SignatureSet[] {
   const body = signedBlock.message.body;
   const sets: SignatureSet[] = [];
@@ -29,7 +33,9 @@ export function getBlockSignatureSets(
   sets.push(getRandaoRevealSignatureSet(s, body));
   for (const op of body.proposer_slashings) sets.push(...getProposerSlashingSignatureSets(s, op));
   for (const op of body.attester_slashings) sets.push(...getAttesterSlashingSignatureSets(s, op));
-  for (const op of body.attestations) sets.push(getAttestationSignatureSet(s, op));
+  for (const op of body.attestations) {
+    if (opts.skipAttestation?.(op) !== true) sets.push(getAttestationSignatureSet(s, op));
+  }
   for (const op of body.voluntary_exits) sets.push(getVoluntaryExitSignatureSet(s, op));
   return sets;
 }

@@ -5,7 +5,9 @@ import {useNetwork} from "../../../src/params/index.ts";
 import {ssz, type SignedBeaconBlock} from "../../../src/types/index.ts";
 import {
   BlockProcessingError,
+  cloneCachedBeaconState,
   createCachedBeaconState,
+  processSlots,
   stateTransition,
   stateTransitionAsync,
   type CachedBeaconState,
@@ -107,6 +109,48 @@ describe("state-transition: stateTransitionAsync", function () {
       const actual = await codeOfAsync(() => stateTransitionAsync(base, block, {...opts, verifier: pool}));
       assert.equal(actual, expected);
       assert.equal(toHex(base.state.hashTreeRoot()), root);
+    });
+  }
+
+  // The options the chain uses, through both entry points.
+  const entryPoints: [string, (pre: CachedBeaconState, b: SignedBeaconBlock, o: StateTransitionOpts) => Promise<CachedBeaconState>][] = [
+    ["stateTransition", async (pre, b, o) => stateTransition(pre, b, o)],
+    ["stateTransitionAsync", (pre, b, o) => stateTransitionAsync(pre, b, {...o, verifier: pool})],
+  ];
+  for (const [name, run] of entryPoints) {
+    it(`${name}: a pre-state at the block's slot is refused unless the caller allows it, and then gives the same post-state`, async () => {
+      const {pre, blocks} = load();
+      const atSlot = cloneCachedBeaconState(pre);
+      processSlots(atSlot, blocks[0].message.slot);
+      const root = toHex(atSlot.state.hashTreeRoot());
+      assert.equal(await codeOfAsync(() => run(atSlot, blocks[0], {})), "SLOT_NOT_IN_FUTURE");
+      const post = await run(atSlot, blocks[0], {preStateMayBeAtBlockSlot: true});
+      assert.equal(toHex(post.state.hashTreeRoot()), toHex(stateTransition(pre, blocks[0]).state.hashTreeRoot()));
+      assert.equal(toHex(atSlot.state.hashTreeRoot()), root);
+      // A pre-state past the block's slot is refused either way.
+      processSlots(atSlot, blocks[0].message.slot + 1);
+      assert.equal(await codeOfAsync(() => run(atSlot, blocks[0], {preStateMayBeAtBlockSlot: true})), "SLOT_NOT_IN_FUTURE");
+    });
+
+    it(`${name}: an attestation the caller knows to be valid is not verified again, any other is`, async () => {
+      const {pre, blocks} = load();
+      const block = ssz.SignedBeaconBlock.clone(blocks[0]);
+      const attestation = block.message.body.attestations[0];
+      attestation.signature = block.signature;
+      // The proposer's signature and the state root (through the header's body root) cover the
+      // attestation's signature: only the attestation's set is in question here.
+      const opts = {verifyProposer: false, verifyStateRoot: false};
+      const asked: unknown[] = [];
+      const known = (a: unknown): boolean => {
+        asked.push(a);
+        return a === attestation;
+      };
+      assert.equal(await codeOfAsync(() => run(pre, block, opts)), "INVALID_SIGNATURE");
+      assert.equal(await codeOfAsync(() => run(pre, block, {...opts, isKnownValidAttestation: () => false})), "INVALID_SIGNATURE");
+      const post = await run(pre, block, {...opts, isKnownValidAttestation: known});
+      assert.deepEqual(asked, [attestation]);
+      const unchecked = stateTransition(pre, block, {...opts, verifySignatures: false});
+      assert.equal(toHex(post.state.hashTreeRoot()), toHex(unchecked.state.hashTreeRoot()));
     });
   }
 
