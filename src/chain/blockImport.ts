@@ -1,6 +1,7 @@
 /**
  * The block import pipeline: cheap checks first (known, finalized, future slot, unknown parent),
- * then the state transition on the cached pre-state with batched signature verification, then the
+ * then the state transition on the cached pre-state with the block's signatures batch-verified on
+ * the BLS verifier (the node's worker pool) while process_block and the state root run, then the
  * durable write of the block, fork choice on_block with the block's attestations and attester
  * slashings, and finally head, finalization and events (BeaconChain.afterForkChoiceChange).
  *
@@ -13,6 +14,7 @@ import {
   computeEpochAtSlot,
   computeStartSlotAtEpoch,
   computeUnrealizedCheckpoints,
+  stateTransitionAsync,
   type CachedBeaconState,
 } from "../state-transition/index.ts";
 import {ForkChoiceError, ForkChoiceErrorCode} from "../fork-choice/errors.ts";
@@ -22,7 +24,6 @@ import {GnomonError} from "../util/errors.ts";
 import {BlockErrorCode, BlockImportError} from "./errors.ts";
 import type {BeaconChain} from "./chain.ts";
 import type {ImportedBlock, ImportSource} from "./interface.ts";
-import {runStateTransition} from "./transition.ts";
 import {intersectSorted} from "./util.ts";
 
 export interface ImportOptions {
@@ -85,10 +86,14 @@ export async function importBlock(chain: BeaconChain, signed: SignedBeaconBlock,
   let post: CachedBeaconState;
   try {
     const pre = chain.regen.getPreState(parentHex, block.slot);
-    post = runStateTransition(pre, signed, {
+    post = await stateTransitionAsync(pre, signed, {
+      verifier: chain.blsVerifier,
       verifySignatures: !replay,
       verifyStateRoot: true,
       verifyProposer: !replay,
+      // A block at an epoch's first slot starts from the cached checkpoint state.
+      preStateMayBeAtBlockSlot: true,
+      // The pool builds aggregates only from verified signatures.
       isKnownValidAttestation: (att) =>
         chain.knownAggregates.has(toHex(ssz.AttestationData.hashTreeRoot(att.data)), att.aggregation_bits, att.signature),
     });

@@ -5,6 +5,7 @@
  * the head and the clock's hooks.
  */
 import {EventEmitter} from "node:events";
+import {callingThreadVerifier, type AsyncSignatureVerifier} from "../crypto/index.ts";
 import type {BeaconDb} from "../db/index.ts";
 import {ForkChoice} from "../fork-choice/forkChoice.ts";
 import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
@@ -82,6 +83,8 @@ export interface BeaconChainOptions {
   time?: TimeSource;
   maxBlockStates?: number;
   maxCheckpointStates?: number;
+  /** Where block and API batch signatures are verified (a node passes its BLS worker pool; default: the calling thread). */
+  blsVerifier?: AsyncSignatureVerifier;
 }
 
 export class BeaconChain implements IBeaconChain {
@@ -90,6 +93,7 @@ export class BeaconChain implements IBeaconChain {
   readonly db: BeaconDb;
   readonly clock: SlotClock;
   readonly logger: Logger;
+  readonly blsVerifier: AsyncSignatureVerifier;
   readonly forkChoice: ForkChoice;
   readonly regen: StateRegen;
   /** Blocks fork choice knows (unfinalized, plus the anchor), by root hex. */
@@ -119,6 +123,7 @@ export class BeaconChain implements IBeaconChain {
     this.db = opts.db;
     this.logger = opts.logger ?? silentLogger;
     this.time = opts.time ?? systemTime;
+    this.blsVerifier = opts.blsVerifier ?? callingThreadVerifier;
     const anchorState = createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(opts.anchor.stateBytes));
     const state = anchorState.state;
     this.clock = new SlotClock({
@@ -414,11 +419,11 @@ export class BeaconChain implements IBeaconChain {
   }
 
   submitAttestations(attestations: Attestation[]): Promise<ItemFailure[]> {
-    return this.lock.run(async () => submitAttestations(this, attestations));
+    return this.lock.run(() => submitAttestations(this, attestations));
   }
 
   submitAggregateAndProofs(aggregates: SignedAggregateAndProof[]): Promise<ItemFailure[]> {
-    return this.lock.run(async () => submitAggregateAndProofs(this, aggregates));
+    return this.lock.run(() => submitAggregateAndProofs(this, aggregates));
   }
 
   submitAttesterSlashing(slashing: AttesterSlashing): Promise<void> {

@@ -3,6 +3,7 @@
  * a new chain from a genesis state (written to the database in one batch first).
  */
 import type {TimeSource} from "../clock/index.ts";
+import type {AsyncSignatureVerifier} from "../crypto/index.ts";
 import type {BeaconDb} from "../db/index.ts";
 import type {BeaconStateView} from "../types/index.ts";
 import type {Logger} from "../util/logger.ts";
@@ -20,6 +21,7 @@ export interface OpenChainOptions {
   time?: TimeSource;
   maxBlockStates?: number;
   maxCheckpointStates?: number;
+  blsVerifier?: AsyncSignatureVerifier;
 }
 
 export async function openChain(opts: OpenChainOptions): Promise<{chain: BeaconChain; created: boolean; replayed: number}> {
@@ -43,6 +45,7 @@ export async function openChain(opts: OpenChainOptions): Promise<{chain: BeaconC
     time: opts.time,
     maxBlockStates: opts.maxBlockStates,
     maxCheckpointStates: opts.maxCheckpointStates,
+    blsVerifier: opts.blsVerifier,
   });
   const replayed = await chain.replayStoredBlocks();
   return {chain, created, replayed};

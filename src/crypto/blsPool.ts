@@ -35,6 +35,11 @@ export interface AsyncSignatureVerifier {
   verifySignatureSets(sets: SignatureSet[]): Promise<boolean>;
 }
 
+/** Verification on the calling thread, behind the same interface (for callers without a pool). */
+export const callingThreadVerifier: AsyncSignatureVerifier = {
+  verifySignatureSets: (sets) => Promise.resolve(verifySignatureSets(sets)),
+};
+
 /** Counters, for metrics and tests. */
 export interface BlsPoolStats {
   /** Jobs answered by a worker. */
@@ -171,6 +176,10 @@ export class BlsWorkerPool implements AsyncSignatureVerifier {
         w.worker.postMessage(part, part.pubkeys === null ? [] : [part.pubkeys.buffer as ArrayBuffer]);
       }
     }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** Terminates the workers. Jobs in flight, and every later batch, are verified on the calling thread. */

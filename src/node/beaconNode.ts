@@ -1,12 +1,14 @@
 /**
- * A beacon node: the database under the data dir, the chain (loaded, or created from a genesis
- * state), the REST API, the clock and the status line. `stop()` closes them in reverse order.
+ * A beacon node: the database under the data dir, the BLS worker pool, the chain (loaded, or
+ * created from a genesis state), the REST API, the clock and the status line. `stop()` closes
+ * them in reverse order.
  */
 import {mkdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {createApiServer, type ApiServer} from "../api/index.ts";
 import {openChain, readStoredNetwork, type BeaconChain} from "../chain/index.ts";
 import type {TimeSource} from "../clock/index.ts";
+import {BlsWorkerPool} from "../crypto/index.ts";
 import {BeaconDb, DbError} from "../db/index.ts";
 import {config, useNetwork, type PresetName} from "../params/index.ts";
 import {ssz, type BeaconStateView} from "../types/index.ts";
@@ -45,6 +47,8 @@ export class NodeError extends GnomonError {}
 export class BeaconNode {
   readonly chain: BeaconChain;
   readonly db: BeaconDb;
+  /** Verifies the signatures of imported blocks and of API attestation batches. */
+  readonly blsPool: BlsWorkerPool;
   readonly api: ApiServer | null;
   readonly network: ResolvedNetwork;
   /** The REST API's base URL, once listening. */
@@ -56,6 +60,7 @@ export class BeaconNode {
   private constructor(init: {
     chain: BeaconChain;
     db: BeaconDb;
+    blsPool: BlsWorkerPool;
     api: ApiServer | null;
     network: ResolvedNetwork;
     restUrl: string | null;
@@ -64,6 +69,7 @@ export class BeaconNode {
   }) {
     this.chain = init.chain;
     this.db = init.db;
+    this.blsPool = init.blsPool;
     this.api = init.api;
     this.network = init.network;
     this.restUrl = init.restUrl;
@@ -76,7 +82,10 @@ export class BeaconNode {
     const logger = opts.logger.child({module: "node"});
     mkdirSync(opts.dataDir, {recursive: true});
     const db = await openDb(join(opts.dataDir, "beacon"));
+    const blsPool = new BlsWorkerPool();
     try {
+      // The workers load while the chain opens; replaying stored blocks verifies no signatures.
+      const poolReady = blsPool.start();
       const network = resolveNetwork(await readStoredNetwork(db), opts.network, opts.defaultPreset);
       useNetwork(network.preset, network.configOverrides);
       const chainLogger = opts.logger.child({module: "chain"});
@@ -86,8 +95,10 @@ export class BeaconNode {
         network: {preset: network.preset, configOverrides: network.configOverrides},
         logger: chainLogger,
         time: opts.time,
+        blsVerifier: blsPool,
       });
       if (!created && opts.genesis?.type === "file") checkSameGenesis(chain, opts.genesis.path);
+      await poolReady;
       const head = chain.getHead();
       logger.info(
         {
@@ -116,19 +127,24 @@ export class BeaconNode {
       }
       chain.start();
       const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}));
-      return new BeaconNode({chain, db, api, network, restUrl, logger, stopStatus});
+      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus});
     } catch (e) {
+      await blsPool.close();
       await db.close();
       throw e;
     }
   }
 
-  /** Closes the REST server, stops the clock and waits for the import in progress, then closes the database. */
+  /**
+   * Closes the REST server, stops the clock and waits for the import in progress, then closes the
+   * BLS worker pool and the database.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.stopStatus();
       if (this.api !== null) await this.api.close();
       await this.chain.stop();
+      await this.blsPool.close();
       await this.db.close();
       this.logger.info("beacon node stopped");
     })();

@@ -13,12 +13,12 @@ import {
   computeEpochAtSlot,
   computeStartSlotAtEpoch,
   processSlots,
+  stateTransition,
   type CachedBeaconState,
 } from "../../state-transition/index.ts";
 import type {SignedBeaconBlock} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
 import {ChainRequestError, ChainRequestErrorCode} from "../errors.ts";
-import {runStateTransition} from "../transition.ts";
 import {LruCache} from "./lru.ts";
 
 /** What regeneration needs to know about a block (fork choice's ProtoBlock fits). */
@@ -114,7 +114,8 @@ export class StateRegen {
     let state = base;
     for (let i = path.length - 1; i >= 0; i--) {
       const block = path[i];
-      state = runStateTransition(state, block, {verifySignatures: false, verifyStateRoot: false, verifyProposer: false});
+      // The base may be a checkpoint state, already at the first block's slot.
+      state = stateTransition(state, block, {verifySignatures: false, verifyStateRoot: false, verifyProposer: false, preStateMayBeAtBlockSlot: true});
       this.replayedBlocks++;
       this.blockStates.set(toHex(block.message.state_root), state);
     }

@@ -2,15 +2,11 @@
  * SignedAggregateAndProofs from the API, validated as p2p-interface.md's
  * beacon_aggregate_and_proof: the shared data checks, participants, the aggregator's selection
  * (validator.md is_aggregator) and membership, then the selection proof, the aggregator's
- * signature and the aggregate signature, all sets of the batch in one multi-verification.
+ * signature and the aggregate signature, all sets of the batch in one multi-verification on the
+ * chain's BLS verifier.
  * An aggregate already covered by a seen one is accepted without effect.
  */
-import {
-  digest,
-  findInvalidSignatureSet,
-  verifySignatureSets,
-  type SignatureSet,
-} from "../../crypto/index.ts";
+import {digest, findInvalidSignatureSet, type SignatureSet} from "../../crypto/index.ts";
 import {DOMAIN_AGGREGATE_AND_PROOF, DOMAIN_SELECTION_PROOF, TARGET_AGGREGATORS_PER_COMMITTEE} from "../../params/index.ts";
 import {computeSigningRoot, getDomain} from "../../state-transition/index.ts";
 import {primitive, ssz, type SignedAggregateAndProof} from "../../types/index.ts";
@@ -45,7 +41,7 @@ export function isAggregator(committeeLength: number, slotSignature: Uint8Array)
  * Items are checked in rounds: each round verifies, in one batch, the items no earlier item of
  * the round covers; the items it held back are decided in the next round.
  */
-export function submitAggregateAndProofs(chain: BeaconChain, aggregates: SignedAggregateAndProof[]): ItemFailure[] {
+export async function submitAggregateAndProofs(chain: BeaconChain, aggregates: SignedAggregateAndProof[]): Promise<ItemFailure[]> {
   const failures: ItemFailure[] = [];
   let pending: {index: number; signed: SignedAggregateAndProof}[] = aggregates.map((signed, index) => ({index, signed}));
   const acceptedAggregators = new Set<string>();
@@ -66,7 +62,8 @@ export function submitAggregateAndProofs(chain: BeaconChain, aggregates: SignedA
         failures.push(toFailure(item.index, e));
       }
     }
-    const valid = verifySignatureSets(round.flatMap((c) => c.sets)) ? round : round.filter((c) => checkOne(c, failures));
+    const allValid = await chain.blsVerifier.verifySignatureSets(round.flatMap((c) => c.sets));
+    const valid = allValid ? round : round.filter((c) => checkOne(c, failures));
     for (const c of valid) {
       accept(chain, c);
       acceptedAggregators.add(aggregatorKey(c.signed));

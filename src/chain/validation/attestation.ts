@@ -1,14 +1,14 @@
 /**
  * Unaggregated attestations from the API, validated as p2p-interface.md's beacon_attestation
  * (without the subnet check: the API has no subnet): cheap checks per item, then every
- * signature of the batch in one multi-verification. Accepted ones go to the pool, fork choice
+ * signature of the batch in one multi-verification on the chain's BLS verifier. Accepted ones go to the pool, fork choice
  * (once their slot is over), liveness and the `attestation` event.
  *
  * Resubmitting an attestation already accepted succeeds (the same validator, target epoch and
  * data): a restarted validator client may send it again. A different attestation of the same
  * validator for the same target epoch is refused.
  */
-import {findInvalidSignatureSet, verifySignatureSets, type SignatureSet} from "../../crypto/index.ts";
+import {findInvalidSignatureSet, type SignatureSet} from "../../crypto/index.ts";
 import type {Attestation} from "../../types/index.ts";
 import {GnomonError} from "../../util/errors.ts";
 import type {BeaconChain} from "../chain.ts";
@@ -25,7 +25,7 @@ interface Candidate {
   signatureSet: SignatureSet;
 }
 
-export function submitAttestations(chain: BeaconChain, attestations: Attestation[]): ItemFailure[] {
+export async function submitAttestations(chain: BeaconChain, attestations: Attestation[]): Promise<ItemFailure[]> {
   const failures: ItemFailure[] = [];
   const candidates: Candidate[] = [];
   /** Validators of this batch by target epoch, with their data root. */
@@ -70,14 +70,14 @@ export function submitAttestations(chain: BeaconChain, attestations: Attestation
     }
   });
 
-  for (const c of verifyCandidates(candidates, failures)) accept(chain, c);
+  for (const c of await verifyCandidates(chain, candidates, failures)) accept(chain, c);
   failures.sort((a, b) => a.index - b.index);
   return failures;
 }
 
 /** The candidates whose signature verifies; the others become failures. */
-function verifyCandidates(candidates: Candidate[], failures: ItemFailure[]): Candidate[] {
-  if (verifySignatureSets(candidates.map((c) => c.signatureSet))) return candidates;
+async function verifyCandidates(chain: BeaconChain, candidates: Candidate[], failures: ItemFailure[]): Promise<Candidate[]> {
+  if (await chain.blsVerifier.verifySignatureSets(candidates.map((c) => c.signatureSet))) return candidates;
   const valid: Candidate[] = [];
   let rest = candidates;
   for (;;) {

@@ -1,5 +1,6 @@
 import {strict as assert} from "node:assert";
 import {BlockImportError, BlockErrorCode} from "../../../src/chain/index.ts";
+import {BlsWorkerPool, type SignatureSet} from "../../../src/crypto/index.ts";
 import {SLOTS_PER_EPOCH} from "../../../src/params/index.ts";
 import {ssz} from "../../../src/types/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
@@ -23,43 +24,80 @@ describe("chain: block import pipeline", function () {
   before(() => useDevNetwork(6));
   afterEach(async () => t?.close());
 
-  it("refuses bad blocks with typed errors and leaves the chain as it was", async () => {
-    t = await openTestChain({validators: 64});
+  // Every set of these blocks goes to the pool's worker.
+  const pool = new BlsWorkerPool({workers: 1, minSetsForWorkers: 1, minSetsPerJob: 1});
+  after(() => pool.close());
+
+  for (const onPool of [false, true]) {
+    it(`refuses bad blocks with typed errors and leaves the chain as it was (signatures verified ${onPool ? "on a BLS worker pool" : "on the calling thread"})`, async () => {
+      const jobsBefore = pool.stats.workerJobs;
+      t = await openTestChain({validators: 64, blsVerifier: onPool ? pool : undefined});
+      const v = new InProcessValidators(t.chain, 64);
+      await runSlots(t, v, 3);
+      const head = t.chain.getHead();
+      const headHex = toHex(head.root);
+      await advanceTo(t, 4);
+
+      // Already known.
+      const known = (await t.chain.getBlockById("head"))!.signedBlock;
+      await rejects(t.chain.processBlock(known, "api"), BlockErrorCode.ALREADY_KNOWN);
+      // Unknown parent.
+      const orphan = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.parent_root = new Uint8Array(32).fill(7))});
+      await rejects(t.chain.processBlock(orphan, "api"), BlockErrorCode.PARENT_UNKNOWN);
+      // From the future (more than the clock disparity ahead).
+      await rejects(t.chain.processBlock(buildBlock(t.chain, headHex, 6), "api"), BlockErrorCode.FUTURE_SLOT);
+      // Not later than its parent.
+      const sameSlot = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.slot = head.slot)});
+      await rejects(t.chain.processBlock(sameSlot, "api"), BlockErrorCode.NOT_LATER_THAN_PARENT);
+      // Wrong state root, and a bad proposer signature: the state transition's condition codes.
+      const badRoot = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.state_root = new Uint8Array(32).fill(1))});
+      await rejects(t.chain.processBlock(badRoot, "api"), BlockErrorCode.INVALID, "INVALID_STATE_ROOT");
+      const badSig = buildBlock(t.chain, headHex, 4);
+      badSig.signature = buildBlock(t.chain, headHex, 4, {body: {graffiti: new Uint8Array(32).fill(9)}}).signature;
+      await rejects(t.chain.processBlock(badSig, "api"), BlockErrorCode.INVALID, "INVALID_SIGNATURE");
+      const wrongProposer = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.proposer_index = (b.proposer_index + 1) % 64)});
+      const e = await rejects(t.chain.processBlock(wrongProposer, "api"), BlockErrorCode.INVALID);
+      assert.ok(e.reason !== undefined);
+
+      // Nothing of the refused blocks stuck: same head, nothing stored, and the next valid block imports.
+      assert.equal(toHex(t.chain.getHead().root), headHex);
+      assert.equal(await t.chain.getBlockById(4), null);
+      assert.equal(await t.db.getBlock(ssz.BeaconBlock.hashTreeRoot(badRoot.message)), undefined);
+      const good = buildBlock(t.chain, headHex, 4);
+      const imported = await t.chain.processBlock(good, "api");
+      assert.equal(imported.slot, 4);
+      assert.equal(toHex(t.chain.getHead().root), toHex(imported.root));
+      assert.equal(pool.stats.workerJobs > jobsBefore, onPool);
+      assert.equal(pool.stats.recoveredJobs, 0);
+    });
+  }
+
+  it("verifies a block's attestation unless the node already verified that exact aggregate", async () => {
+    const batchSizes: number[] = [];
+    const counting = {
+      verifySignatureSets: (sets: SignatureSet[]) => {
+        batchSizes.push(sets.length);
+        return pool.verifySignatureSets(sets);
+      },
+    };
+    t = await openTestChain({validators: 64, blsVerifier: counting});
     const v = new InProcessValidators(t.chain, 64);
     await runSlots(t, v, 3);
-    const head = t.chain.getHead();
-    const headHex = toHex(head.root);
     await advanceTo(t, 4);
+    const headHex = toHex(t.chain.getHead().root);
+    const [aggregate, other] = t.chain.getPoolAttestations({slot: 3});
+    assert.ok(aggregate !== undefined && other !== undefined);
 
-    // Already known.
-    const known = (await t.chain.getBlockById("head"))!.signedBlock;
-    await rejects(t.chain.processBlock(known, "api"), BlockErrorCode.ALREADY_KNOWN);
-    // Unknown parent.
-    const orphan = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.parent_root = new Uint8Array(32).fill(7))});
-    await rejects(t.chain.processBlock(orphan, "api"), BlockErrorCode.PARENT_UNKNOWN);
-    // From the future (more than the clock disparity ahead).
-    await rejects(t.chain.processBlock(buildBlock(t.chain, headHex, 6), "api"), BlockErrorCode.FUTURE_SLOT);
-    // Not later than its parent.
-    const sameSlot = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.slot = head.slot)});
-    await rejects(t.chain.processBlock(sameSlot, "api"), BlockErrorCode.NOT_LATER_THAN_PARENT);
-    // Wrong state root, and a bad proposer signature: the state transition's condition codes.
-    const badRoot = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.state_root = new Uint8Array(32).fill(1))});
-    await rejects(t.chain.processBlock(badRoot, "api"), BlockErrorCode.INVALID, "INVALID_STATE_ROOT");
-    const badSig = buildBlock(t.chain, headHex, 4);
-    badSig.signature = buildBlock(t.chain, headHex, 4, {body: {graffiti: new Uint8Array(32).fill(9)}}).signature;
-    await rejects(t.chain.processBlock(badSig, "api"), BlockErrorCode.INVALID, "INVALID_SIGNATURE");
-    const wrongProposer = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.proposer_index = (b.proposer_index + 1) % 64)});
-    const e = await rejects(t.chain.processBlock(wrongProposer, "api"), BlockErrorCode.INVALID);
-    assert.ok(e.reason !== undefined);
-
-    // Nothing of the refused blocks stuck: same head, nothing stored, and the next valid block imports.
-    assert.equal(toHex(t.chain.getHead().root), headHex);
-    assert.equal(await t.chain.getBlockById(4), null);
-    assert.equal(await t.db.getBlock(ssz.BeaconBlock.hashTreeRoot(badRoot.message)), undefined);
-    const good = buildBlock(t.chain, headHex, 4);
-    const imported = await t.chain.processBlock(good, "api");
+    // The pool's aggregate with another aggregate's signature: verified, and refused.
+    const forged = {...aggregate, signature: other.signature};
+    batchSizes.length = 0;
+    await rejects(t.chain.processBlock(buildBlock(t.chain, headHex, 4, {body: {attestations: [forged]}}), "api"), BlockErrorCode.INVALID, "INVALID_SIGNATURE");
+    assert.deepEqual(batchSizes, [3], "proposer, randao and the attestation");
+    // The pool's aggregate as it is: only the proposer's and the randao signatures are checked.
+    batchSizes.length = 0;
+    const imported = await t.chain.processBlock(buildBlock(t.chain, headHex, 4, {body: {attestations: [aggregate]}}), "api");
     assert.equal(imported.slot, 4);
-    assert.equal(toHex(t.chain.getHead().root), toHex(imported.root));
+    assert.deepEqual(batchSizes, [2]);
   });
 
   it("refuses a block that does not descend from the finalized checkpoint", async () => {

@@ -8,7 +8,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {BitArray} from "@chainsafe/ssz";
 import {FakeTime} from "../../../src/clock/index.ts";
-import {interopSecretKey, sign, type SecretKey} from "../../../src/crypto/index.ts";
+import {interopSecretKey, sign, type AsyncSignatureVerifier, type SecretKey} from "../../../src/crypto/index.ts";
 import {BeaconDb} from "../../../src/db/index.ts";
 import {openChain, type BeaconChain} from "../../../src/chain/index.ts";
 import {isAggregator} from "../../../src/chain/validation/aggregateAndProof.ts";
@@ -74,7 +74,9 @@ export interface TestChain {
   close(opts?: {keepDir?: boolean}): Promise<void>;
 }
 
-export async function openTestChain(opts: {validators?: number; dir?: string; time?: FakeTime} = {}): Promise<TestChain> {
+export async function openTestChain(
+  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier} = {}
+): Promise<TestChain> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gnomon-chain-"));
   const db = await BeaconDb.open(dir);
   const time = opts.time ?? new FakeTime(GENESIS_TIME * 1000);
@@ -83,6 +85,7 @@ export async function openTestChain(opts: {validators?: number; dir?: string; ti
     genesisState: () => interopGenesis(opts.validators ?? 64),
     network: {preset: "minimal", configOverrides: {}},
     time,
+    blsVerifier: opts.blsVerifier,
   });
   return {
     chain,

@@ -51,10 +51,14 @@ describe("node: BeaconNode", function () {
     const genesis = (await res.json()) as {data: {genesis_time: string}};
     assert.equal(genesis.data.genesis_time, "1700000000");
     assert.equal(node.chain.currentSlot(), 3);
+    // The chain verifies on the node's BLS worker pool, which lives as long as the node.
+    assert.equal(node.chain.blsVerifier, node.blsPool);
+    assert.equal(node.blsPool.isClosed, false);
     assert.match(formatStatusLine(node.chain, 3, 0), /^slot 3 epoch 0 \| head 0 0x[0-9a-f]{4}…[0-9a-f]{4} \| justified 0 .* \| finalized 0 .* \| participation - \| peers 0$/);
 
     await assert.rejects(start(), (e: Error & {code?: string}) => e.code === "DATA_DIR_IN_USE");
     await node.stop();
+    assert.equal(node.blsPool.isClosed, true);
 
     await assert.rejects(start({preset: "mainnet"}), InputError);
     const again = await start();
