@@ -18,12 +18,11 @@ import {
 import {ListCompositeType} from "@chainsafe/ssz";
 import {deserializePubkey, verifySignatureSet, verifySignatureSets, type PublicKey, type SignatureSet} from "../crypto/index.ts";
 import {ssz, type BeaconStateView, type Deposit} from "../types/index.ts";
-import {addValidatorToRegistry, processDeposit} from "./block/processDeposit.ts";
+import {addValidatorToRegistry, processDeposit, processDepositProof} from "./block/processDeposit.ts";
 import {createCachedBeaconState, type CachedBeaconState} from "./cache/cachedBeaconState.ts";
 import {BlockProcessingError} from "./errors.ts";
 import {computeDomain, computeSigningRoot} from "./util/domain.ts";
 import {addUint64} from "./util/math.ts";
-import {isValidMerkleBranch} from "./util/merkle.ts";
 import {getActiveValidatorIndices} from "./util/validator.ts";
 
 /**
@@ -89,23 +88,10 @@ function preverifyDepositSignatures(s: CachedBeaconState, deposits: Deposit[]): 
  * add_validator_to_registry if the signature is valid.
  */
 function processPreverifiedDeposit(s: CachedBeaconState, deposit: Deposit, verdict: DepositVerdict): void {
-  const {state} = s;
-  const index = state.eth1_deposit_index;
-  if (
-    !isValidMerkleBranch(
-      ssz.DepositData.hashTreeRoot(deposit.data),
-      deposit.proof,
-      DEPOSIT_CONTRACT_TREE_DEPTH + 1, // + 1 for the List length mix-in
-      index,
-      state.eth1_data.deposit_root
-    )
-  ) {
-    throw new BlockProcessingError("DEPOSIT_INVALID_MERKLE_PROOF", `deposit ${index} does not prove against the eth1 deposit root`);
-  }
-  state.eth1_deposit_index = index + 1;
+  processDepositProof(s, deposit);
   if (!verdict.valid) return;
   const {pubkey, withdrawal_credentials, amount} = deposit.data;
-  const validatorIndex = state.validators.length;
+  const validatorIndex = s.state.validators.length;
   addValidatorToRegistry(s, pubkey, withdrawal_credentials, amount);
   if (verdict.pubkey !== null) s.epochCtx.pubkeyCache.setDecoded(validatorIndex, pubkey, verdict.pubkey);
 }

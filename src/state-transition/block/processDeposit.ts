@@ -60,7 +60,11 @@ export function applyDeposit(
   }
 }
 
-export function processDeposit(s: CachedBeaconState, deposit: Deposit): void {
+/**
+ * process_deposit up to apply_deposit: the deposit's Merkle proof against the eth1 deposit root,
+ * then the deposit index advanced. Genesis shares it, with signatures checked in batches.
+ */
+export function processDepositProof(s: CachedBeaconState, deposit: Deposit): void {
   const {state} = s;
   const index = state.eth1_deposit_index;
   if (
@@ -75,6 +79,10 @@ export function processDeposit(s: CachedBeaconState, deposit: Deposit): void {
     throw new BlockProcessingError("DEPOSIT_INVALID_MERKLE_PROOF", `deposit ${index} does not prove against the eth1 deposit root`);
   }
   state.eth1_deposit_index = index + 1;
+}
+
+export function processDeposit(s: CachedBeaconState, deposit: Deposit): void {
+  processDepositProof(s, deposit);
   const data = deposit.data;
   applyDeposit(s, data.pubkey, data.withdrawal_credentials, data.amount, data.signature);
 }
