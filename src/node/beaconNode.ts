@@ -171,7 +171,7 @@ async function makeGenesis(source: GenesisSource | undefined, flags: string | un
   if (source.type === "file") return readGenesisFile(source.path);
   const started = Date.now();
   let lastLog = started;
-  const genesis = createInteropGenesisState({
+  const genesis = await createInteropGenesisState({
     validators: source.validators,
     genesisTime: source.genesisTime ?? 0,
     onProgress: (done, total) => {

@@ -84,7 +84,7 @@ export const genesisCommand: Command = {
 
     const tty = process.stderr.isTTY === true;
     let shown = -1;
-    const genesis = createInteropGenesisState({
+    const genesis = await createInteropGenesisState({
       validators,
       genesisTime,
       onProgress: (done, total) => {

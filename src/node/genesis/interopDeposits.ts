@@ -4,25 +4,19 @@
  * (0x00 ‖ sha256(pubkey)[1:]) and a proof of possession over its DepositMessage. Proof i is
  * against the deposit root of the first i+1 deposits, the root initialize_beacon_state_from_eth1
  * sets before processing deposit i.
+ *
+ * Signing dominates (a key derivation, a public key and a signature per validator): large
+ * counts are signed on worker threads (interopSigning.ts), which derive the keys from the
+ * indices themselves; the deposits are the same bytes either way.
  */
-import {interopSecretKey, sign, skToPk} from "../../crypto/index.ts";
-import {DOMAIN_DEPOSIT, MAX_EFFECTIVE_BALANCE} from "../../params/index.ts";
-import {computeDomain, computeSigningRoot} from "../../state-transition/util/domain.ts";
 import {ssz, type Deposit, type DepositData} from "../../types/index.ts";
 import {DepositTree} from "./depositTree.ts";
-import {blsWithdrawalCredentials} from "./withdrawalCredentials.ts";
+import {interopDepositData, interopDepositParams} from "./interopDepositData.ts";
+import {signInteropDepositsOnWorkers, type SigningOptions} from "./interopSigning.ts";
+
+export {interopDepositData, interopDepositParams, type InteropDepositParams} from "./interopDepositData.ts";
 
 export type ProgressFn = (done: number, total: number) => void;
-
-/** The signed DepositData of interop validator `index`. */
-export function interopDepositData(index: number): DepositData {
-  const sk = interopSecretKey(index);
-  const pubkey = skToPk(sk);
-  const message = {pubkey, withdrawal_credentials: blsWithdrawalCredentials(pubkey), amount: MAX_EFFECTIVE_BALANCE};
-  // Deposits are fork-agnostic: compute_domain with the genesis fork version and a zero root.
-  const signingRoot = computeSigningRoot(ssz.DepositMessage, message, computeDomain(DOMAIN_DEPOSIT));
-  return {...message, signature: sign(sk, signingRoot)};
-}
 
 export interface InteropDeposits {
   deposits: Deposit[];
@@ -30,15 +24,40 @@ export interface InteropDeposits {
   depositRoot: Uint8Array;
 }
 
-/** Deposits 0..count-1 with proofs from an incremental deposit tree (O(depth) each). */
+/** Deposits 0..count-1, signed on the calling thread. */
 export function interopDeposits(count: number, onProgress?: ProgressFn): InteropDeposits {
-  const tree = new DepositTree();
-  const deposits: Deposit[] = [];
-  const step = Math.max(1, Math.floor(count / 100));
+  const params = interopDepositParams();
+  const progress = progressReporter(count, onProgress);
+  const data: DepositData[] = [];
   for (let i = 0; i < count; i++) {
-    const data = interopDepositData(i);
-    deposits.push({proof: tree.push(ssz.DepositData.hashTreeRoot(data)), data});
-    if (onProgress !== undefined && ((i + 1) % step === 0 || i + 1 === count)) onProgress(i + 1, count);
+    data.push(interopDepositData(i, params));
+    progress(i + 1);
   }
+  return withProofs(data);
+}
+
+/** Deposits 0..count-1, signed on worker threads (small counts on the calling thread). */
+export async function interopDepositsOnWorkers(count: number, onProgress?: ProgressFn, opts: SigningOptions = {}): Promise<InteropDeposits> {
+  const data = await signInteropDepositsOnWorkers(count, interopDepositParams(), progressReporter(count, onProgress), opts);
+  return withProofs(data);
+}
+
+/** Proofs from an incremental deposit tree (O(depth) each), in index order. */
+function withProofs(data: DepositData[]): InteropDeposits {
+  const tree = new DepositTree();
+  const deposits = data.map((d) => ({proof: tree.push(ssz.DepositData.hashTreeRoot(d)), data: d}));
   return {deposits, depositRoot: tree.root()};
+}
+
+/** Calls onProgress about every percent of `count`, and at the end. */
+function progressReporter(count: number, onProgress: ProgressFn | undefined): (done: number) => void {
+  if (onProgress === undefined) return () => {};
+  const step = Math.max(1, Math.floor(count / 100));
+  let reported = 0;
+  return (done) => {
+    if (done === count || done - reported >= step) {
+      reported = done;
+      onProgress(done, count);
+    }
+  };
 }

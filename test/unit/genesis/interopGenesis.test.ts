@@ -20,10 +20,10 @@ describe("genesis / interop genesis (minimal, 64 validators)", () => {
   let state: BeaconStateView;
   let genesisTime: number;
 
-  before(() => {
+  before(async () => {
     useNetwork("minimal");
     genesisTime = config.MIN_GENESIS_TIME;
-    state = createInteropGenesisState({validators: 64, genesisTime}).state;
+    state = (await createInteropGenesisState({validators: 64, genesisTime})).state;
   });
   after(() => useNetwork("mainnet"));
 
