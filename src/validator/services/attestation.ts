@@ -112,16 +112,7 @@ export class AttestationService {
     });
     if (attestations.length === 0) return committees;
 
-    try {
-      await api.submitAttestations(attestations);
-      stats.add("attestationsPublished", attestations.length);
-      logger.debug({slot, attestations: attestations.length}, "attestations published");
-    } catch (e) {
-      const failed = e instanceof BeaconApiError && e.failures.length > 0 ? e.failures.length : attestations.length;
-      stats.add("attestationsPublished", attestations.length - failed);
-      stats.add("attestationsFailed", failed);
-      logger.error({slot, failed, of: attestations.length, err: errorMessage(e), failures: (e as BeaconApiError).failures?.slice(0, 3)}, "attestation submission failed");
-    }
+    await this.publish(slot, "attestations", attestations, (items) => api.submitAttestations(items));
     return committees;
   }
 
@@ -159,15 +150,25 @@ export class AttestationService {
       })
     );
     if (signed.length === 0) return;
+    await this.publish(slot, "aggregates", signed, (items) => api.submitAggregateAndProofs(items));
+  }
+
+  /**
+   * Submits a slot's batch in one request and counts it: when the node names the items it
+   * refused, only those failed; any other error fails the whole batch.
+   */
+  private async publish<T>(slot: number, what: "attestations" | "aggregates", items: T[], submit: (items: T[]) => Promise<void>): Promise<void> {
+    const {stats, logger} = this.deps;
     try {
-      await api.submitAggregateAndProofs(signed);
-      stats.add("aggregatesPublished", signed.length);
-      logger.debug({slot, aggregates: signed.length}, "aggregates published");
+      await submit(items);
+      stats.add(`${what}Published`, items.length);
+      logger.debug({slot, [what]: items.length}, `${what} published`);
     } catch (e) {
-      const failed = e instanceof BeaconApiError && e.failures.length > 0 ? e.failures.length : signed.length;
-      stats.add("aggregatesPublished", signed.length - failed);
-      stats.add("aggregatesFailed", failed);
-      logger.error({slot, failed, of: signed.length, err: errorMessage(e)}, "aggregate submission failed");
+      const failures = e instanceof BeaconApiError ? e.failures : [];
+      const failed = failures.length > 0 ? failures.length : items.length;
+      stats.add(`${what}Published`, items.length - failed);
+      stats.add(`${what}Failed`, failed);
+      logger.error({slot, failed, of: items.length, err: errorMessage(e), failures: failures.slice(0, 3)}, `submission of ${what} failed`);
     }
   }
 }
