@@ -7,7 +7,7 @@ import {ssz, type Attestation, type AttestationData, type BeaconBlock, type Sign
 import {toHex} from "../../util/bytes.ts";
 import {BeaconApiError} from "./errors.ts";
 import {ResponseReader} from "./decode.ts";
-import {HttpClient, type HttpClientOptions, type HttpResponse} from "./http.ts";
+import {HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse} from "./http.ts";
 import type {
   AttesterDuty,
   BeaconCommitteeSubscription,
@@ -108,47 +108,25 @@ export class BeaconApiClient {
     return out;
   }
 
-  async getProposerDuties(epoch: number): Promise<DutiesOf<ProposerDuty>> {
-    const path = `/eth/v1/validator/duties/proposer/${epoch}`;
-    const r = new ResponseReader(`GET ${path}`);
-    const res = await this.http.request({method: "GET", path, retries: READ_RETRIES});
-    const body = r.object(res.json(), "response");
-    return {
-      dependentRoot: r.bytes(body.dependent_root, 32, "dependent_root"),
-      executionOptimistic: body.execution_optimistic === true,
-      duties: r.array(r.data(body), "data").map((x, i) => {
-        const o = r.object(x, `data[${i}]`);
-        return {
-          pubkey: r.bytes(o.pubkey, 48, `data[${i}].pubkey`),
-          validatorIndex: r.uint(o.validator_index, `data[${i}].validator_index`),
-          slot: r.uint(o.slot, `data[${i}].slot`),
-        };
-      }),
-    };
+  getProposerDuties(epoch: number): Promise<DutiesOf<ProposerDuty>> {
+    return this.getDuties({method: "GET", path: `/eth/v1/validator/duties/proposer/${epoch}`}, (d) => ({
+      pubkey: d.pubkey(),
+      validatorIndex: d.uint("validator_index"),
+      slot: d.uint("slot"),
+    }));
   }
 
-  async getAttesterDuties(epoch: number, indices: number[]): Promise<DutiesOf<AttesterDuty>> {
-    const path = `/eth/v1/validator/duties/attester/${epoch}`;
-    const r = new ResponseReader(`POST ${path}`);
-    const res = await this.http.request({method: "POST", path, body: {json: indices.map(String)}, retries: READ_RETRIES});
-    const body = r.object(res.json(), "response");
-    return {
-      dependentRoot: r.bytes(body.dependent_root, 32, "dependent_root"),
-      executionOptimistic: body.execution_optimistic === true,
-      duties: r.array(r.data(body), "data").map((x, i) => {
-        const o = r.object(x, `data[${i}]`);
-        const at = (k: string): number => r.uint(o[k], `data[${i}].${k}`);
-        return {
-          pubkey: r.bytes(o.pubkey, 48, `data[${i}].pubkey`),
-          validatorIndex: at("validator_index"),
-          committeeIndex: at("committee_index"),
-          committeeLength: at("committee_length"),
-          committeesAtSlot: at("committees_at_slot"),
-          validatorCommitteeIndex: at("validator_committee_index"),
-          slot: at("slot"),
-        };
-      }),
-    };
+  getAttesterDuties(epoch: number, indices: number[]): Promise<DutiesOf<AttesterDuty>> {
+    const request = {method: "POST", path: `/eth/v1/validator/duties/attester/${epoch}`, body: {json: indices.map(String)}} as const;
+    return this.getDuties(request, (d) => ({
+      pubkey: d.pubkey(),
+      validatorIndex: d.uint("validator_index"),
+      committeeIndex: d.uint("committee_index"),
+      committeeLength: d.uint("committee_length"),
+      committeesAtSlot: d.uint("committees_at_slot"),
+      validatorCommitteeIndex: d.uint("validator_committee_index"),
+      slot: d.uint("slot"),
+    }));
   }
 
   /** GET /eth/v3/validator/blocks/{slot}: an unsigned phase0 block, as SSZ where the node offers it. */
@@ -250,6 +228,24 @@ export class BeaconApiClient {
       },
       retries: 1,
     });
+  }
+
+  /** A duties response: its dependent root, and each duty read by `duty` from its fields. */
+  private async getDuties<T>(
+    request: Pick<HttpRequest, "method" | "path" | "body">,
+    duty: (fields: {uint(key: string): number; pubkey(): Uint8Array}) => T
+  ): Promise<DutiesOf<T>> {
+    const r = new ResponseReader(`${request.method} ${request.path}`);
+    const res = await this.http.request({...request, retries: READ_RETRIES});
+    const body = r.object(res.json(), "response");
+    return {
+      dependentRoot: r.bytes(body.dependent_root, 32, "dependent_root"),
+      executionOptimistic: body.execution_optimistic === true,
+      duties: r.array(r.data(body), "data").map((x, i) => {
+        const o = r.object(x, `data[${i}]`);
+        return duty({uint: (key) => r.uint(o[key], `data[${i}].${key}`), pubkey: () => r.bytes(o.pubkey, 48, `data[${i}].pubkey`)});
+      }),
+    };
   }
 
   private checkVersion(r: ResponseReader, version: unknown, where: string): void {
