@@ -16,15 +16,20 @@ import type {CachedBeaconState} from "../state-transition/index.ts";
 import type {
   Attestation,
   AttestationData,
+  AttesterDuty,
   AttesterSlashing,
   BeaconBlock,
   Checkpoint,
+  HeadEvent,
+  ProposerDuty,
   ProposerSlashing,
   SignedAggregateAndProof,
   SignedBeaconBlock,
   SignedBeaconBlockHeader,
   SignedVoluntaryExit,
 } from "../types/index.ts";
+
+export type {AttesterDuty, HeadEvent, ProposerDuty};
 
 /** A state id as the API parsed it: a named state, a slot, or a 32-byte state root. */
 export type StateId = "head" | "genesis" | "finalized" | "justified" | number | Uint8Array;
@@ -115,26 +120,10 @@ export interface ProduceBlockOptions {
   skipRandaoVerification?: boolean;
 }
 
-export interface ProposerDuty {
-  pubkey: Uint8Array;
-  validatorIndex: number;
-  slot: number;
-}
-
 export interface ProposerDuties {
   /** get_block_root_at_slot(state, compute_start_slot_at_epoch(epoch) - 1), genesis block root on underflow. */
   dependentRoot: Uint8Array;
   duties: ProposerDuty[];
-}
-
-export interface AttesterDuty {
-  pubkey: Uint8Array;
-  validatorIndex: number;
-  committeeIndex: number;
-  committeeLength: number;
-  committeesAtSlot: number;
-  validatorCommitteeIndex: number;
-  slot: number;
 }
 
 export interface AttesterDuties {
@@ -187,18 +176,6 @@ export interface SyncStatus {
 }
 
 // ---- events: exactly the fields of the beacon-APIs eventstream, camelCased ----
-
-export interface HeadEvent {
-  slot: number;
-  block: Uint8Array;
-  state: Uint8Array;
-  epochTransition: boolean;
-  /** get_block_root_at_slot(state, compute_start_slot_at_epoch(epoch - 1) - 1). */
-  previousDutyDependentRoot: Uint8Array;
-  /** get_block_root_at_slot(state, compute_start_slot_at_epoch(epoch) - 1). */
-  currentDutyDependentRoot: Uint8Array;
-  executionOptimistic: false;
-}
 
 export interface BlockEvent {
   slot: number;

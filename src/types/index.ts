@@ -11,6 +11,7 @@ import {createPhase0Types, type Phase0Types} from "./phase0.ts";
 
 export * as primitive from "./primitive.ts";
 export {createPhase0Types, type Phase0Types, type TypeOptions} from "./phase0.ts";
+export type {AttesterDuty, HeadEvent, ProposerDuty} from "./beaconApi.ts";
 
 const byPreset = new Map<PresetName, Phase0Types>();
 

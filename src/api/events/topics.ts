@@ -6,6 +6,7 @@
 import type {ChainEvents} from "../../chain/interface.ts";
 import {ssz} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
+import {headEventToJson} from "../codec/beaconApi.ts";
 import {FORK_NAME} from "../http/response.ts";
 
 export const EMITTED_TOPICS = ["head", "head_v2", "block", "attestation", "voluntary_exit", "finalized_checkpoint", "chain_reorg"] as const;
@@ -37,15 +38,7 @@ export const SILENT_TOPICS = [
 export const TOPIC_SOURCES: {[T in Topic]: {event: keyof ChainEvents; toJson(payload: never): unknown}} = {
   head: {
     event: "head",
-    toJson: (e: ChainEvents["head"][0]) => ({
-      slot: String(e.slot),
-      block: toHex(e.block),
-      state: toHex(e.state),
-      epoch_transition: e.epochTransition,
-      previous_duty_dependent_root: toHex(e.previousDutyDependentRoot),
-      current_duty_dependent_root: toHex(e.currentDutyDependentRoot),
-      execution_optimistic: e.executionOptimistic,
-    }),
+    toJson: headEventToJson,
   },
   head_v2: {
     event: "head",

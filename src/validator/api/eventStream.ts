@@ -38,6 +38,7 @@ export function parseHeadEvent(data: string): HeadEvent {
     epochTransition: r.bool(o.epoch_transition, "epoch_transition"),
     previousDutyDependentRoot: r.bytes(o.previous_duty_dependent_root, 32, "previous_duty_dependent_root"),
     currentDutyDependentRoot: r.bytes(o.current_duty_dependent_root, 32, "current_duty_dependent_root"),
+    executionOptimistic: o.execution_optimistic === true,
   };
 }
 

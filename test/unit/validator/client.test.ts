@@ -151,7 +151,15 @@ describe("validator / client: duties against a stub beacon node", function () {
     await settle();
     assert.equal(postedAttestations(node).filter((a) => a.slot === 2).length, 0);
     const root = node.dependentRoot;
-    node.pushHead({slot: 2, block: new Uint8Array(32).fill(2), state: new Uint8Array(32), epochTransition: false, previousDutyDependentRoot: root, currentDutyDependentRoot: root});
+    node.pushHead({
+      slot: 2,
+      block: new Uint8Array(32).fill(2),
+      state: new Uint8Array(32),
+      epochTransition: false,
+      previousDutyDependentRoot: root,
+      currentDutyDependentRoot: root,
+      executionOptimistic: false,
+    });
     await waitFor(() => postedAttestations(node).some((a) => a.slot === 2), "slot 2 attestation on the head event");
     advanceTo(slotStart(2) + attestationDueMs() + 10);
     await settle();
@@ -208,7 +216,7 @@ describe("validator / client: duties against a stub beacon node", function () {
     assert.deepEqual(before, [1, 1, 1], "each epoch's duties fetched once");
 
     const same = node.dependentRoot;
-    const head = {slot: 3, block: new Uint8Array(32).fill(3), state: new Uint8Array(32), epochTransition: false};
+    const head = {slot: 3, block: new Uint8Array(32).fill(3), state: new Uint8Array(32), epochTransition: false, executionOptimistic: false};
     node.pushHead({...head, previousDutyDependentRoot: same, currentDutyDependentRoot: same});
     await settle();
     assert.deepEqual([proposerCalls(), attesterCalls(0), attesterCalls(1)], [1, 1, 1], "unchanged roots: nothing re-fetched");

@@ -1,4 +1,5 @@
 /** /eth/v1/validator/duties/attester/{epoch} (POST) and /eth/v1/validator/duties/proposer/{epoch}. */
+import {attesterDutyToJson, proposerDutyToJson} from "../../codec/beaconApi.ts";
 import type {RouteGroup} from "../../context.ts";
 import {badRequest} from "../../errors.ts";
 import {json, jsonBody} from "../../http/response.ts";
@@ -19,23 +20,13 @@ export const dutyRoutes: RouteGroup = (app, ctx) => {
     const indices = uintArray(jsonBody(req), "validator indices", {minItems: 1});
     checkDutyEpoch(ctx.chain, epoch);
     const r = await ctx.chain.getAttesterDuties(epoch, indices);
-    const data = r.duties.map((d) => ({
-      pubkey: toHex(d.pubkey),
-      validator_index: String(d.validatorIndex),
-      committee_index: String(d.committeeIndex),
-      committee_length: String(d.committeeLength),
-      committees_at_slot: String(d.committeesAtSlot),
-      validator_committee_index: String(d.validatorCommitteeIndex),
-      slot: String(d.slot),
-    }));
-    return json(req, reply, data, {dependent_root: toHex(r.dependentRoot), execution_optimistic: false});
+    return json(req, reply, r.duties.map(attesterDutyToJson), {dependent_root: toHex(r.dependentRoot), execution_optimistic: false});
   });
 
   app.get("/eth/v1/validator/duties/proposer/:epoch", async (req, reply) => {
     const epoch = parseUint((req.params as {epoch: string}).epoch, "epoch");
     checkDutyEpoch(ctx.chain, epoch);
     const r = await ctx.chain.getProposerDuties(epoch);
-    const data = r.duties.map((d) => ({pubkey: toHex(d.pubkey), validator_index: String(d.validatorIndex), slot: String(d.slot)}));
-    return json(req, reply, data, {dependent_root: toHex(r.dependentRoot), execution_optimistic: false});
+    return json(req, reply, r.duties.map(proposerDutyToJson), {dependent_root: toHex(r.dependentRoot), execution_optimistic: false});
   });
 };

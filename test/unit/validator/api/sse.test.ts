@@ -39,6 +39,7 @@ describe("validator / api: server-sent events", () => {
       })
     );
     assert.equal(e.slot, 10);
+    assert.equal(e.executionOptimistic, false);
     assert.equal(e.previousDutyDependentRoot[0], 0xcc);
     assert.equal(e.currentDutyDependentRoot[31], 0xdd);
     assert.throws(() => parseHeadEvent('{"slot":"x"}'), (err: unknown) => err instanceof BeaconApiError && err.code === "BEACON_API_BAD_RESPONSE" && /slot/.test(err.message));

@@ -11,6 +11,8 @@ import {config} from "../../../../src/params/index.ts";
 import {ssz, type Attestation, type AttestationData, type BeaconBlock} from "../../../../src/types/index.ts";
 import {fromHex, toHex} from "../../../../src/util/bytes.ts";
 import type {AttesterDuty, HeadEvent, ProposerDuty} from "../../../../src/validator/api/types.ts";
+// The node's own JSON forms, so the fake speaks exactly what the real API sends.
+import {attesterDutyToJson, headEventToJson, proposerDutyToJson} from "../../../../src/api/codec/beaconApi.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -74,15 +76,7 @@ export class FakeBeaconNode {
   }
 
   pushHead(e: HeadEvent): void {
-    const data = JSON.stringify({
-      slot: String(e.slot),
-      block: toHex(e.block),
-      state: toHex(e.state),
-      epoch_transition: e.epochTransition,
-      previous_duty_dependent_root: toHex(e.previousDutyDependentRoot),
-      current_duty_dependent_root: toHex(e.currentDutyDependentRoot),
-      execution_optimistic: false,
-    });
+    const data = JSON.stringify(headEventToJson(e));
     for (const res of this.sse) res.write(`event: head\ndata: ${data}\n\n`);
   }
 
@@ -137,7 +131,7 @@ export class FakeBeaconNode {
       return this.json(res, 200, {
         dependent_root: toHex(this.dependentRoot),
         execution_optimistic: false,
-        data: duties.map((d) => ({pubkey: toHex(d.pubkey), validator_index: String(d.validatorIndex), slot: String(d.slot)})),
+        data: duties.map(proposerDutyToJson),
       });
     }
     if ((m = /^POST \/eth\/v1\/validator\/duties\/attester\/(\d+)$/.exec(route))) {
@@ -146,15 +140,7 @@ export class FakeBeaconNode {
       return this.json(res, 200, {
         dependent_root: toHex(this.dependentRoot),
         execution_optimistic: false,
-        data: duties.map((d) => ({
-          pubkey: toHex(d.pubkey),
-          validator_index: String(d.validatorIndex),
-          committee_index: String(d.committeeIndex),
-          committee_length: String(d.committeeLength),
-          committees_at_slot: String(d.committeesAtSlot),
-          validator_committee_index: String(d.validatorCommitteeIndex),
-          slot: String(d.slot),
-        })),
+        data: duties.map(attesterDutyToJson),
       });
     }
     if ((m = /^GET \/eth\/v3\/validator\/blocks\/(\d+)$/.exec(route))) {
