@@ -33,6 +33,17 @@ function decodePubkey(bytes: Uint8Array): PublicKey | null {
   }
 }
 
+/** KeyValidate of every key; null when any fails. */
+function decodePubkeys(pks: Uint8Array[]): PublicKey[] | null {
+  const keys: PublicKey[] = [];
+  for (const pk of pks) {
+    const key = decodePubkey(pk);
+    if (key === null) return null;
+    keys.push(key);
+  }
+  return keys;
+}
+
 /**
  * signature_to_point followed by signature_subgroup_check. The point at infinity is a valid
  * signature encoding (the aggregate of nothing signed), so it is accepted here; pairing checks
@@ -128,12 +139,8 @@ export function aggregate(sigs: Uint8Array[]): Uint8Array {
  */
 export function fastAggregateVerify(pks: Uint8Array[], msg: Uint8Array, sig: Uint8Array): boolean {
   if (pks.length === 0) return false;
-  const keys: PublicKey[] = [];
-  for (const pk of pks) {
-    const key = decodePubkey(pk);
-    if (key === null) return false;
-    keys.push(key);
-  }
+  const keys = decodePubkeys(pks);
+  if (keys === null) return false;
   const signature = decodeSignature(sig);
   if (signature === null) return false;
   try {
@@ -149,12 +156,8 @@ export function fastAggregateVerify(pks: Uint8Array[], msg: Uint8Array, sig: Uin
  */
 export function aggregateVerify(pks: Uint8Array[], msgs: Uint8Array[], sig: Uint8Array): boolean {
   if (pks.length === 0 || pks.length !== msgs.length) return false;
-  const keys: PublicKey[] = [];
-  for (const pk of pks) {
-    const key = decodePubkey(pk);
-    if (key === null) return false;
-    keys.push(key);
-  }
+  const keys = decodePubkeys(pks);
+  if (keys === null) return false;
   const signature = decodeSignature(sig);
   if (signature === null) return false;
   try {
