@@ -16,64 +16,62 @@ import {CaseFailure, SkipCase, type CaseContext, type Runner} from "../harness/t
 import {assertRejected, assertStateEquals, loadCachedState, readMeta, verifySignatures} from "./sanity.ts";
 
 interface Handler {
+  /** The operation's file: <input>.ssz_snappy. */
   input: string;
-  type: {deserialize(bytes: Uint8Array): unknown};
-  apply(s: CachedBeaconState, op: unknown, verify: boolean): void;
+  /** Decodes the operation (with the active preset's type) and returns its processing. */
+  decode(bytes: Uint8Array): (s: CachedBeaconState, verifySignatures: boolean) => void;
 }
 
-const handlers: Record<string, () => Handler> = {
-  attestation: () => ({
-    input: "attestation",
-    type: ssz.Attestation,
-    apply: (s, op, verify) => processAttestation(s, op as never, {verifySignatures: verify}),
-  }),
-  attester_slashing: () => ({
-    input: "attester_slashing",
-    type: ssz.AttesterSlashing,
-    apply: (s, op, verify) => processAttesterSlashing(s, op as never, {verifySignatures: verify}),
-  }),
-  block_header: () => ({
-    input: "block",
-    type: ssz.BeaconBlock,
-    apply: (s, op) => processBlockHeader(s, op as never),
-  }),
-  deposit: () => ({
-    input: "deposit",
-    type: ssz.Deposit,
-    apply: (s, op) => processDeposit(s, op as never),
-  }),
-  proposer_slashing: () => ({
-    input: "proposer_slashing",
-    type: ssz.ProposerSlashing,
-    apply: (s, op, verify) => processProposerSlashing(s, op as never, {verifySignatures: verify}),
-  }),
-  voluntary_exit: () => ({
-    input: "voluntary_exit",
-    type: ssz.SignedVoluntaryExit,
-    apply: (s, op, verify) => processVoluntaryExit(s, op as never, {verifySignatures: verify}),
-  }),
+/** A handler whose operation, of the SSZ type `type()` returns, is processed by `apply`. */
+function operation<T>(
+  input: string,
+  type: () => {deserialize(bytes: Uint8Array): T},
+  apply: (s: CachedBeaconState, op: T, verifySignatures: boolean) => void
+): Handler {
+  return {
+    input,
+    decode(bytes) {
+      const op = type().deserialize(bytes);
+      return (s, verifySignatures) => apply(s, op, verifySignatures);
+    },
+  };
+}
+
+// The SSZ types are read when a case runs: `ssz` follows the preset of the vectors.
+const handlers: Record<string, Handler> = {
+  attestation: operation("attestation", () => ssz.Attestation, (s, op, verifySignatures) => processAttestation(s, op, {verifySignatures})),
+  attester_slashing: operation("attester_slashing", () => ssz.AttesterSlashing, (s, op, verifySignatures) =>
+    processAttesterSlashing(s, op, {verifySignatures})
+  ),
+  block_header: operation("block", () => ssz.BeaconBlock, (s, op) => processBlockHeader(s, op)),
+  deposit: operation("deposit", () => ssz.Deposit, (s, op) => processDeposit(s, op)),
+  proposer_slashing: operation("proposer_slashing", () => ssz.ProposerSlashing, (s, op, verifySignatures) =>
+    processProposerSlashing(s, op, {verifySignatures})
+  ),
+  voluntary_exit: operation("voluntary_exit", () => ssz.SignedVoluntaryExit, (s, op, verifySignatures) =>
+    processVoluntaryExit(s, op, {verifySignatures})
+  ),
 };
 
 export const runner: Runner = {
   name: "operations",
   run(ctx: CaseContext): void {
-    const make = handlers[ctx.handler];
-    if (make === undefined) throw new SkipCase(`operations handler ${ctx.handler} is not a phase0 operation`);
-    const handler = make();
+    const handler = handlers[ctx.handler];
+    if (handler === undefined) throw new SkipCase(`operations handler ${ctx.handler} is not a phase0 operation`);
     const meta = readMeta(ctx);
     const s = loadCachedState(ctx, "pre");
-    let op: unknown;
+    let apply: (s: CachedBeaconState, verifySignatures: boolean) => void;
     try {
-      op = handler.type.deserialize(ctx.readSsz(handler.input));
+      apply = handler.decode(ctx.readSsz(handler.input));
     } catch (e) {
       throw new CaseFailure(`${handler.input}.ssz_snappy does not decode: ${(e as Error).message}`);
     }
     const verify = verifySignatures(meta);
     if (!ctx.has("post.ssz_snappy")) {
-      assertRejected(`the ${ctx.handler} operation`, () => handler.apply(s, op, verify));
+      assertRejected(`the ${ctx.handler} operation`, () => apply(s, verify));
       return;
     }
-    handler.apply(s, op, verify);
+    apply(s, verify);
     assertStateEquals(ctx, s.state);
   },
 };
