@@ -16,6 +16,7 @@ import {computeStartSlotAtEpoch} from "../src/state-transition/index.ts";
 import {fromHex, toHex} from "../src/util/bytes.ts";
 import {InputError} from "../src/util/errors.ts";
 import {bench, median, report, type BenchResult} from "./harness.ts";
+import {mulberry32} from "../src/util/seededRandom.ts";
 
 interface SyntheticAttestation {
   slot: number;
@@ -23,17 +24,6 @@ interface SyntheticAttestation {
   targetEpoch: number;
   targetRoot: Uint8Array;
   indices: Uint32Array;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A distinct root per block number. */

@@ -6,6 +6,7 @@ import {getProposerHead} from "../../../src/fork-choice/proposerHead.ts";
 import type {ProtoBlock, RootHex} from "../../../src/fork-choice/protoArray/interface.ts";
 import {ZERO_ROOT, makeForkChoice, root, summary, uniformBalances} from "./helpers.ts";
 import {specGetHead} from "./specReference.ts";
+import {mulberry32} from "../../../src/util/seededRandom.ts";
 
 const ETH = 1_000_000_000n;
 
@@ -236,17 +237,6 @@ describe("fork-choice: ForkChoice", () => {
     });
   }
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomScenario(seed: number, pruneThreshold: number): void {
   const rand = mulberry32(seed);
