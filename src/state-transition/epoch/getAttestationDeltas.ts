@@ -54,6 +54,22 @@ export function computeBaseReward(effectiveBalance: number, sqrtTotalActiveBalan
   return Math.floor(Math.floor((effectiveBalance * BASE_REWARD_FACTOR) / sqrtTotalActiveBalance) / BASE_REWARDS_PER_EPOCH);
 }
 
+/** get_proposer_reward from the base reward. */
+export function proposerRewardOf(base: number): number {
+  return Math.floor(base / PROPOSER_REWARD_QUOTIENT);
+}
+
+/** get_attestation_component_deltas' reward for an attester with this base reward. */
+export function componentReward(base: number, attestingIncrements: number, r: RewardContext): number {
+  // In a leak the full base reward compensates the inactivity penalty's base part.
+  return r.inLeak ? base : Math.floor((base * attestingIncrements) / r.totalIncrements);
+}
+
+/** get_inactivity_penalty_deltas' penalty of every eligible validator in a leak (before the non-target part). */
+export function leakBasePenalty(base: number): number {
+  return BASE_REWARDS_PER_EPOCH * base - proposerRewardOf(base);
+}
+
 /** effective_balance * finality_delay // INACTIVITY_PENALTY_QUOTIENT, exact past 2**53. */
 export function inactivityLeakPenalty(effectiveBalance: number, finalityDelay: number): number {
   const product = effectiveBalance * finalityDelay;
@@ -77,7 +93,7 @@ function getAttestationComponentDeltas(
     if ((f & FLAG_ELIGIBLE) === 0) continue;
     const base = computeBaseReward(c.registry.effectiveBalance[i], r.sqrtTotalActiveBalance);
     if ((f & want) === want) {
-      rewards[i] = r.inLeak ? base : Math.floor((base * attestingIncrements) / r.totalIncrements);
+      rewards[i] = componentReward(base, attestingIncrements, r);
     } else {
       penalties[i] = base;
     }
@@ -108,7 +124,7 @@ export function getHeadDeltas(s: CachedBeaconState, cache?: EpochTransitionCache
 /** The attester's and the including proposer's shares of one attester's inclusion reward. */
 export function inclusionReward(c: EpochTransitionCache, r: RewardContext, index: number): {proposer: number; proposerReward: number; attesterReward: number} {
   const base = computeBaseReward(c.registry.effectiveBalance[index], r.sqrtTotalActiveBalance);
-  const proposerReward = Math.floor(base / PROPOSER_REWARD_QUOTIENT);
+  const proposerReward = proposerRewardOf(base);
   const a = c.inclusionAttestation[index];
   const delay = c.attestationDelays[a];
   const proposer = c.attestationProposers[a];
@@ -146,7 +162,7 @@ export function getInactivityPenaltyDeltas(s: CachedBeaconState, cache?: EpochTr
     if ((f & FLAG_ELIGIBLE) === 0) continue;
     const eb = c.registry.effectiveBalance[i];
     const base = computeBaseReward(eb, r.sqrtTotalActiveBalance);
-    penalties[i] = BASE_REWARDS_PER_EPOCH * base - Math.floor(base / PROPOSER_REWARD_QUOTIENT);
+    penalties[i] = leakBasePenalty(base);
     if ((f & targetAttester) !== targetAttester) penalties[i] += inactivityLeakPenalty(eb, r.finalityDelay);
   }
   return {rewards, penalties};

@@ -4,12 +4,7 @@
  * then decrease floored at 0). Validators that included attestations are owed proposer rewards by
  * attesters anywhere in the registry, so those few are settled after the pass.
  */
-import {
-  BASE_REWARDS_PER_EPOCH,
-  EFFECTIVE_BALANCE_INCREMENT,
-  GENESIS_EPOCH,
-  PROPOSER_REWARD_QUOTIENT,
-} from "../../params/index.ts";
+import {EFFECTIVE_BALANCE_INCREMENT, GENESIS_EPOCH} from "../../params/index.ts";
 import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
 import {addUint64} from "../util/math.ts";
 import {
@@ -21,7 +16,15 @@ import {
   FLAG_UNSLASHED,
   type EpochTransitionCache,
 } from "./epochTransitionCache.ts";
-import {computeBaseReward, getRewardContext, inactivityLeakPenalty, inclusionReward} from "./getAttestationDeltas.ts";
+import {
+  componentReward,
+  computeBaseReward,
+  getRewardContext,
+  inactivityLeakPenalty,
+  inclusionReward,
+  leakBasePenalty,
+  proposerRewardOf,
+} from "./getAttestationDeltas.ts";
 import {writeBalances} from "./writeBalances.ts";
 
 export function processRewardsAndPenalties(s: CachedBeaconState, cache?: EpochTransitionCache): void {
@@ -57,7 +60,6 @@ export function applyRewardsAndPenalties(s: CachedBeaconState, c: EpochTransitio
   const sourceIncrements = Number(c.prevSourceBalance / increment);
   const targetIncrements = Number(c.prevTargetBalance / increment);
   const headIncrements = Number(c.prevHeadBalance / increment);
-  const totalIncrements = r.totalIncrements;
   const inLeak = r.inLeak;
   const balances = c.balances;
   // Effective balances repeat (nearly all are MAX_EFFECTIVE_BALANCE): reuse the last computation.
@@ -80,11 +82,11 @@ export function applyRewardsAndPenalties(s: CachedBeaconState, c: EpochTransitio
       if (eb !== lastBalance) {
         lastBalance = eb;
         base = computeBaseReward(eb, sqrtTotal);
-        proposerShare = Math.floor(base / PROPOSER_REWARD_QUOTIENT);
-        sourceReward = inLeak ? base : Math.floor((base * sourceIncrements) / totalIncrements);
-        targetReward = inLeak ? base : Math.floor((base * targetIncrements) / totalIncrements);
-        headReward = inLeak ? base : Math.floor((base * headIncrements) / totalIncrements);
-        leakBase = BASE_REWARDS_PER_EPOCH * base - proposerShare;
+        proposerShare = proposerRewardOf(base);
+        sourceReward = componentReward(base, sourceIncrements, r);
+        targetReward = componentReward(base, targetIncrements, r);
+        headReward = componentReward(base, headIncrements, r);
+        leakBase = leakBasePenalty(base);
       }
       if (attested) {
         // get_inclusion_delay_deltas: the earliest inclusion pays the attester and its proposer.
