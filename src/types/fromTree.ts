@@ -1,0 +1,142 @@
+/**
+ * An SSZ value from a parsed tree (API JSON, spec-test YAML), strictly: containers as objects
+ * with every field present, lists and vectors as arrays within the type's bounds, bytes and
+ * bitfields as 0x-hex of their serialized bytes, integers in range. The first mismatch throws the
+ * caller's error, naming the path of the offending value. How integers are written, how members
+ * are keyed and whether a container may carry other keys depend on the source (TreeSyntax).
+ * @chainsafe/ssz's own `fromJson` is lenient (it reads "12abc" as 12), hence this.
+ *
+ * uint64 values follow Gnomon's number representation: a number-backed uint is exact below
+ * 2**53, 2**64-1 is Infinity, anything else in between is refused (it cannot be held exactly).
+ */
+import {
+  ArrayType,
+  BitArrayType,
+  BitListType,
+  BitVectorType,
+  BooleanType,
+  ByteListType,
+  ByteVectorType,
+  ContainerType,
+  UintBigintType,
+  UintNumberType,
+  type Type,
+} from "@chainsafe/ssz";
+
+export interface TreeSyntax {
+  /** How the source writes an integer, for messages ("an unsigned integer as a decimal string"). */
+  integerForm: string;
+  /** The integer a leaf holds, or null when the leaf is not an integer as this source writes them. */
+  readInteger(leaf: unknown): bigint | null;
+  /** How a container's members are keyed: by the type's field names, or by its JSON keys. */
+  keys: "fieldName" | "jsonKey";
+  /** Keys of a container that are not its fields are ignored (else refused). */
+  ignoreUnknownFields: boolean;
+  /** The error for a value that does not match the type, at `path` ("" or the caller's root name at the top). */
+  error(path: string, message: string): Error;
+  /** The error for a type this decoder has no mapping for (a fault of the caller, not of the input). */
+  unsupported(typeName: string): Error;
+}
+
+type AnyContainer = ContainerType<Record<string, Type<unknown>>>;
+type AnyArray = ArrayType<Type<unknown>, unknown, unknown> & {length?: number; limit?: number};
+
+const HEX = /^0x([0-9a-fA-F]{2})*$/;
+const UINT64_MAX = (1n << 64n) - 1n;
+
+/** Decodes `tree` as a value of `type`; `path` names the tree in messages (e.g. "value"). */
+export function sszValueFromTree<T>(type: Type<T>, tree: unknown, syntax: TreeSyntax, path = ""): T {
+  return decode(type as Type<unknown>, tree, syntax, path) as T;
+}
+
+/** The path of a member: `a.b`, `a[3]`. */
+export function joinPath(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return path === "" ? key : `${path}.${key}`;
+}
+
+/** A short description of a value for messages. */
+export function describeValue(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `"${v.length > 40 ? v.slice(0, 40) + "..." : v}"`;
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${String(v)}`;
+}
+
+function decode(type: Type<unknown>, tree: unknown, syntax: TreeSyntax, path: string): unknown {
+  if (type instanceof UintNumberType || type instanceof UintBigintType) return uint(type, tree, syntax, path);
+  if (type instanceof BooleanType) {
+    if (typeof tree !== "boolean") throw syntax.error(path, `expected true or false, got ${describeValue(tree)}`);
+    return tree;
+  }
+  if (type instanceof ByteVectorType) {
+    const bytes = hexBytes(tree, syntax, path);
+    if (bytes.length !== type.lengthBytes) throw syntax.error(path, `expected ${type.lengthBytes} bytes of hex, got ${bytes.length}`);
+    return bytes;
+  }
+  if (type instanceof ByteListType) {
+    const bytes = hexBytes(tree, syntax, path);
+    if (bytes.length > type.limitBytes) throw syntax.error(path, `${bytes.length} bytes exceed the limit of ${type.limitBytes}`);
+    return bytes;
+  }
+  if (type instanceof BitArrayType) {
+    // A bitfield is written as its serialized bytes (a bitlist with its delimiter bit).
+    const bytes = hexBytes(tree, syntax, path);
+    try {
+      return type.deserialize(bytes);
+    } catch (e) {
+      const what =
+        type instanceof BitListType ? `a bitlist of at most ${type.limitBits} bits` : `a bitvector of ${(type as BitVectorType).lengthBits} bits`;
+      throw syntax.error(path, `not ${what}: ${(e as Error).message}`);
+    }
+  }
+  if (type instanceof ContainerType) return container(type as AnyContainer, tree, syntax, path);
+  if (type instanceof ArrayType) return array(type as AnyArray, tree, syntax, path);
+  throw syntax.unsupported(type.typeName);
+}
+
+function uint(type: UintNumberType | UintBigintType, tree: unknown, syntax: TreeSyntax, path: string): number | bigint {
+  const bits = type.byteLength * 8;
+  const v = syntax.readInteger(tree);
+  if (v === null) throw syntax.error(path, `expected ${syntax.integerForm}, got ${describeValue(tree)}`);
+  if (v < 0n || v >= 1n << BigInt(bits)) throw syntax.error(path, `${v} does not fit in uint${bits}`);
+  if (type instanceof UintBigintType) return v;
+  if (v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
+  if (bits === 64 && v === UINT64_MAX) return Infinity;
+  throw syntax.error(path, `${v} is too large (above 2^53 and not 2^64-1)`);
+}
+
+function hexBytes(tree: unknown, syntax: TreeSyntax, path: string): Uint8Array {
+  if (typeof tree !== "string" || !HEX.test(tree)) throw syntax.error(path, `expected 0x-prefixed hex, got ${describeValue(tree)}`);
+  return new Uint8Array(Buffer.from(tree.slice(2), "hex"));
+}
+
+function container(type: AnyContainer, tree: unknown, syntax: TreeSyntax, path: string): Record<string, unknown> {
+  if (tree === null || typeof tree !== "object" || Array.isArray(tree)) throw syntax.error(path, `expected an object, got ${describeValue(tree)}`);
+  const obj = tree as Record<string, unknown>;
+  const keyOf = (f: (typeof type.fieldsEntries)[number]): string => f[syntax.keys];
+  if (!syntax.ignoreUnknownFields) {
+    const keys = new Set(type.fieldsEntries.map(keyOf));
+    const extra = Object.keys(obj).filter((k) => !keys.has(k));
+    if (extra.length > 0) throw syntax.error(path, `unknown field(s) of ${type.typeName}: ${extra.join(", ")}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsEntries) {
+    const key = keyOf(field);
+    const p = joinPath(path, key);
+    if (!Object.hasOwn(obj, key)) throw syntax.error(p, "missing field");
+    out[field.fieldName] = decode(field.fieldType, obj[key], syntax, p);
+  }
+  return out;
+}
+
+function array(type: AnyArray, tree: unknown, syntax: TreeSyntax, path: string): unknown[] {
+  if (!Array.isArray(tree)) throw syntax.error(path, `expected an array, got ${describeValue(tree)}`);
+  if (type.isList) {
+    if (tree.length > (type.limit as number)) throw syntax.error(path, `${tree.length} items exceed the limit of ${type.limit}`);
+  } else if (tree.length !== type.length) {
+    throw syntax.error(path, `expected ${type.length} items, got ${tree.length}`);
+  }
+  return tree.map((item, i) => decode(type.elementType, item, syntax, joinPath(path, i)));
+}
