@@ -109,14 +109,13 @@ export function createPhase0Types(preset: Readonly<Preset>, opts: TypeOptions = 
   );
   const SigningData = new ContainerType({object_root: Root, domain: Domain}, {typeName: "SigningData", jsonCase: "eth2"});
 
+  // No jsonCase: the fields are already the API's names, and "eth2" casing would write a field
+  // ending in a digit as signed_header__1.
   const ProposerSlashing = new ContainerType(
     {signed_header_1: SignedBeaconBlockHeader, signed_header_2: SignedBeaconBlockHeader},
-    {typeName: "ProposerSlashing", jsonCase: "eth2"}
+    {typeName: "ProposerSlashing"}
   );
-  const AttesterSlashing = new ContainerType(
-    {attestation_1: IndexedAttestation, attestation_2: IndexedAttestation},
-    {typeName: "AttesterSlashing", jsonCase: "eth2"}
-  );
+  const AttesterSlashing = new ContainerType({attestation_1: IndexedAttestation, attestation_2: IndexedAttestation}, {typeName: "AttesterSlashing"});
   const Attestation = new ContainerType(
     {aggregation_bits: CommitteeBits, data: AttestationData, signature: BLSSignature},
     {typeName: "Attestation", jsonCase: "eth2"}

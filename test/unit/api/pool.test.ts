@@ -75,6 +75,8 @@ describe("api: operation pool routes", function () {
     const pool = await get(server.app, "/eth/v2/beacon/pool/attester_slashings");
     assert.equal(pool.body.version, "phase0");
     assert.deepEqual(pool.body.data, [ssz.AttesterSlashing.toJson(slashing)]);
+    // The API's field names (beacon-APIs types/phase0/attester_slashing.yaml).
+    assert.deepEqual(Object.keys(pool.body.data[0]), ["attestation_1", "attestation_2"]);
     assertError(await post(server.app, "/eth/v2/beacon/pool/attester_slashings", {attestation_1: {}}, V2), 400, /missing field/);
   });
 
@@ -96,7 +98,9 @@ describe("api: operation pool routes", function () {
     const slashing = {signed_header_1: signHeader(header(1)), signed_header_2: signHeader(header(2))};
     const res = await post(server.app, "/eth/v1/beacon/pool/proposer_slashings", ssz.ProposerSlashing.toJson(slashing));
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual((await get(server.app, "/eth/v1/beacon/pool/proposer_slashings")).body.data, [ssz.ProposerSlashing.toJson(slashing)]);
+    const pool = (await get(server.app, "/eth/v1/beacon/pool/proposer_slashings")).body.data;
+    assert.deepEqual(pool, [ssz.ProposerSlashing.toJson(slashing)]);
+    assert.deepEqual(Object.keys(pool[0]), ["signed_header_1", "signed_header_2"]);
   });
 
   it("rejects a voluntary exit the state transition would refuse", async () => {
