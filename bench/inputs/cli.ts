@@ -64,7 +64,7 @@ export function progressOptions(cacheDir: string | undefined, rebuild: boolean):
 }
 
 export interface StateBenchOutcome {
-  bench: "epoch" | "block" | "import";
+  bench: "epoch" | "block";
   title: string;
   validators: number;
   result: BenchResult;
