@@ -9,7 +9,7 @@
  * dropped), and a sample of keys (the first, the last, fixed and random positions) re-derived
  * from their index. A file that fails the sample is derived again from scratch.
  */
-import {closeSync, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {closeSync, fstatSync, openSync, readSync, statSync} from "node:fs";
 import {availableParallelism} from "node:os";
 import {join} from "node:path";
 import {Worker} from "node:worker_threads";
@@ -18,6 +18,7 @@ import {bytesEqual} from "../../src/util/bytes.ts";
 import {defaultCacheDir, ensureCacheDir} from "./cacheDir.ts";
 import {BenchInputError} from "./errors.ts";
 import type {PubkeyJob, PubkeyResult} from "./pubkeyWorker.ts";
+import {writeFileAtomic} from "../../src/util/fs.ts";
 
 export const PUBKEY_CACHE_FILE = "interop-pubkeys.bin";
 
@@ -113,12 +114,9 @@ function samplePositions(have: number): number[] {
 }
 
 function writeKeys(path: string, keys: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, keys);
-    renameSync(tmp, path);
+    writeFileAtomic(path, keys);
   } catch (e) {
-    rmSync(tmp, {force: true});
     throw new BenchInputError("BENCH_CACHE_IO", `cannot write the pubkey cache ${path}: ${(e as Error).message}`, {cause: e});
   }
 }

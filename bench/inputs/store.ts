@@ -4,10 +4,11 @@
  * so a reader never sees half a file. A loader re-hashes what it reads and compares the roots
  * with the manifest before trusting it.
  */
-import {readFileSync, renameSync, rmSync, writeFileSync} from "node:fs";
+import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {ensureCacheDir} from "./cacheDir.ts";
 import {BenchInputError} from "./errors.ts";
+import {writeFileAtomic} from "../../src/util/fs.ts";
 
 /** Bump when the construction of any input changes: older cached files are then rebuilt. */
 export const INPUT_FORMAT = 1;
@@ -26,13 +27,11 @@ export function inputPath(dir: string, name: string): string {
   return join(dir, name);
 }
 
-function writeAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
+/** Writes a cache file whole or not at all. */
+export function writeAtomic(path: string, data: Uint8Array | string): void {
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    writeFileAtomic(path, data);
   } catch (e) {
-    rmSync(tmp, {force: true});
     throw new BenchInputError("BENCH_CACHE_IO", `cannot write ${path}: ${(e as Error).message}`, {cause: e});
   }
 }

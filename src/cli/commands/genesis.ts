@@ -2,7 +2,7 @@
  * `gnomon genesis`: writes the interop genesis state (SSZ) for N interop validators, the same state
  * other clients' mock-genesis tools produce for the same preset, config and genesis time.
  */
-import {accessSync, constants, readFileSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {accessSync, constants, readFileSync, statSync} from "node:fs";
 import {dirname, resolve} from "node:path";
 import {intOption, requireString, type Command, type ParsedOptions} from "../command.ts";
 import {createInteropGenesisState} from "../../node/genesis/interopGenesis.ts";
@@ -10,6 +10,7 @@ import {isPresetName, parseChainConfigYaml, useNetwork} from "../../params/index
 import {isValidGenesisState} from "../../state-transition/index.ts";
 import {toHex} from "../../util/bytes.ts";
 import {InputError} from "../../util/errors.ts";
+import {writeFileAtomic} from "../../util/fs.ts";
 
 /** 4Mi: far more than a test network needs; each validator costs a signature and a verification. */
 const MAX_VALIDATORS = 4 * 1024 * 1024;
@@ -41,12 +42,9 @@ function readConfigOverrides(path: string): Record<string, unknown> {
 }
 
 function writeState(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
+    writeFileAtomic(path, bytes);
   } catch (e) {
-    rmSync(tmp, {force: true});
     throw new InputError(`cannot write --out ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
