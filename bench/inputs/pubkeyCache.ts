@@ -12,13 +12,12 @@
 import {closeSync, fstatSync, openSync, readSync, statSync} from "node:fs";
 import {availableParallelism} from "node:os";
 import {join} from "node:path";
-import {Worker} from "node:worker_threads";
-import {interopPubkey, PUBKEY_LENGTH} from "../../src/crypto/index.ts";
+import {interopPubkey, interopPubkeys, PUBKEY_LENGTH} from "../../src/crypto/index.ts";
 import {bytesEqual} from "../../src/util/bytes.ts";
 import {defaultCacheDir, ensureCacheDir} from "./cacheDir.ts";
 import {BenchInputError} from "./errors.ts";
-import type {PubkeyJob, PubkeyResult} from "./pubkeyWorker.ts";
 import {writeFileAtomic} from "../../src/util/fs.ts";
+import {runRangeOnWorkers} from "../../src/util/rangeWorkers.ts";
 
 export const PUBKEY_CACHE_FILE = "interop-pubkeys.bin";
 
@@ -133,7 +132,7 @@ async function derive(
   if (to - from < MIN_KEYS_FOR_WORKERS || threads === 1) {
     for (let start = from; start < to; start += CHUNK) {
       const end = Math.min(to, start + CHUNK);
-      for (let i = start; i < end; i++) keys.set(interopPubkey(i), i * PUBKEY_LENGTH);
+      keys.set(interopPubkeys(start, end), start * PUBKEY_LENGTH);
       onDone(end);
     }
     return;
@@ -149,40 +148,23 @@ async function deriveWithWorkers(
   threads: number,
   onDone: (done: number) => void
 ): Promise<void> {
-  const workers = Array.from({length: threads}, () => new Worker(new URL("./pubkeyWorker.ts", import.meta.url)));
   const finished = new Map<number, number>();
-  let nextJob = from;
   let contiguous = from;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const dispatch = (w: Worker): void => {
-        if (nextJob >= to) return;
-        const job: PubkeyJob = {start: nextJob, end: Math.min(to, nextJob + CHUNK)};
-        nextJob = job.end;
-        w.postMessage(job);
-      };
-      for (const w of workers) {
-        w.on("error", reject);
-        w.on("message", (res: PubkeyResult) => {
-          keys.set(res.keys, res.start * PUBKEY_LENGTH);
-          finished.set(res.start, res.start + res.keys.length / PUBKEY_LENGTH);
-          try {
-            for (let end = finished.get(contiguous); end !== undefined; end = finished.get(contiguous)) {
-              finished.delete(contiguous);
-              contiguous = end;
-              onDone(contiguous);
-            }
-          } catch (e) {
-            reject(e);
-            return;
-          }
-          if (contiguous >= to) resolve();
-          else dispatch(w);
-        });
-        dispatch(w);
+  await runRangeOnWorkers<Uint8Array>({
+    worker: new URL("./pubkeyWorker.ts", import.meta.url),
+    threads,
+    start: from,
+    end: to,
+    chunkSize: CHUNK,
+    onResult(chunk, derived) {
+      keys.set(derived, chunk.start * PUBKEY_LENGTH);
+      finished.set(chunk.start, chunk.end);
+      for (let end = finished.get(contiguous); end !== undefined; end = finished.get(contiguous)) {
+        finished.delete(contiguous);
+        contiguous = end;
+        onDone(contiguous);
       }
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+    },
+    runHere: (chunk) => interopPubkeys(chunk.start, chunk.end),
+  });
 }

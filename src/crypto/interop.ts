@@ -3,7 +3,7 @@
  * sk_i = int_le(sha256(uint256_le(i))) mod r, with r the BLS12-381 group order.
  */
 import type {SecretKey} from "@chainsafe/blst";
-import {secretKeyFromBytes, skToPk} from "./bls.ts";
+import {PUBKEY_LENGTH, secretKeyFromBytes, skToPk} from "./bls.ts";
 import {CryptoError} from "./errors.ts";
 import {digest} from "./sha256.ts";
 
@@ -40,4 +40,11 @@ export function interopSecretKey(index: number): SecretKey {
 /** The compressed public key of interop validator `index`. */
 export function interopPubkey(index: number): Uint8Array {
   return skToPk(interopSecretKey(index));
+}
+
+/** The compressed public keys of interop validators start..end-1, back to back (48 bytes each). */
+export function interopPubkeys(start: number, end: number): Uint8Array {
+  const keys = new Uint8Array((end - start) * PUBKEY_LENGTH);
+  for (let i = start; i < end; i++) keys.set(interopPubkey(i), (i - start) * PUBKEY_LENGTH);
+  return keys;
 }

@@ -24,3 +24,10 @@ export function interopDepositData(index: number, params: InteropDepositParams =
   const signingRoot = computeSigningRoot(ssz.DepositMessage, message, params.domain);
   return {...message, signature: sign(sk, signingRoot)};
 }
+
+/** The deposits of validators start..end-1. */
+export function interopDepositRange(start: number, end: number, params: InteropDepositParams): DepositData[] {
+  const out: DepositData[] = [];
+  for (let i = start; i < end; i++) out.push(interopDepositData(i, params));
+  return out;
+}

@@ -6,13 +6,15 @@
  * sets before processing deposit i.
  *
  * Signing dominates (a key derivation, a public key and a signature per validator): large
- * counts are signed on worker threads (interopSigning.ts), which derive the keys from the
- * indices themselves; the deposits are the same bytes either way.
+ * counts are signed on worker threads, which derive the keys from the indices themselves (only
+ * index ranges go out, only signed deposit data comes back); the deposits are the same bytes
+ * either way.
  */
+import {availableParallelism} from "node:os";
 import {ssz, type Deposit, type DepositData} from "../../types/index.ts";
+import {runRangeOnWorkers} from "../../util/rangeWorkers.ts";
 import {DepositTree} from "./depositTree.ts";
-import {interopDepositData, interopDepositParams} from "./interopDepositData.ts";
-import {signInteropDepositsOnWorkers, type SigningOptions} from "./interopSigning.ts";
+import {interopDepositData, interopDepositParams, interopDepositRange} from "./interopDepositData.ts";
 
 export {interopDepositData, interopDepositParams, type InteropDepositParams} from "./interopDepositData.ts";
 
@@ -36,9 +38,38 @@ export function interopDeposits(count: number, onProgress?: ProgressFn): Interop
   return withProofs(data);
 }
 
+export interface SigningOptions {
+  /** Signing threads (default: one per core, at most 8). */
+  workers?: number;
+  /** Fewer deposits than this are signed on the calling thread, where starting threads would cost more (default 512). */
+  minCountForWorkers?: number;
+}
+
+/** Deposits per worker job: about a tenth of a second of signing. */
+const SIGNING_CHUNK = 128;
+
 /** Deposits 0..count-1, signed on worker threads (small counts on the calling thread). */
 export async function interopDepositsOnWorkers(count: number, onProgress?: ProgressFn, opts: SigningOptions = {}): Promise<InteropDeposits> {
-  const data = await signInteropDepositsOnWorkers(count, interopDepositParams(), progressReporter(count, onProgress), opts);
+  const threads = opts.workers ?? Math.min(8, availableParallelism());
+  if (count < (opts.minCountForWorkers ?? 512) || threads < 1) return interopDeposits(count, onProgress);
+  const params = interopDepositParams();
+  const progress = progressReporter(count, onProgress);
+  const data = new Array<DepositData>(count);
+  let done = 0;
+  await runRangeOnWorkers<DepositData[]>({
+    worker: new URL("./interopDepositWorker.ts", import.meta.url),
+    workerData: params,
+    threads,
+    start: 0,
+    end: count,
+    chunkSize: SIGNING_CHUNK,
+    onResult(chunk, signed) {
+      for (let j = 0; j < signed.length; j++) data[chunk.start + j] = signed[j];
+      done += signed.length;
+      progress(done);
+    },
+    runHere: (chunk) => interopDepositRange(chunk.start, chunk.end, params),
+  });
   return withProofs(data);
 }
 
