@@ -260,6 +260,7 @@ export class BeaconChain implements IBeaconChain {
     this.seenAggregators.pruneBefore(epoch - 1);
     this.seenAggregates.pruneBefore(slot - SLOTS_PER_EPOCH);
     this.attestationPool.pruneBefore(slot - SLOTS_PER_EPOCH);
+    this.knownAggregates.pruneBefore(slot - SLOTS_PER_EPOCH);
   }
 
   /** Resolves after `ms` (or at once when the chain stops). */

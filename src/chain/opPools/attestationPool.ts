@@ -62,14 +62,14 @@ export class AttestationPool {
         agg.signature = aggregate([agg.signature, att.signature]);
         agg.bits = orBits(agg.bits, bits);
         agg.count = countBits(agg.bits);
-        this.known?.add(key, agg.bits, agg.signature);
+        this.known?.add(slot, key, agg.bits, agg.signature);
         this.dropSubsumed(entry, agg);
         return "merged";
       }
     }
     const added: PooledAggregate = {bits: cloneBits(bits), signature: att.signature, count: countBits(bits)};
     entry.aggregates.push(added);
-    this.known?.add(key, added.bits, added.signature);
+    this.known?.add(slot, key, added.bits, added.signature);
     this.dropSubsumed(entry, added);
     if (entry.aggregates.length > MAX_AGGREGATES_PER_DATA) {
       entry.aggregates.sort((a, b) => b.count - a.count);

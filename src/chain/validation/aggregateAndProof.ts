@@ -159,7 +159,7 @@ function accept(chain: BeaconChain, c: Candidate): void {
   chain.seenAggregators.add(data.target.epoch, proof.aggregator_index);
   chain.seenAggregates.add(data.slot, c.validated.dataRootHex, aggregate.aggregation_bits);
   chain.attestationPool.add(aggregate, c.validated.dataRoot);
-  chain.knownAggregates.add(c.validated.dataRootHex, aggregate.aggregation_bits, aggregate.signature);
+  chain.knownAggregates.add(data.slot, c.validated.dataRootHex, aggregate.aggregation_bits, aggregate.signature);
   chain.liveness.markAllLive(data.target.epoch, c.attestingIndices);
   chain.liveness.markLive(data.target.epoch, proof.aggregator_index);
   applyVoteToForkChoice(chain, {
