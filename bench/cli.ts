@@ -7,12 +7,14 @@ import {shuffleBench} from "./shuffle.ts";
 import {epochBench} from "./epoch.ts";
 import {blockBench} from "./block.ts";
 import {forkChoiceBench} from "./forkChoice.ts";
+import {soakBench} from "./soak.ts";
 
 const subcommands: Command[] = [
   shuffleBench,
   epochBench,
   blockBench,
   forkChoiceBench,
+  soakBench,
 ];
 
 export const benchCommand: Command = {
