@@ -42,6 +42,20 @@ export function parseHexBytes(value: unknown, name: string, length: number): Uin
   return new Uint8Array(Buffer.from(value.slice(2), "hex"));
 }
 
+/**
+ * A block's graffiti: 0x-prefixed 32-byte hex as the API defines it, or, without the 0x prefix,
+ * text of at most 32 UTF-8 bytes, zero-padded: validator clients of the phase0 era send the
+ * operator's graffiti string as it is.
+ */
+export function parseGraffiti(value: string): Uint8Array {
+  if (value.startsWith("0x")) return parseHexBytes(value, "graffiti", 32);
+  const text = new TextEncoder().encode(value);
+  if (text.length > 32) throw badRequest(`Invalid graffiti: ${show(value)} (expected 0x-prefixed 32-byte hex or text of at most 32 bytes)`);
+  const out = new Uint8Array(32);
+  out.set(text);
+  return out;
+}
+
 /** A query parameter given once; a repeated one (`?slot=1&slot=2`) is ambiguous. */
 export function single(value: unknown, name: string): string {
   if (Array.isArray(value)) {

@@ -41,6 +41,7 @@ const GET_ROUTES = [
   "/eth/v1/validator/duties/proposer/{epoch}",
   "/eth/v3/validator/blocks/{slot}",
   "/eth/v2/validator/blocks/{slot}",
+  "/eth/v1/validator/blocks/{slot}",
   "/eth/v1/validator/attestation_data",
   "/eth/v2/validator/aggregate_attestation",
   "/eth/v1/validator/aggregate_attestation",

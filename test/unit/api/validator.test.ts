@@ -96,7 +96,15 @@ describe("api: validator routes", function () {
     assert.equal(sszRes.headers["content-type"], "application/octet-stream");
     assert.deepEqual(ssz.BeaconBlock.toJson(ssz.BeaconBlock.deserialize(sszRes.raw)), v3.body.data);
     const v2 = await get(server.app, `/eth/v2/validator/blocks/3?randao_reveal=${reveal}&graffiti=${graffiti}`);
-    assert.deepEqual(v2.body, {version: "phase0", data: v3.body.data});
+    assert.deepEqual(v2.body, {version: "phase0", data: v3.body.data, block_value: v3.body.consensus_block_value});
+    const v1 = await get(server.app, `/eth/v1/validator/blocks/3?randao_reveal=${reveal}&graffiti=${graffiti}`);
+    assert.equal(v1.headers["eth-consensus-version"], undefined);
+    assert.deepEqual(v1.body, {data: v3.body.data, block_value: v3.body.consensus_block_value});
+    assertError(await get(server.app, "/eth/v1/validator/blocks/3"), 400, /randao_reveal/);
+    // Graffiti as plain text, as phase0-era validator clients send it: UTF-8, zero-padded.
+    const text = await get(server.app, `/eth/v1/validator/blocks/3?randao_reveal=${reveal}&graffiti=gnomon%20%E2%98%80`);
+    assert.equal(text.body.data.body.graffiti, `0x${Buffer.from("gnomon \u2600").toString("hex").padEnd(64, "0")}`);
+    assertError(await get(server.app, `/eth/v1/validator/blocks/3?randao_reveal=${reveal}&graffiti=${"x".repeat(33)}`), 400, /graffiti/);
 
     const noReveal = await get(server.app, "/eth/v3/validator/blocks/3");
     assertError(noReveal, 400, /randao_reveal/);

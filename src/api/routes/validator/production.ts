@@ -1,12 +1,12 @@
 /**
  * What validators ask the node to produce: blocks (GET /eth/v3/validator/blocks/{slot}, and the
- * older v2), attestation data, aggregate attestations (v2, and the older v1). JSON or SSZ.
+ * older v2 and v1), attestation data, aggregate attestations (v2, and the older v1). JSON or SSZ.
  */
 import type {FastifyRequest} from "fastify";
 import type {ApiContext, RouteGroup} from "../../context.ts";
 import {badRequest, notFound} from "../../errors.ts";
 import {FORK_NAME, sszOrJson} from "../../http/response.ts";
-import {parseHexBytes, parseOptionalUint, parseRoot, parseUint, single} from "../../params.ts";
+import {parseGraffiti, parseHexBytes, parseOptionalUint, parseRoot, parseUint, single} from "../../params.ts";
 import type {ProducedBlock} from "../../../chain/interface.ts";
 import {ssz} from "../../../types/index.ts";
 
@@ -18,7 +18,7 @@ async function produce(ctx: ApiContext, req: FastifyRequest): Promise<ProducedBl
   const q = req.query as Record<string, unknown>;
   if (q.randao_reveal === undefined) throw badRequest("Missing randao_reveal");
   const randaoReveal = parseHexBytes(single(q.randao_reveal, "randao_reveal"), "randao_reveal", 96);
-  const graffiti = q.graffiti === undefined ? new Uint8Array(32) : parseHexBytes(single(q.graffiti, "graffiti"), "graffiti", 32);
+  const graffiti = q.graffiti === undefined ? new Uint8Array(32) : parseGraffiti(single(q.graffiti, "graffiti"));
   let skipRandaoVerification = false;
   if (q.skip_randao_verification !== undefined) {
     // A flag without a value (`?skip_randao_verification`), as the API defines it.
@@ -35,22 +35,38 @@ async function produce(ctx: ApiContext, req: FastifyRequest): Promise<ProducedBl
   return ctx.chain.produceBlock(slot, randaoReveal, graffiti, {skipRandaoVerification});
 }
 
+function blockValueWei(produced: ProducedBlock): string {
+  return (produced.consensusBlockValueGwei * GWEI_IN_WEI).toString(10);
+}
+
+function withBlockValue(out: Record<string, unknown> | Buffer, produced: ProducedBlock): Record<string, unknown> | Buffer {
+  return Buffer.isBuffer(out) ? out : {...out, block_value: blockValueWei(produced)};
+}
+
 export const productionRoutes: RouteGroup = (app, ctx) => {
   app.get("/eth/v3/validator/blocks/:slot", async (req, reply) => {
     const produced = await produce(ctx, req);
-    const blockValueWei = (produced.consensusBlockValueGwei * GWEI_IN_WEI).toString(10);
+    const value = blockValueWei(produced);
     reply.header("Eth-Execution-Payload-Blinded", "false");
     reply.header("Eth-Execution-Payload-Value", "0");
-    reply.header("Eth-Consensus-Block-Value", blockValueWei);
+    reply.header("Eth-Consensus-Block-Value", value);
     const out = sszOrJson(req, reply, ssz.BeaconBlock, produced.block, {version: FORK_NAME});
     if (Buffer.isBuffer(out)) return out;
     const {data, ...meta} = out;
-    return {...meta, execution_payload_blinded: false, execution_payload_value: "0", consensus_block_value: blockValueWei, data};
+    return {...meta, execution_payload_blinded: false, execution_payload_value: "0", consensus_block_value: value, data};
   });
 
+  // The older forms. Their JSON also carries `block_value` (wei), which validator clients of
+  // that era read and fail without; clients that do not know it ignore it.
   app.get("/eth/v2/validator/blocks/:slot", async (req, reply) => {
     const produced = await produce(ctx, req);
-    return sszOrJson(req, reply, ssz.BeaconBlock, produced.block, {version: FORK_NAME});
+    return withBlockValue(sszOrJson(req, reply, ssz.BeaconBlock, produced.block, {version: FORK_NAME}), produced);
+  });
+
+  // The phase0-only form, without a version.
+  app.get("/eth/v1/validator/blocks/:slot", async (req, reply) => {
+    const produced = await produce(ctx, req);
+    return withBlockValue(sszOrJson(req, reply, ssz.BeaconBlock, produced.block), produced);
   });
 
   app.get("/eth/v1/validator/attestation_data", async (req, reply) => {
