@@ -484,6 +484,11 @@ export class BeaconChain implements IBeaconChain {
     if (epoch > current) {
       throw new ChainRequestError(ChainRequestErrorCode.OUT_OF_RANGE, `epoch ${epoch} is after the current epoch ${current}`);
     }
+    // Older epochs are forgotten: "not live" there would be a guess, not an observation.
+    const oldest = Math.max(0, current - this.liveness.keepEpochs + 1);
+    if (epoch < oldest) {
+      throw new ChainRequestError(ChainRequestErrorCode.OUT_OF_RANGE, `epoch ${epoch} is before epoch ${oldest}, the oldest this node tracks liveness for`);
+    }
     return validatorIndices.map((index) => ({index, isLive: this.liveness.isLive(epoch, index)}));
   }
 

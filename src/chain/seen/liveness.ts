@@ -5,7 +5,7 @@
 export class LivenessTracker {
   private readonly byEpoch = new Map<number, Set<number>>();
   /** Epochs kept: the API must answer for the current and previous epoch at least. */
-  private readonly keepEpochs: number;
+  readonly keepEpochs: number;
 
   constructor(keepEpochs = 4) {
     this.keepEpochs = keepEpochs;

@@ -36,6 +36,9 @@ describe("chain: a 64-validator interop chain driven through the chain API", fun
     // Every validator attested in epoch 5 and was seen live.
     const live = t.chain.getLiveness(5, Array.from({length: 64}, (_, i) => i));
     assert.equal(live.filter((l) => l.isLive).length, 64);
+    // Epochs the tracker has forgotten are refused, not reported as "not live".
+    assert.equal(t.chain.getLiveness(3, [0])[0].isLive, true);
+    assert.throws(() => t.chain.getLiveness(2, [0]), /epoch 2 is before epoch 3/);
     // The finalized block is in the finalized slot index of the database.
     const fin = t.chain.getFinalizedCheckpoint();
     const finalizedBlock = await t.chain.getBlockById("finalized");
