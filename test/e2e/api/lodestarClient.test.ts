@@ -5,20 +5,17 @@
  * attestations) through the client, so everything the node serves went through the API.
  */
 import {strict as assert} from "node:assert";
-import {spawn, type ChildProcess} from "node:child_process";
-import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {fileURLToPath} from "node:url";
-import {createInterface} from "node:readline";
 import {BitArray} from "@chainsafe/ssz";
 import {interopSecretKey, interopPubkey, sign} from "../../../src/crypto/index.ts";
 import {computeDomain, computeSigningRoot} from "../../../src/state-transition/index.ts";
 import {DOMAIN_BEACON_ATTESTER, DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO, useNetwork} from "../../../src/params/index.ts";
 import {primitive, ssz} from "../../../src/types/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
+import {startInteropBeacon, stopProcess, type Proc} from "../helpers/processes.ts";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const VALIDATORS = 64;
 const SLOTS_PER_EPOCH = 8;
 
@@ -30,43 +27,10 @@ const {ssz: lssz} = await import("@lodestar/types");
 
 type Client = ReturnType<typeof getClient>;
 
-function startNode(dir: string, genesisTime: number): Promise<{proc: ChildProcess; url: string; log: string[]}> {
-  writeFileSync(join(dir, "config.yaml"), "PRESET_BASE: minimal\nSLOT_DURATION_MS: 1000\n");
-  const proc = spawn(
-    join(ROOT, "node_modules/.bin/node"),
-    [
-      join(ROOT, "bin/gnomon.ts"),
-      "beacon",
-      "--data-dir", join(dir, "data"),
-      "--preset", "minimal",
-      "--config", join(dir, "config.yaml"),
-      "--interop-validators", String(VALIDATORS),
-      "--genesis-time", String(genesisTime),
-      "--rest-port", "0",
-      "--log-level", "info",
-    ],
-    {stdio: ["ignore", "pipe", "pipe"], env: {...process.env, GNOMON_LOG_LEVEL: "info"}}
-  );
-  const log: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node did not start:\n${log.join("\n")}`)), 60_000);
-    proc.on("exit", (code) => reject(new Error(`node exited with ${code}:\n${log.join("\n")}`)));
-    proc.stderr!.on("data", (d: Buffer) => log.push(d.toString()));
-    createInterface({input: proc.stdout!}).on("line", (line) => {
-      log.push(line);
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(line) ?? /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-      if (m !== null) {
-        clearTimeout(timer);
-        resolve({proc, url: m[1], log});
-      }
-    });
-  });
-}
-
 describe("e2e: the REST API through @lodestar/api", function () {
   this.timeout(180_000);
   let dir: string;
-  let node: {proc: ChildProcess; url: string; log: string[]};
+  let node: {beacon: Proc; url: string};
   let api: Client;
   let genesisTime: number;
   let gvr: Uint8Array;
@@ -124,18 +88,14 @@ describe("e2e: the REST API through @lodestar/api", function () {
     useNetwork("minimal");
     dir = mkdtempSync(join(tmpdir(), "gnomon-e2e-api-"));
     genesisTime = Math.floor(Date.now() / 1000) + 3;
-    node = await startNode(dir, genesisTime);
+    node = await startInteropBeacon(dir, {validators: VALIDATORS, genesisTime, slotMs: 1000});
     const spec = (await (await fetch(`${node.url}/eth/v1/config/spec`)).json()) as {data: Record<string, unknown>};
     const config = createChainForkConfig(chainConfigFromJson(spec.data));
     api = getClient({baseUrl: node.url}, {config});
   });
 
   after(async () => {
-    if (node !== undefined && node.proc.exitCode === null) {
-      const exited = new Promise((r) => node.proc.once("exit", r));
-      node.proc.kill("SIGINT");
-      await exited;
-    }
+    await stopProcess(node?.beacon);
     rmSync(dir, {recursive: true, force: true});
     useNetwork("mainnet");
   });
@@ -271,6 +231,6 @@ describe("e2e: the REST API through @lodestar/api", function () {
       const root = await propose(slot, "ssz");
       assert.equal(toHex((await api.beacon.getBlockRoot({blockId: "head"})).value().root), toHex(root));
     }
-    assert.equal(node.proc.exitCode, null);
+    assert.equal(node.beacon.proc.exitCode, null);
   });
 });

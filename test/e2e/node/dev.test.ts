@@ -6,60 +6,19 @@
  * block served before the kill is still served; SIGINT then stops it with exit status 0.
  */
 import {strict as assert} from "node:assert";
-import {spawn, type ChildProcess} from "node:child_process";
 import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {fileURLToPath} from "node:url";
-import {createInterface} from "node:readline";
+import {exited, getJson, restUrl, runGnomon, sleep, type Proc} from "../helpers/processes.ts";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const NODE = join(ROOT, "node_modules/.bin/node");
-const GNOMON = join(ROOT, "bin/gnomon.ts");
 const SLOTS_PER_EPOCH = 8;
 const VALIDATORS = 64;
 
-interface Proc {
-  proc: ChildProcess;
-  lines: string[];
-  url: Promise<string>;
-}
+type DevProc = Proc & {url: Promise<string>};
 
-function startDev(dataDir: string): Proc {
-  const args = ["dev", "--validators", String(VALIDATORS), "--seconds-per-slot", "1", "--preset", "minimal", "--data-dir", dataDir, "--rest-port", "0"];
-  const proc = spawn(NODE, [GNOMON, ...args], {stdio: ["ignore", "pipe", "pipe"]});
-  const lines: string[] = [];
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gnomon dev did not start:\n${lines.join("\n")}`)), 60_000);
-    createInterface({input: proc.stdout!}).on("line", (l) => {
-      lines.push(l);
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(l);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    createInterface({input: proc.stderr!}).on("line", (l) => lines.push(l));
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gnomon dev exited (${code}):\n${lines.join("\n")}`));
-    });
-  });
-  url.catch(() => undefined);
-  return {proc, lines, url};
-}
-
-function exited(p: Proc): Promise<number | null> {
-  if (p.proc.exitCode !== null || p.proc.signalCode !== null) return Promise.resolve(p.proc.exitCode);
-  return new Promise((resolve) => p.proc.once("exit", (code) => resolve(code)));
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function getJson(url: string): Promise<any> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return res.json();
+function startDev(dataDir: string): DevProc {
+  const p = runGnomon(["dev", "--validators", String(VALIDATORS), "--seconds-per-slot", "1", "--preset", "minimal", "--data-dir", dataDir, "--rest-port", "0"]);
+  return {...p, url: restUrl(p, "gnomon dev")};
 }
 
 async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
@@ -89,7 +48,7 @@ function bitlistBits(hex: string): boolean[] {
 describe("e2e: gnomon dev (64 validators, 1-second slots), kill -9 and restart", function () {
   this.timeout(300_000);
   let dir: string;
-  let dev: Proc | undefined;
+  let dev: DevProc | undefined;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "gnomon-e2e-dev-"));

@@ -6,49 +6,14 @@
  * in fork choice, and a slashing-protection history without conflicts.
  */
 import {strict as assert} from "node:assert";
-import {spawn, spawnSync, type ChildProcess} from "node:child_process";
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {spawnSync} from "node:child_process";
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {fileURLToPath} from "node:url";
-import {createInterface} from "node:readline";
+import {GNOMON, NODE, getJson, runGnomon, sleep, startInteropBeacon, stopProcess, type Proc} from "../helpers/processes.ts";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const NODE = join(ROOT, "node_modules/.bin/node");
-const GNOMON = join(ROOT, "bin/gnomon.ts");
 const SLOT_MS = 2000;
 const SLOTS_PER_EPOCH = 8;
-
-interface Proc {
-  proc: ChildProcess;
-  lines: string[];
-}
-
-function run(args: string[], onLine?: (line: string) => void): Proc {
-  const proc = spawn(NODE, [GNOMON, ...args], {stdio: ["ignore", "pipe", "pipe"]});
-  const lines: string[] = [];
-  createInterface({input: proc.stdout!}).on("line", (l) => {
-    lines.push(l);
-    onLine?.(l);
-  });
-  createInterface({input: proc.stderr!}).on("line", (l) => lines.push(l));
-  return {proc, lines};
-}
-
-async function stop(p: Proc | undefined, signal: NodeJS.Signals): Promise<void> {
-  if (p === undefined || p.proc.exitCode !== null || p.proc.signalCode !== null) return;
-  const exited = new Promise((r) => p.proc.once("exit", r));
-  p.proc.kill(signal);
-  await exited;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function getJson(url: string): Promise<any> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 describe("e2e: gnomon beacon + gnomon validator as two processes", function () {
   this.timeout(300_000);
@@ -64,34 +29,19 @@ describe("e2e: gnomon beacon + gnomon validator as two processes", function () {
     if (wait > 0) await sleep(wait);
   };
   const startValidator = (): Proc =>
-    run(["validator", "--interop-indices", "0..63", "--beacon-node", url, "--data-dir", join(dir, "vc"), "--log-level", "info"]);
+    runGnomon(["validator", "--interop-indices", "0..63", "--beacon-node", url, "--data-dir", join(dir, "vc"), "--log-level", "info"]);
   const finalized = async (): Promise<number> =>
     Number((await getJson(`${url}/eth/v1/beacon/states/head/finality_checkpoints`)).data.finalized.epoch);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "gnomon-e2e-vc-"));
-    writeFileSync(join(dir, "config.yaml"), `PRESET_BASE: minimal\nSLOT_DURATION_MS: ${SLOT_MS}\n`);
     genesisTime = Math.floor(Date.now() / 1000) + 6;
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`beacon did not start:\n${beacon?.lines.join("\n")}`)), 60_000);
-      beacon = run(
-        ["beacon", "--data-dir", join(dir, "beacon"), "--preset", "minimal", "--config", join(dir, "config.yaml"), "--interop-validators", "64",
-          "--genesis-time", String(genesisTime), "--rest-port", "0"],
-        (line) => {
-          const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(line) ?? /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-          if (m !== null) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        }
-      );
-      beacon.proc.once("exit", (code) => reject(new Error(`beacon exited with ${code}:\n${beacon?.lines.join("\n")}`)));
-    });
+    ({beacon, url} = await startInteropBeacon(dir, {validators: 64, genesisTime, slotMs: SLOT_MS}));
   });
 
   after(async () => {
-    await stop(vc, "SIGINT");
-    await stop(beacon, "SIGINT");
+    await stopProcess(vc);
+    await stopProcess(beacon);
     rmSync(dir, {recursive: true, force: true});
   });
 
@@ -101,8 +51,7 @@ describe("e2e: gnomon beacon + gnomon validator as two processes", function () {
     const killSlot = 2 * SLOTS_PER_EPOCH + 3;
     await untilSlot(killSlot, 300 + Math.floor(Math.random() * 1000));
     assert.ok(vc.lines.some((l) => l.includes("validator client started")), vc.lines.join("\n"));
-    vc.proc.kill("SIGKILL");
-    await new Promise((r) => vc!.proc.once("exit", r));
+    await stopProcess(vc, "SIGKILL");
     const firstRun = vc.lines;
     vc = startValidator();
 
@@ -151,7 +100,7 @@ describe("e2e: gnomon beacon + gnomon validator as two processes", function () {
     assert.equal(new Set(slots).size, slots.length, "two blocks at one slot");
 
     // The slashing-protection history of the restarted client is conflict-free.
-    await stop(vc, "SIGINT");
+    await stopProcess(vc);
     const out = join(dir, "protection.json");
     const exp = spawnSync(NODE, [GNOMON, "validator", "slashing-protection", "export", "--out", out, "--data-dir", join(dir, "vc"), "--beacon-node", url], {
       encoding: "utf8",
