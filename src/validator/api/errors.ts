@@ -49,3 +49,11 @@ export class BeaconApiError extends GnomonError {
     return this.code === "BEACON_API_HTTP_ERROR" && this.status !== undefined && this.status >= 500;
   }
 }
+
+/**
+ * The level for a failed duty's log line: a request cut short because the client is stopping is
+ * expected at shutdown, not an error of the node or of the client.
+ */
+export function failureLogLevel(e: unknown): "info" | "error" {
+  return e instanceof BeaconApiError && e.code === "BEACON_API_ABORTED" ? "info" : "error";
+}

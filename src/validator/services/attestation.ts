@@ -10,7 +10,7 @@ import {BitArray} from "@chainsafe/ssz";
 import {ssz, type Attestation, type AttestationData, type SignedAggregateAndProof} from "../../types/index.ts";
 import {errorMessage, GnomonError} from "../../util/errors.ts";
 import type {Logger} from "../../util/logger.ts";
-import {BeaconApiError} from "../api/errors.ts";
+import {BeaconApiError, failureLogLevel} from "../api/errors.ts";
 import type {BeaconApiClient} from "../api/client.ts";
 import {SlashingProtectionError} from "../slashingProtection/index.ts";
 import type {Signer} from "../signing/signer.ts";
@@ -66,7 +66,7 @@ export class AttestationService {
     const {api, signer, duties, stats, logger} = this.deps;
     const committees = new Map<number, {data: AttestationData; root: Uint8Array}>();
     const slotDuties = await duties.dutiesAt(slot).catch((e: unknown) => {
-      logger.error({slot, err: errorMessage(e)}, "attester duties unavailable: not attesting");
+      logger[failureLogLevel(e)]({slot, err: errorMessage(e)}, "attester duties unavailable: not attesting");
       return [] as ScheduledAttesterDuty[];
     });
     if (slotDuties.length === 0) return committees;
@@ -83,7 +83,7 @@ export class AttestationService {
         } catch (e) {
           const n = byCommittee.get(committeeIndex)!.length;
           stats.add("attestationsFailed", n);
-          logger.error({slot, committeeIndex, validators: n, err: errorMessage(e)}, "attestation data unavailable");
+          logger[failureLogLevel(e)]({slot, committeeIndex, validators: n, err: errorMessage(e)}, "attestation data unavailable");
         }
       })
     );
@@ -145,7 +145,7 @@ export class AttestationService {
           }
         } catch (e) {
           stats.add("aggregatesFailed", members.length);
-          logger.error({slot, committeeIndex, err: errorMessage(e)}, "aggregate unavailable");
+          logger[failureLogLevel(e)]({slot, committeeIndex, err: errorMessage(e)}, "aggregate unavailable");
         }
       })
     );
@@ -168,7 +168,7 @@ export class AttestationService {
       const failed = failures.length > 0 ? failures.length : items.length;
       stats.add(`${what}Published`, items.length - failed);
       stats.add(`${what}Failed`, failed);
-      logger.error({slot, failed, of: items.length, err: errorMessage(e), failures: failures.slice(0, 3)}, `submission of ${what} failed`);
+      logger[failureLogLevel(e)]({slot, failed, of: items.length, err: errorMessage(e), failures: failures.slice(0, 3)}, `submission of ${what} failed`);
     }
   }
 }

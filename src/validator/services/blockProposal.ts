@@ -9,6 +9,7 @@ import {bytesEqual, toHex} from "../../util/bytes.ts";
 import {errorMessage, GnomonError} from "../../util/errors.ts";
 import type {Logger} from "../../util/logger.ts";
 import type {BeaconApiClient} from "../api/client.ts";
+import {failureLogLevel} from "../api/errors.ts";
 import type {ProposerDuty} from "../api/types.ts";
 import {SlashingProtectionError} from "../slashingProtection/index.ts";
 import type {Signer} from "../signing/signer.ts";
@@ -67,7 +68,7 @@ export class BlockProposalService {
         stats.add("refusedBySlashingProtection");
         log.warn({code: e.code, ...e.details}, `block not signed: ${e.message}`);
       } else {
-        log.error({code: (e as GnomonError).code, err: errorMessage(e)}, "block proposal failed");
+        log[failureLogLevel(e)]({code: (e as GnomonError).code, err: errorMessage(e)}, "block proposal failed");
       }
     }
   }

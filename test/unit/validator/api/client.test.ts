@@ -4,7 +4,7 @@ import type {AddressInfo} from "node:net";
 import {useNetwork} from "../../../../src/params/index.ts";
 import {ssz} from "../../../../src/types/index.ts";
 import {BeaconApiClient} from "../../../../src/validator/api/client.ts";
-import {BeaconApiError} from "../../../../src/validator/api/errors.ts";
+import {BeaconApiError, failureLogLevel} from "../../../../src/validator/api/errors.ts";
 import {emptyBlock} from "../helpers/fakeBeaconNode.ts";
 
 type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
@@ -85,6 +85,22 @@ describe("validator / api: REST client", () => {
     await new Promise<void>((r) => probe.close(() => r()));
     const dead = new BeaconApiClient({baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1000, retryDelayMs: 1});
     await assert.rejects(dead.getSpec(), (e: unknown) => e instanceof BeaconApiError && e.code === "BEACON_API_UNREACHABLE" && /ECONNREFUSED/.test(e.message));
+  });
+
+  it("reports a request cut short by the client's stop as aborted, logged below error level", async () => {
+    handler = () => undefined; // never answers
+    const controller = new AbortController();
+    const stopping = new BeaconApiClient({baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 5000, retryDelayMs: 1, signal: controller.signal});
+    const pending = stopping.getForkSchedule();
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(pending, (e: unknown) => {
+      assert.ok(e instanceof BeaconApiError && e.code === "BEACON_API_ABORTED", String(e));
+      assert.equal(failureLogLevel(e), "info");
+      return true;
+    });
+    handler = reply(400, {code: 400, message: "bad"});
+    await assert.rejects(client.getForkSchedule(), (e: unknown) => failureLogLevel(e) === "error");
+    assert.equal(failureLogLevel(new Error("anything else")), "error");
   });
 
   it("names the field of a malformed answer", async () => {
