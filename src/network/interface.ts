@@ -1,0 +1,41 @@
+/**
+ * What sync (and checkpoint backfill) needs from the network: the connected peers with the status
+ * each announced, the two block request protocols, and a way to report a peer that served bad
+ * data. The libp2p network implements it; tests and the simulator can put another implementation
+ * in its place.
+ */
+import type {EventEmitter} from "node:events";
+import type {SignedBeaconBlock, Status} from "../types/index.ts";
+
+/** How bad a peer's behaviour was (the peer manager turns this into a score change). */
+export const PeerAction = {
+  /** Clearly malicious or broken (invalid block, bad signature): ban. */
+  Fatal: "fatal",
+  LowTolerance: "low_tolerance",
+  MidTolerance: "mid_tolerance",
+  HighTolerance: "high_tolerance",
+} as const;
+export type PeerAction = (typeof PeerAction)[keyof typeof PeerAction];
+
+export interface SyncPeer {
+  peerId: string;
+  /** The peer's last status (from the handshake or a later status request). */
+  status: Status;
+}
+
+export interface NetworkPeerEvents {
+  /** A peer completed the status handshake (or sent a new status) and is on our fork digest. */
+  "peer:status": [SyncPeer];
+  "peer:disconnected": [string];
+}
+
+export interface INetworkPeers {
+  readonly peerEvents: EventEmitter<NetworkPeerEvents>;
+  /** Connected peers that passed the status handshake. */
+  syncPeers(): SyncPeer[];
+  /** beacon_blocks_by_range (step 1): the blocks the peer returns, in slot order, checked against the request's range. */
+  beaconBlocksByRange(peerId: string, startSlot: number, count: number): Promise<SignedBeaconBlock[]>;
+  /** beacon_blocks_by_root: the blocks the peer has among `roots`. */
+  beaconBlocksByRoot(peerId: string, roots: Uint8Array[]): Promise<SignedBeaconBlock[]>;
+  reportPeer(peerId: string, action: PeerAction, reason: string): void;
+}
