@@ -41,4 +41,9 @@ export const commandEntries: CommandEntry[] = [
     summary: "Write an interop genesis state (SSZ) for N interop validators",
     load: async () => (await import("./genesis.ts")).genesisCommand,
   },
+  {
+    name: "keys",
+    summary: "Make validator keys and deposit data (EIP-2333/2334/2335)",
+    load: async () => (await import("./keys.ts")).keysCommand,
+  },
 ];
