@@ -24,6 +24,7 @@ import {DutyStats, type DutyCounts} from "./services/stats.ts";
 import {Signer} from "./signing/signer.ts";
 import {SigningContext} from "./signing/signingContext.ts";
 import {SlashingProtectionStore} from "./slashingProtection/index.ts";
+import {GraffitiStore, KeyManager, KeystoreStore, loadOrCreateToken, startKeymanagerServer, type KeymanagerServer} from "./keymanager/index.ts";
 
 export interface ValidatorClientOptions {
   /** The beacon node's REST API, e.g. http://127.0.0.1:5052. */
@@ -52,14 +53,23 @@ export interface ValidatorClientOptions {
   requestTimeoutMs?: number;
   /** How often to ask again while the node is unreachable or has no genesis yet. */
   startRetryMs?: number;
+  /** Serve the keymanager API on 127.0.0.1:port (0: any free port), token in `tokenFile` (default in the data dir). */
+  keymanager?: {port: number; tokenFile?: string};
 }
 
 export interface ValidatorClient {
   readonly pubkeys: Uint8Array[];
   readonly genesis: Genesis;
+  /** The keymanager API's base URL, when it is served. */
+  readonly keymanagerUrl: string | null;
   /** What the client did since it started. */
   counts(): DutyCounts;
   stop(): Promise<void>;
+}
+
+/** The keymanager API token file inside a data dir (unless --keymanager-token-file says otherwise). */
+export function keymanagerTokenPath(dataDir: string): string {
+  return join(dataDir, "keymanager", "api-token.txt");
 }
 
 /** The slashing-protection database inside a data dir. */
@@ -78,6 +88,8 @@ export function encodeGraffiti(graffiti: string | undefined): Uint8Array {
 
 async function loadKeys(opts: ValidatorClientOptions): Promise<ValidatorKey[]> {
   const given = [opts.interopIndices !== undefined, opts.keystores !== undefined, opts.keys !== undefined].filter(Boolean).length;
+  // With the keymanager API, keys may come only from imports (now or in an earlier run).
+  if (given === 0 && opts.keymanager !== undefined) return [];
   if (given !== 1) throw new InputError("give exactly one source of validator keys: interop indices or keystores");
   if (opts.keys !== undefined) return opts.keys;
   if (opts.interopIndices !== undefined) return interopKeys(opts.interopIndices);
@@ -117,9 +129,13 @@ async function waitForGenesis(api: BeaconApiClient, logger: Logger, signal: Abor
 
 export async function startValidatorClient(opts: ValidatorClientOptions): Promise<ValidatorClient> {
   const logger = opts.logger ?? silentLogger;
-  const graffiti = encodeGraffiti(opts.graffiti);
-  const keys = await loadKeys(opts);
-  if (keys.length === 0) throw new InputError("no validator keys given");
+  encodeGraffiti(opts.graffiti);
+  const given = await loadKeys(opts);
+  const keystoreStore = new KeystoreStore(opts.dataDir);
+  const imported = await keystoreStore.loadAll();
+  const keys = [...given, ...imported];
+  if (keys.length === 0 && opts.keymanager === undefined) throw new InputError("no validator keys given");
+  const graffitiStore = await GraffitiStore.open(opts.dataDir);
 
   if (opts.signal?.aborted) throw new InputError("validator client not started: already stopped");
   const controller = new AbortController();
@@ -139,6 +155,7 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
     protection = await SlashingProtectionStore.open(slashingProtectionPath(opts.dataDir));
     await protection.bindGenesisValidatorsRoot(genesis.genesisValidatorsRoot);
     const signer = new Signer(keys, protection, new SigningContext(genesis.genesisValidatorsRoot, forkSchedule));
+    const graffiti = (pubkey: Uint8Array): Uint8Array => encodeGraffiti(graffitiStore.get(pubkey) ?? opts.graffiti);
     const clock = new SlotClock({
       genesisTime: genesis.genesisTime,
       slotDurationMs: config.SLOT_DURATION_MS,
@@ -149,6 +166,26 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
     });
     const client = new RunningValidatorClient({api, signer, protection, clock, genesis, graffiti, logger, controller, outerSignal: opts.signal, onOuterAbort});
     await client.start();
+    if (opts.keymanager !== undefined) {
+      const keyManager = new KeyManager({
+        signer,
+        protection,
+        genesisValidatorsRoot: genesis.genesisValidatorsRoot,
+        keystores: keystoreStore,
+        graffiti: graffitiStore,
+        defaultGraffiti: opts.graffiti ?? "",
+        readonlyKeys: given,
+        paths: new Map(imported.filter((k) => k.path !== "").map((k) => [toHex(k.pubkey), k.path])),
+        onKeyAdded: (pk) => client.onKeyAdded(pk),
+        onKeyRemoved: (pk) => client.onKeyRemoved(pk),
+        validatorIndex: async (pk) => (await api.getValidatorsByPubkey([pk]))[0]?.index ?? null,
+        currentEpoch: () => clock.currentEpoch,
+      });
+      const token = await loadOrCreateToken(opts.keymanager.tokenFile ?? keymanagerTokenPath(opts.dataDir));
+      const server = await startKeymanagerServer(keyManager, {port: opts.keymanager.port, token, logger: logger.child({service: "keymanager"})});
+      client.attachKeymanager(server);
+      logger.info({tokenFile: opts.keymanager.tokenFile ?? keymanagerTokenPath(opts.dataDir)}, `keymanager API listening at ${server.url}`);
+    }
     logger.info(
       {validators: keys.length, beaconUrl: api.baseUrl, genesisValidatorsRoot: toHex(genesis.genesisValidatorsRoot), dataDir: opts.dataDir},
       "validator client started"
@@ -168,7 +205,8 @@ interface Parts {
   protection: SlashingProtectionStore;
   clock: SlotClock;
   genesis: Genesis;
-  graffiti: Uint8Array;
+  /** The graffiti of a block proposed by this key (per-key graffiti from the keymanager API). */
+  graffiti: (pubkey: Uint8Array) => Uint8Array;
   logger: Logger;
   controller: AbortController;
   outerSignal: AbortSignal | undefined;
@@ -189,12 +227,13 @@ class RunningValidatorClient implements ValidatorClient {
   /** null until the first answer: unknown counts as synced, so a flaky endpoint cannot stop duties. */
   private nodeSyncing: boolean | null = null;
   private stopping: Promise<void> | null = null;
+  private keymanager: KeymanagerServer | null = null;
 
   constructor(p: Parts) {
     this.p = p;
     this.genesis = p.genesis;
     const log = (module: string): Logger => p.logger.child({service: module});
-    this.indices = new ValidatorIndices(p.api, p.signer.pubkeys(), log("indices"));
+    this.indices = new ValidatorIndices(p.api, () => p.signer.pubkeys(), log("indices"));
     this.proposerDuties = new ProposerDutiesService(p.api, p.signer, log("proposer"));
     this.attesterDuties = new AttesterDutiesService({
       api: p.api,
@@ -217,6 +256,36 @@ class RunningValidatorClient implements ValidatorClient {
 
   get pubkeys(): Uint8Array[] {
     return this.p.signer.pubkeys();
+  }
+
+  get keymanagerUrl(): string | null {
+    return this.keymanager?.url ?? null;
+  }
+
+  attachKeymanager(server: KeymanagerServer): void {
+    this.keymanager = server;
+  }
+
+  /** A key imported at run time: find its index now and ask for duties again with it. */
+  onKeyAdded(pubkey: Uint8Array): void {
+    this.p.logger.info({pubkey: toHex(pubkey)}, "validator key added");
+    this.spawn("indices", async () => {
+      await this.indices.refresh();
+      this.refetchDuties();
+    });
+  }
+
+  /** A key deleted at run time: its duties go with it. */
+  onKeyRemoved(pubkey: Uint8Array): void {
+    this.p.logger.info({pubkey: toHex(pubkey)}, "validator key removed");
+    this.indices.forget(pubkey);
+    this.refetchDuties();
+  }
+
+  private refetchDuties(): void {
+    this.proposerDuties.cache.clear();
+    this.attesterDuties.cache.clear();
+    if (!this.p.clock.isBeforeGenesis()) this.prefetch(this.p.clock.currentEpoch);
   }
 
   counts(): DutyCounts {
@@ -338,6 +407,7 @@ class RunningValidatorClient implements ValidatorClient {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const {clock, controller, protection, outerSignal, onOuterAbort} = this.p;
+      await this.keymanager?.close();
       clock.stop();
       clock.removeAllListeners();
       outerSignal?.removeEventListener("abort", onOuterAbort);

@@ -1,5 +1,6 @@
 export {
   encodeGraffiti,
+  keymanagerTokenPath,
   slashingProtectionPath,
   startValidatorClient,
   type ValidatorClient,

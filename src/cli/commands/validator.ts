@@ -3,7 +3,7 @@
  * `gnomon validator slashing-protection export|import|run-test` for its EIP-3076 database.
  */
 import {readFile, writeFile} from "node:fs/promises";
-import {type Command, type ParsedOptions} from "../command.ts";
+import {type Command, type ParsedOptions, intOption} from "../command.ts";
 import {fromHex} from "../../util/bytes.ts";
 import {errorMessage, GnomonError, InputError} from "../../util/errors.ts";
 import {createLogger, type Logger} from "../../util/logger.ts";
@@ -58,7 +58,13 @@ async function runClient(opts: ParsedOptions): Promise<number> {
   const interop = optionalString(opts, "interop-indices");
   const keystoreDir = optionalString(opts, "keystores");
   const passwordFile = optionalString(opts, "password-file");
-  if ((interop === undefined) === (keystoreDir === undefined)) throw new InputError("give either --interop-indices or --keystores (with --password-file)");
+  const keymanager = opts.keymanager === true;
+  if (interop !== undefined && keystoreDir !== undefined) throw new InputError("give either --interop-indices or --keystores (with --password-file), not both");
+  if (interop === undefined && keystoreDir === undefined && !keymanager) {
+    throw new InputError("give --interop-indices or --keystores (with --password-file), or --keymanager to import keys through the keymanager API");
+  }
+  const keymanagerPort = intOption(opts, "keymanager-port", 0, 65535)!;
+  const tokenFile = optionalString(opts, "keymanager-token-file");
   if (keystoreDir !== undefined && passwordFile === undefined) throw new InputError("--keystores needs --password-file");
   if (keystoreDir === undefined && passwordFile !== undefined) throw new InputError("--password-file is only used with --keystores");
 
@@ -82,6 +88,7 @@ async function runClient(opts: ParsedOptions): Promise<number> {
       logger,
       signal: controller.signal,
       adoptNodeNetwork: true,
+      keymanager: keymanager ? {port: keymanagerPort, tokenFile} : undefined,
     });
   } catch (e) {
     if (controller.signal.aborted) return 0;
@@ -210,7 +217,7 @@ const slashingProtectionCommand: Command = {
 export const validatorCommand: Command = {
   name: "validator",
   summary: "Run a validator client against a beacon node's REST API",
-  usage: "validator (--interop-indices LIST | --keystores DIR --password-file F) [options]",
+  usage: "validator (--interop-indices LIST | --keystores DIR --password-file F | --keymanager) [options]",
   options: {
     "beacon-node": {type: "string", description: "The beacon node's REST API", default: DEFAULT_BEACON_NODE, valueName: "url"},
     "data-dir": {type: "string", description: "Where the slashing-protection database lives", default: DEFAULT_DATA_DIR, valueName: "dir"},
@@ -219,6 +226,9 @@ export const validatorCommand: Command = {
     "interop-indices": {type: "string", description: "Interop keys for development, e.g. 0..63 or 0,5,7..9", valueName: "list"},
     graffiti: {type: "string", description: "Up to 32 bytes of UTF-8 for proposed blocks", valueName: "text"},
     "log-level": {type: "string", description: `Log level (${LOG_LEVELS.join(", ")})`, default: "info", valueName: "level"},
+    keymanager: {type: "boolean", description: "Serve the keymanager API (keystores, graffiti, exits) on 127.0.0.1"},
+    "keymanager-port": {type: "string", description: "Keymanager API port (0: any free port)", default: "5062", valueName: "port"},
+    "keymanager-token-file": {type: "string", description: "Bearer token file (default: <data-dir>/keymanager/api-token.txt, created 0600)", valueName: "file"},
   },
   subcommands: [slashingProtectionCommand],
   details: [
@@ -229,6 +239,7 @@ export const validatorCommand: Command = {
     "Examples:",
     "  gnomon validator --interop-indices 0..63",
     "  gnomon validator --keystores ./keys --password-file ./password.txt --beacon-node http://127.0.0.1:5052",
+    "  gnomon validator --keymanager --data-dir ./vc   # keys imported over the keymanager API",
     "  gnomon validator slashing-protection export --out protection.json",
     "  gnomon validator slashing-protection run-test tests/*.json",
   ].join("\n"),

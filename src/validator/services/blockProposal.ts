@@ -26,7 +26,7 @@ export interface BlockProposalDeps {
   api: BeaconApiClient;
   signer: Signer;
   duties: ProposerDutiesService;
-  graffiti: Uint8Array;
+  graffiti: (pubkey: Uint8Array) => Uint8Array;
   stats: DutyStats;
   logger: Logger;
 }
@@ -50,7 +50,7 @@ export class BlockProposalService {
     const log = logger.child({slot: duty.slot, validator: duty.validatorIndex});
     try {
       const randaoReveal = signer.signRandao(duty.pubkey, computeEpochAtSlot(duty.slot));
-      const {block} = await api.produceBlock(duty.slot, randaoReveal, graffiti);
+      const {block} = await api.produceBlock(duty.slot, randaoReveal, graffiti(duty.pubkey));
       if (block.slot !== duty.slot || block.proposer_index !== duty.validatorIndex) {
         throw new ProducedBlockMismatchError(
           `asked for slot ${duty.slot} proposer ${duty.validatorIndex}, got slot ${block.slot} proposer ${block.proposer_index}`

@@ -8,11 +8,12 @@ import type {BeaconApiClient} from "../api/client.ts";
 
 export class ValidatorIndices {
   private readonly api: BeaconApiClient;
-  private readonly pubkeys: Uint8Array[];
+  /** The signer's keys now: keys come and go through the keymanager API. */
+  private readonly pubkeys: () => Uint8Array[];
   private readonly logger: Logger;
   private readonly byPubkey = new Map<string, number>();
 
-  constructor(api: BeaconApiClient, pubkeys: Uint8Array[], logger: Logger) {
+  constructor(api: BeaconApiClient, pubkeys: () => Uint8Array[], logger: Logger) {
     this.api = api;
     this.pubkeys = pubkeys;
     this.logger = logger;
@@ -23,7 +24,7 @@ export class ValidatorIndices {
   }
 
   get pending(): number {
-    return this.pubkeys.length - this.byPubkey.size;
+    return this.pubkeys().length - this.byPubkey.size;
   }
 
   /** Indices of every key known to the chain, ascending. */
@@ -35,9 +36,14 @@ export class ValidatorIndices {
     return this.byPubkey.get(toHex(pubkey));
   }
 
+  /** Drops a removed key, so that its duties are no longer asked for. */
+  forget(pubkey: Uint8Array): void {
+    this.byPubkey.delete(toHex(pubkey));
+  }
+
   /** Looks up the keys without an index; resolves to how many were newly found. */
   async refresh(): Promise<number> {
-    const missing = this.pubkeys.filter((pk) => !this.byPubkey.has(toHex(pk)));
+    const missing = this.pubkeys().filter((pk) => !this.byPubkey.has(toHex(pk)));
     if (missing.length === 0) return 0;
     const found = await this.api.getValidatorsByPubkey(missing);
     const asked = new Set(missing.map(toHex));

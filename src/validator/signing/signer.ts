@@ -5,7 +5,15 @@
  * reveals, selection proofs and aggregate-and-proof signatures cannot be slashed.
  */
 import {sign} from "../../crypto/index.ts";
-import type {AggregateAndProof, AttestationData, BeaconBlock, SignedAggregateAndProof, SignedBeaconBlock} from "../../types/index.ts";
+import type {
+  AggregateAndProof,
+  AttestationData,
+  BeaconBlock,
+  SignedAggregateAndProof,
+  SignedBeaconBlock,
+  SignedVoluntaryExit,
+  VoluntaryExit,
+} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
 import {InputError} from "../../util/errors.ts";
 import type {ValidatorKey} from "../keys/validatorKeys.ts";
@@ -49,6 +57,30 @@ export class Signer {
     return this.keys.has(toHex(pubkey));
   }
 
+  /** Starts signing with a key (keymanager import); false if it is already loaded. */
+  addKey(key: ValidatorKey): boolean {
+    const hex = toHex(key.pubkey);
+    if (this.keys.has(hex)) return false;
+    this.keys.set(hex, key);
+    return true;
+  }
+
+  /**
+   * Stops signing with a key; false if it was not loaded. Once the promise resolves no signature
+   * by it can leave the signer: a signing step that already holds slashing-protection permission
+   * finishes its record under the lock this waits for, then finds the key gone.
+   */
+  async removeKey(pubkey: Uint8Array): Promise<boolean> {
+    const removed = this.keys.delete(toHex(pubkey));
+    await this.protection.withLocks([pubkey], async () => undefined);
+    return removed;
+  }
+
+  /** The key, if it is still the one loaded for `pubkey` (it may have been removed meanwhile). */
+  private stillLoaded(key: ValidatorKey): boolean {
+    return this.keys.get(toHex(key.pubkey)) === key;
+  }
+
   private key(pubkey: Uint8Array): ValidatorKey {
     const k = this.keys.get(toHex(pubkey));
     if (k === undefined) throw new InputError(`no signing key for ${toHex(pubkey)}`);
@@ -64,6 +96,7 @@ export class Signer {
     const key = this.key(pubkey);
     const root = this.context.blockRoot(block);
     await this.protection.checkAndInsertBlock(pubkey, block.slot, root);
+    if (!this.stillLoaded(key)) throw new InputError(`validator key ${toHex(pubkey)} was removed`);
     return {message: block, signature: sign(key.secretKey, root)};
   }
 
@@ -88,11 +121,18 @@ export class Signer {
     for (let j = 0; j < known.length; j++) {
       const i = known[j];
       const outcome = outcomes[j];
-      results[i] = outcome instanceof SlashingProtectionError ? outcome : sign(keys[i]!.secretKey, roots[i]);
+      if (outcome instanceof SlashingProtectionError) results[i] = outcome;
+      else if (!this.stillLoaded(keys[i]!)) results[i] = new InputError(`validator key ${toHex(jobs[i].pubkey)} was removed`);
+      else results[i] = sign(keys[i]!.secretKey, roots[i]);
       // Signing is synchronous: let the event loop (and a node in the same process) breathe.
       if (j % SIGNATURES_PER_TURN === SIGNATURES_PER_TURN - 1) await yieldToEventLoop();
     }
     return results;
+  }
+
+  /** A voluntary exit is not slashable; it needs no protection record. */
+  signVoluntaryExit(pubkey: Uint8Array, exit: VoluntaryExit): SignedVoluntaryExit {
+    return {message: exit, signature: sign(this.key(pubkey).secretKey, this.context.voluntaryExitRoot(exit))};
   }
 
   signSelectionProof(pubkey: Uint8Array, slot: number): Uint8Array {

@@ -10,9 +10,10 @@ import {
   DOMAIN_BEACON_PROPOSER,
   DOMAIN_RANDAO,
   DOMAIN_SELECTION_PROOF,
+  DOMAIN_VOLUNTARY_EXIT,
 } from "../../params/index.ts";
 import {computeDomain, computeEpochAtSlot, computeSigningRoot} from "../../state-transition/index.ts";
-import {primitive, ssz, type AggregateAndProof, type AttestationData, type BeaconBlock} from "../../types/index.ts";
+import {primitive, ssz, type AggregateAndProof, type AttestationData, type BeaconBlock, type VoluntaryExit} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
 import {InputError} from "../../util/errors.ts";
 import type {ForkScheduleEntry} from "../api/types.ts";
@@ -79,5 +80,10 @@ export class SigningContext {
   aggregateAndProofRoot(aggregateAndProof: AggregateAndProof): Uint8Array {
     const epoch = computeEpochAtSlot(aggregateAndProof.aggregate.data.slot);
     return computeSigningRoot(ssz.AggregateAndProof, aggregateAndProof, this.domain(DOMAIN_AGGREGATE_AND_PROOF, epoch));
+  }
+
+  /** The voluntary exit's signing root (beacon-chain.md process_voluntary_exit): the domain of its epoch. */
+  voluntaryExitRoot(exit: VoluntaryExit): Uint8Array {
+    return computeSigningRoot(ssz.VoluntaryExit, exit, this.domain(DOMAIN_VOLUNTARY_EXIT, exit.epoch));
   }
 }

@@ -48,14 +48,15 @@ describe("validator / CLI", () => {
     const files = ["interchange-double_vote.json", "interchange-surround.json"].map((f) => join(fixturesDir, f));
     const ok = await runCli(["validator", "slashing-protection", "run-test", ...files]);
     assert.equal(ok.code, 0);
-    assert.deepEqual(ok.stdout.map((l) => l.split(" ")[0]), ["PASS", "PASS", "2"]);
+    assert.deepEqual(ok.stdout.map((l) => l.split(" ")[0]), ["strategy:", "PASS", "PASS", "2"]);
+    assert.equal(ok.stdout[0], "strategy: complete");
     assert.equal(ok.stdout.at(-1), "2 passed, 0 failed");
 
     const broken = join(dir, "broken.json");
     await writeFile(broken, "{\"name\": 1}");
     const bad = await runCli(["validator", "slashing-protection", "run-test", files[0], broken]);
     assert.equal(bad.code, 1);
-    assert.match(bad.stdout[1], /^FAIL .*broken\.json: INTERCHANGE_TEST_MALFORMED/);
+    assert.match(bad.stdout[2], /^FAIL .*broken\.json: INTERCHANGE_TEST_MALFORMED/);
     assert.equal(bad.stdout.at(-1), "1 passed, 1 failed");
   });
 
