@@ -4,7 +4,7 @@
  */
 import {readFile, writeFile} from "node:fs/promises";
 import {type Command, type ParsedOptions, intOption} from "../command.ts";
-import {fromHex} from "../../util/bytes.ts";
+import {fromHex, toHex} from "../../util/bytes.ts";
 import {errorMessage, GnomonError, InputError} from "../../util/errors.ts";
 import {createLogger, type Logger} from "../../util/logger.ts";
 
@@ -206,6 +206,94 @@ const runTestCommand: Command = {
   },
 };
 
+/** The words a staker types to confirm an exit: it cannot be undone. */
+const EXIT_PHRASE = "Exit my validator";
+
+async function confirmExit(summary: string): Promise<boolean> {
+  const {createInterface} = await import("node:readline/promises");
+  const rl = createInterface({input: process.stdin, output: process.stdout});
+  try {
+    console.log(summary);
+    console.log("A voluntary exit cannot be undone: the validator stops validating for good once it is exited.");
+    const closed = new Promise<string>((resolve) => rl.once("close", () => resolve("")));
+    const answer = await Promise.race([rl.question(`Type "${EXIT_PHRASE}" to continue: `), closed]);
+    return answer.trim() === EXIT_PHRASE;
+  } finally {
+    rl.close();
+  }
+}
+
+async function runExit(opts: ParsedOptions): Promise<number> {
+  const keystoreFile = optionalString(opts, "keystore");
+  const passwordFile = optionalString(opts, "password-file");
+  if (keystoreFile === undefined || passwordFile === undefined) throw new InputError("exit needs --keystore FILE and --password-file FILE");
+  const epochOption = intOption(opts, "epoch");
+  const url = beaconUrl(opts);
+
+  const {decryptKeystore, parseKeystoreText, readPasswordFile} = await import("../../validator/keystore/index.ts");
+  const {BeaconApiClient} = await import("../../validator/index.ts");
+  const {adoptNodeNetwork} = await import("../../validator/nodeSpec.ts");
+  const {SigningContext} = await import("../../validator/signing/signingContext.ts");
+  const {assertCanExit, signVoluntaryExit, ExitError} = await import("../../validator/exit/voluntaryExit.ts");
+  const {SlotClock} = await import("../../clock/index.ts");
+  // Read through the namespace: adoptNodeNetwork replaces the active config and preset.
+  const params = await import("../../params/index.ts");
+
+  let text: string;
+  try {
+    text = await readFile(keystoreFile, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read keystore ${keystoreFile}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
+  }
+  const key = await decryptKeystore(parseKeystoreText(text), await readPasswordFile(passwordFile));
+
+  const api = new BeaconApiClient({baseUrl: url, timeoutMs: 10_000});
+  const genesis = await api.getGenesis();
+  if (genesis === null) throw new InputError("the beacon node does not know genesis yet: no validator can exit");
+  adoptNodeNetwork(await api.getSpec());
+  const context = new SigningContext(genesis.genesisValidatorsRoot, await api.getForkSchedule());
+  const {config} = params;
+  const clock = new SlotClock({
+    genesisTime: genesis.genesisTime,
+    slotDurationMs: config.SLOT_DURATION_MS,
+    slotsPerEpoch: params.SLOTS_PER_EPOCH,
+    attestationDueBps: config.ATTESTATION_DUE_BPS,
+    aggregateDueBps: config.AGGREGATE_DUE_BPS,
+  });
+  const currentEpoch = clock.isBeforeGenesis() ? 0 : clock.currentEpoch;
+  const epoch = epochOption ?? currentEpoch;
+  const validator = assertCanExit(await api.getValidatorState(key.pubkey), epoch, currentEpoch, config.SHARD_COMMITTEE_PERIOD);
+
+  const summary = `Validator ${validator.index} (${toHex(key.pubkey)}), status ${validator.status}: voluntary exit at epoch ${epoch} via ${url}`;
+  if (opts.yes !== true && !(await confirmExit(summary))) {
+    throw new ExitError("EXIT_NOT_CONFIRMED", `not confirmed: nothing was signed (type "${EXIT_PHRASE}" exactly, or pass --yes)`);
+  }
+  const signed = signVoluntaryExit(key.secretKey, validator.index, epoch, context);
+  await api.submitVoluntaryExit(signed);
+  console.log(`voluntary exit of validator ${validator.index} at epoch ${epoch} submitted (signature ${toHex(signed.signature)})`);
+  console.log("its status becomes active_exiting once a block includes the exit, then exited_unslashed at its exit epoch");
+  return 0;
+}
+
+const exitCommand: Command = {
+  name: "exit",
+  summary: "Sign a voluntary exit for a keystore's validator and submit it to a beacon node",
+  usage: "exit --keystore FILE --password-file FILE [options]",
+  options: {
+    keystore: {type: "string", description: "EIP-2335 keystore of the validator", valueName: "file"},
+    "password-file": {type: "string", description: "File holding the keystore's password", valueName: "file"},
+    "beacon-node": {type: "string", description: "The beacon node's REST API", default: DEFAULT_BEACON_NODE, valueName: "url"},
+    epoch: {type: "string", description: "Epoch of the exit (default: the current epoch)", valueName: "e"},
+    yes: {type: "boolean", description: `Do not ask to type "${EXIT_PHRASE}"`},
+  },
+  details: [
+    "Checks first that the node knows the validator, that it is active and not exiting, and that it",
+    "has been active for SHARD_COMMITTEE_PERIOD epochs; signs with DOMAIN_VOLUNTARY_EXIT and posts",
+    "to /eth/v1/beacon/pool/voluntary_exits.",
+  ].join("\n"),
+  run: runExit,
+};
+
 const slashingProtectionCommand: Command = {
   name: "slashing-protection",
   summary: "Export, import or test the slashing-protection database (EIP-3076)",
@@ -230,7 +318,7 @@ export const validatorCommand: Command = {
     "keymanager-port": {type: "string", description: "Keymanager API port (0: any free port)", default: "5062", valueName: "port"},
     "keymanager-token-file": {type: "string", description: "Bearer token file (default: <data-dir>/keymanager/api-token.txt, created 0600)", valueName: "file"},
   },
-  subcommands: [slashingProtectionCommand],
+  subcommands: [slashingProtectionCommand, exitCommand],
   details: [
     "The client follows the node's network (preset and config from /eth/v1/config/spec) and signs",
     "nothing slashable: every block and attestation is recorded in the slashing-protection",
@@ -242,6 +330,7 @@ export const validatorCommand: Command = {
     "  gnomon validator --keymanager --data-dir ./vc   # keys imported over the keymanager API",
     "  gnomon validator slashing-protection export --out protection.json",
     "  gnomon validator slashing-protection run-test tests/*.json",
+    "  gnomon validator exit --keystore ./keys/keystore-m_12381_3600_0_0_0-1700000000.json --password-file ./password.txt",
   ].join("\n"),
   run: runClient,
 };

@@ -3,7 +3,15 @@
  * (beacon-APIs validator-flow.md). Reads may be retried; submissions are sent once per call,
  * and the services decide what a failure means for the duty.
  */
-import {ssz, type Attestation, type AttestationData, type BeaconBlock, type SignedAggregateAndProof, type SignedBeaconBlock} from "../../types/index.ts";
+import {
+  ssz,
+  type Attestation,
+  type AttestationData,
+  type BeaconBlock,
+  type SignedAggregateAndProof,
+  type SignedBeaconBlock,
+  type SignedVoluntaryExit,
+} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
 import {BeaconApiError} from "./errors.ts";
 import {ResponseReader} from "./decode.ts";
@@ -17,6 +25,7 @@ import type {
   ProposerDuty,
   SyncStatus,
   ValidatorInfo,
+  ValidatorState,
 } from "./types.ts";
 
 /** The only fork Gnomon signs for. */
@@ -106,6 +115,28 @@ export class BeaconApiClient {
       });
     }
     return out;
+  }
+
+  /** One validator of the head state by pubkey, or null when the state does not hold it (404). */
+  async getValidatorState(pubkey: Uint8Array): Promise<ValidatorState | null> {
+    const path = `/eth/v1/beacon/states/head/validators/${toHex(pubkey)}`;
+    const r = new ResponseReader(`GET ${path}`);
+    const res = await this.http.request({method: "GET", path, retries: READ_RETRIES, acceptStatuses: [404]});
+    if (res.status === 404) return null;
+    const o = r.object(r.data(res.json()), "data");
+    const v = r.object(o.validator, "data.validator");
+    return {
+      index: r.uint(o.index, "data.index"),
+      pubkey: r.bytes(v.pubkey, 48, "data.validator.pubkey"),
+      status: r.string(o.status, "data.status"),
+      activationEpoch: r.uint(v.activation_epoch, "data.validator.activation_epoch"),
+      exitEpoch: r.uint(v.exit_epoch, "data.validator.exit_epoch"),
+    };
+  }
+
+  /** POST /eth/v1/beacon/pool/voluntary_exits: the node validates it and pools it for a block. */
+  async submitVoluntaryExit(signed: SignedVoluntaryExit): Promise<void> {
+    await this.http.request({method: "POST", path: "/eth/v1/beacon/pool/voluntary_exits", body: {json: ssz.SignedVoluntaryExit.toJson(signed)}});
   }
 
   getProposerDuties(epoch: number): Promise<DutiesOf<ProposerDuty>> {

@@ -26,6 +26,12 @@ export interface ValidatorInfo {
   status: string;
 }
 
+/** A validator's state in the head state (Infinity for the far-future epoch). */
+export interface ValidatorState extends ValidatorInfo {
+  activationEpoch: number;
+  exitEpoch: number;
+}
+
 /** Duties of one epoch and the block root they were computed from (changes on a re-org). */
 export interface DutiesOf<T> {
   dependentRoot: Uint8Array;

@@ -16,6 +16,7 @@ import type {
 } from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
 import {InputError} from "../../util/errors.ts";
+import {signVoluntaryExit} from "../exit/voluntaryExit.ts";
 import type {ValidatorKey} from "../keys/validatorKeys.ts";
 import {SlashingProtectionError, type SlashingProtectionStore} from "../slashingProtection/index.ts";
 import type {SigningContext} from "./signingContext.ts";
@@ -132,7 +133,7 @@ export class Signer {
 
   /** A voluntary exit is not slashable; it needs no protection record. */
   signVoluntaryExit(pubkey: Uint8Array, exit: VoluntaryExit): SignedVoluntaryExit {
-    return {message: exit, signature: sign(this.key(pubkey).secretKey, this.context.voluntaryExitRoot(exit))};
+    return signVoluntaryExit(this.key(pubkey).secretKey, exit.validator_index, exit.epoch, this.context);
   }
 
   signSelectionProof(pubkey: Uint8Array, slot: number): Uint8Array {
