@@ -2,26 +2,12 @@ import {strict as assert} from "node:assert";
 import {mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {main} from "../../../src/cli/main.ts";
+import {runCli} from "./helpers/runCli.ts";
 import {interopPubkey} from "../../../src/crypto/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
 import {slashingProtectionPath} from "../../../src/validator/index.ts";
 import {SlashingProtectionStore} from "../../../src/validator/slashingProtection/index.ts";
 import {fixturesDir} from "./keystore/helpers.ts";
-
-async function runCli(argv: string[]): Promise<{code: number; stdout: string[]; stderr: string[]}> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const {log, error} = console;
-  console.log = (...a: unknown[]) => void stdout.push(a.join(" "));
-  console.error = (...a: unknown[]) => void stderr.push(a.join(" "));
-  try {
-    return {code: await main(argv), stdout, stderr};
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 describe("validator / CLI", () => {
   let dir: string;
