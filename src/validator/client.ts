@@ -132,7 +132,9 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
   encodeGraffiti(opts.graffiti);
   const given = await loadKeys(opts);
   const keystoreStore = new KeystoreStore(opts.dataDir);
-  const imported = await keystoreStore.loadAll();
+  // A key imported earlier and now also given on the command line is used once, as given.
+  const givenHex = new Set(given.map((k) => toHex(k.pubkey)));
+  const imported = (await keystoreStore.loadAll()).filter((k) => !givenHex.has(toHex(k.pubkey)));
   const keys = [...given, ...imported];
   if (keys.length === 0 && opts.keymanager === undefined) throw new InputError("no validator keys given");
   const graffitiStore = await GraffitiStore.open(opts.dataDir);

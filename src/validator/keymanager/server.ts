@@ -38,7 +38,7 @@ export function buildKeymanagerApp(km: KeyManager, opts: Omit<KeymanagerServerOp
   app.addHook("onRequest", async (req, reply) => {
     if (!bearerMatches(req.headers.authorization, opts.token)) {
       const message = req.headers.authorization === undefined ? "missing bearer token" : "invalid bearer token";
-      await reply.code(401).send({code: "UNAUTHORIZED", message});
+      return reply.code(401).send({code: "UNAUTHORIZED", message});
     }
   });
 

@@ -40,6 +40,11 @@ describe("e2e: the keymanager API of gnomon validator", function () {
   };
   const keystoreOf = async (index: number): Promise<string> =>
     JSON.stringify(await createKeystore(interopSecretKey(index), PASSWORD, {kdf: "pbkdf2", c: 1024, path: `m/12381/3600/${index}/0/0`}));
+  const startValidator = (): Proc =>
+    runGnomon([
+      "validator", "--interop-indices", "0..13", "--beacon-node", beaconUrl, "--data-dir", join(dir, "vc"),
+      "--keymanager", "--keymanager-port", "0", "--graffiti", "default graffiti", "--log-level", "info",
+    ]);
   const pk = (index: number): string => toHex(interopPubkey(index));
   const currentEpoch = async (): Promise<number> =>
     Math.floor(Number((await getJson(`${beaconUrl}/eth/v1/beacon/headers/head`)).data.header.message.slot) / 8);
@@ -62,10 +67,7 @@ describe("e2e: the keymanager API of gnomon validator", function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "gnomon-e2e-km-"));
     ({beacon, url: beaconUrl} = await startInteropBeacon(dir, {validators: 16, genesisTime: Math.floor(Date.now() / 1000) + 4, slotMs: SLOT_MS}));
-    vc = runGnomon([
-      "validator", "--interop-indices", "0..13", "--beacon-node", beaconUrl, "--data-dir", join(dir, "vc"),
-      "--keymanager", "--keymanager-port", "0", "--graffiti", "default graffiti", "--log-level", "info",
-    ]);
+    vc = startValidator();
     km = await restUrl(vc, "gnomon validator --keymanager");
     const tokenFile = join(dir, "vc", "keymanager", "api-token.txt");
     assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
@@ -183,5 +185,14 @@ describe("e2e: the keymanager API of gnomon validator", function () {
     const back = await call("POST", "/eth/v1/keystores", {keystores: [await keystoreOf(14)], passwords: [PASSWORD], slashing_protection: later.json.slashing_protection});
     assert.deepEqual(back.json.data, [{status: "imported"}]);
     assert.equal((await call("GET", "/eth/v1/keystores")).json.data.length, 16);
+  });
+
+  it("loads the imported keys and the same token again after a restart", async () => {
+    await stopProcess(vc);
+    vc = startValidator();
+    km = await restUrl(vc, "gnomon validator --keymanager (restarted)");
+    const listed = (await call("GET", "/eth/v1/keystores")).json.data;
+    assert.equal(listed.length, 16);
+    assert.deepEqual(listed.filter((k: any) => !k.readonly).map((k: any) => k.validating_pubkey).sort(), [pk(14), pk(15)].sort());
   });
 });
