@@ -3,7 +3,9 @@
  * interop validators beside it, minimal preset, 2-second slots), driven with plain fetch calls
  * per the keymanager OpenAPI: 401s, list, bad input that changes nothing, import with
  * slashing-protection data, the imported key signing without a restart, graffiti, a signed
- * voluntary exit, delete with its history returned and no signature after it, re-import.
+ * voluntary exit, delete with its history returned and no signature after it, re-import,
+ * a restart; and the same routes through an off-the-shelf client (@lodestar/api's keymanager
+ * client).
  */
 import {strict as assert} from "node:assert";
 import {mkdtempSync, rmSync, statSync, readFileSync} from "node:fs";
@@ -16,6 +18,11 @@ import {ssz} from "../../../src/types/index.ts";
 import {fromHex, toHex} from "../../../src/util/bytes.ts";
 import {createKeystore} from "../../../src/validator/keystore/index.ts";
 import {getJson, restUrl, runGnomon, sleep, startInteropBeacon, stopProcess, type Proc} from "../helpers/processes.ts";
+
+// @lodestar/params reads the preset from the environment when first imported.
+process.env.LODESTAR_PRESET ??= "minimal";
+const lodestarKeymanager = await import("@lodestar/api/keymanager");
+const {createChainForkConfig, defaultChainConfig} = await import("@lodestar/config");
 
 const SLOT_MS = 2000;
 const PASSWORD = "keymanager test password";
@@ -194,5 +201,20 @@ describe("e2e: the keymanager API of gnomon validator", function () {
     const listed = (await call("GET", "/eth/v1/keystores")).json.data;
     assert.equal(listed.length, 16);
     assert.deepEqual(listed.filter((k: any) => !k.readonly).map((k: any) => k.validating_pubkey).sort(), [pk(14), pk(15)].sort());
+  });
+
+  it("serves an off-the-shelf keymanager client (@lodestar/api)", async () => {
+    const client = lodestarKeymanager.getClient({urls: [{baseUrl: km, bearerToken: token}]}, {config: createChainForkConfig(defaultChainConfig)});
+    const keys = (await client.listKeys()).value();
+    assert.equal(keys.length, 16);
+    assert.deepEqual(keys.find((k) => k.validatingPubkey === pk(15)), {validatingPubkey: pk(15), derivationPath: "m/12381/3600/15/0/0", readonly: false});
+    assert.equal((await client.getGraffiti({pubkey: pk(15)})).value().graffiti, "default graffiti");
+    assert.deepEqual((await client.importKeystores({keystores: [await keystoreOf(15)], passwords: [PASSWORD]})).value(), [{status: "duplicate"}]);
+    assert.deepEqual((await client.listRemoteKeys()).value(), []);
+    const deleted = (await client.deleteKeys({pubkeys: [pk(15)]})).value();
+    assert.deepEqual(deleted.statuses, [{status: "deleted"}]);
+    assert.deepEqual(JSON.parse(deleted.slashingProtection).data.map((d: any) => d.pubkey), [pk(15)]);
+    const denied = lodestarKeymanager.getClient({urls: [{baseUrl: km, bearerToken: "00".repeat(32)}]}, {config: createChainForkConfig(defaultChainConfig)});
+    assert.equal((await denied.listKeys()).status, 401);
   });
 });
