@@ -71,6 +71,9 @@ async function runNew(opts: ParsedOptions): Promise<number> {
     forkVersion: network.forkVersion,
     networkName: network.networkName,
     keystore: kdf === "scrypt" ? {kdf: "scrypt", n: cost} : {kdf: "pbkdf2", c: cost},
+    onKey: (done, total) => {
+      if (process.stderr.isTTY) process.stderr.write(`\rencrypting keystores: ${done}/${total}${done === total ? "\n" : ""}`);
+    },
   });
   seed.fill(0);
   const written = await writeValidatorKeys(out, keys);

@@ -23,6 +23,8 @@ export interface NewKeysOptions {
   forkVersion: Uint8Array;
   networkName: string;
   keystore?: Pick<CreateKeystoreOptions, "kdf" | "n" | "c">;
+  /** Called after each key (a keystore at the EIP's scrypt cost takes about a second). */
+  onKey?: (done: number, total: number) => void;
 }
 
 export interface NewKey {
@@ -50,6 +52,7 @@ export async function newValidatorKeys(opts: NewKeysOptions): Promise<NewKey[]> 
     const deposit = depositDataJson(signDepositData(signingKey, credentials, opts.amount, opts.forkVersion), opts.forkVersion, opts.networkName);
     const keystore = await createKeystore(signingKey, opts.password, {...opts.keystore, path});
     out.push({index, path, keystore, deposit});
+    opts.onKey?.(out.length, opts.count);
   }
   return out;
 }
