@@ -12,6 +12,7 @@ import {interopSecretKey, sign, type AsyncSignatureVerifier, type SecretKey} fro
 import {BeaconDb} from "../../../src/db/index.ts";
 import {openChain, type BeaconChain} from "../../../src/chain/index.ts";
 import {isAggregator} from "../../../src/chain/validation/aggregateAndProof.ts";
+import {computeSubnetForAttestation} from "../../../src/chain/validation/subnet.ts";
 import {interopDeposits} from "../../../src/node/genesis/interopDeposits.ts";
 import {
   config,
@@ -229,4 +230,26 @@ export async function advanceTo(t: TestChain, slot: number, ms = 0): Promise<voi
   const target = t.chain.clock.slotStartMs(slot) + ms;
   if (target > t.time.now()) t.time.advance(target - t.time.now());
   await t.chain.lock.run(async () => undefined);
+}
+
+/**
+ * One unaggregated attestation per member of every committee of `slot`, voting for the head, each
+ * with the subnet it belongs on: what the validators' gossip on the subnets carries.
+ */
+export async function buildGossipAttestations(chain: BeaconChain, slot: number): Promise<{attestation: Attestation; subnet: number}[]> {
+  const head = chain.getHead().state;
+  const epoch = computeEpochAtSlot(slot);
+  const perSlot = head.epochCtx.getCommitteeCountPerSlot(epoch);
+  const domain = computeDomain(DOMAIN_BEACON_ATTESTER, config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
+  const out: {attestation: Attestation; subnet: number}[] = [];
+  for (let index = 0; index < perSlot; index++) {
+    const data = await chain.produceAttestationData(slot, index);
+    const signingRoot = computeSigningRoot(ssz.AttestationData, data, domain);
+    const committee = head.epochCtx.getBeaconCommittee(slot, index);
+    committee.forEach((validatorIndex, position) => {
+      const attestation = {aggregation_bits: BitArray.fromSingleBit(committee.length, position), data, signature: sign(interopSecretKey(validatorIndex), signingRoot)};
+      out.push({attestation, subnet: computeSubnetForAttestation(perSlot, slot, index)});
+    });
+  }
+  return out;
 }
