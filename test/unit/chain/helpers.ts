@@ -11,6 +11,7 @@ import {FakeTime} from "../../../src/clock/index.ts";
 import {interopSecretKey, sign, type AsyncSignatureVerifier, type SecretKey} from "../../../src/crypto/index.ts";
 import {BeaconDb} from "../../../src/db/index.ts";
 import {openChain, type BeaconChain} from "../../../src/chain/index.ts";
+import type {GossipSinkOptions} from "../../../src/chain/gossip/sink.ts";
 import {isAggregator} from "../../../src/chain/validation/aggregateAndProof.ts";
 import {computeSubnetForAttestation} from "../../../src/chain/validation/subnet.ts";
 import {interopDeposits} from "../../../src/node/genesis/interopDeposits.ts";
@@ -76,7 +77,7 @@ export interface TestChain {
 }
 
 export async function openTestChain(
-  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier} = {}
+  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier; gossip?: GossipSinkOptions} = {}
 ): Promise<TestChain> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gnomon-chain-"));
   const db = await BeaconDb.open(dir);
@@ -87,6 +88,7 @@ export async function openTestChain(
     network: {preset: "minimal", configOverrides: {}},
     time,
     blsVerifier: opts.blsVerifier,
+    gossip: opts.gossip,
   });
   return {
     chain,
