@@ -1,8 +1,8 @@
 /**
  * p2p-interface.md beacon_attestation_{subnet_id}: unaggregated attestations, validated in
  * batches (gossip hands the processor's queue over in batches; the REST pool endpoint posts
- * arrays). Cheap checks per item, then every signature of the batch in one multi-verification on
- * the chain's BLS verifier. Validation only decides; `importAttestation` pools an accepted one
+ * arrays). Cheap checks per item, then the signatures of the batch, combined per message (one
+ * committee's votes sign the same data), in one multi-verification on the chain's BLS verifier. Validation only decides; `importAttestation` pools an accepted one
  * and feeds fork choice (once its slot is over), liveness and the `attestation` event.
  *
  * Items of one batch are decided as if they arrived one after another: a second attestation of
@@ -15,7 +15,7 @@ import {GnomonError} from "../../util/errors.ts";
 import type {BeaconChain} from "../chain.ts";
 import {AttestationError, AttestationErrorCode} from "../errors.ts";
 import type {ItemFailure} from "../interface.ts";
-import {verifySetGroups} from "./batchVerify.ts";
+import {verifySameMessageSets} from "./batchVerify.ts";
 import type {ValidationContext} from "./context.ts";
 import {attestationSigningRoot, validateAttestationData, type ValidatedData} from "./attestationData.ts";
 import {applyVoteToForkChoice} from "./pendingForkChoice.ts";
@@ -35,7 +35,7 @@ export interface ValidatedAttestation {
   attestation: Attestation;
   validated: ValidatedData;
   validatorIndex: number;
-  signatureSet: SignatureSet;
+  signatureSet: Extract<SignatureSet, {type: "single"}>;
 }
 
 export type Outcome<T> = {ok: true; value: T} | {ok: false; error: GnomonError};
@@ -67,7 +67,7 @@ export function prepareAttestation(ctx: ValidationContext, item: AttestationItem
   const targetEpoch = data.target.epoch;
   const seen = ctx.seen.attesters.get(targetEpoch, validatorIndex);
   if (seen !== undefined) throw priorKnown(validatorIndex, targetEpoch, seen === validated.dataRootHex);
-  const signatureSet: SignatureSet = {
+  const signatureSet: ValidatedAttestation["signatureSet"] = {
     type: "single",
     pubkey: s.epochCtx.index2pubkey(validatorIndex),
     signingRoot: attestationSigningRoot(s, data),
@@ -110,7 +110,7 @@ export async function validateAttestationBatch(ctx: ValidationContext, items: At
         outcomes[i] = failed(e);
       }
     }
-    const valid = await verifySetGroups(ctx.blsVerifier, round.map((r) => [r.v.signatureSet]));
+    const valid = await verifySameMessageSets(ctx.blsVerifier, round.map((r) => r.v.signatureSet));
     round.forEach((r, k) => {
       if (valid[k]) {
         outcomes[r.i] = {ok: true, value: r.v};
