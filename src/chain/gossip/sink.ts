@@ -5,13 +5,14 @@
  * multi-verification each; exits and slashings take the last lane. Every outcome is a verdict:
  * nothing a peer sends makes onGossip throw.
  */
+import {config} from "../../params/index.ts";
 import {computeStartSlotAtEpoch} from "../../state-transition/index.ts";
-import type {SignedAggregateAndProof, SignedBeaconBlock} from "../../types/index.ts";
+import {ssz, type SignedAggregateAndProof, type SignedBeaconBlock} from "../../types/index.ts";
 import {fromHex, toHex} from "../../util/bytes.ts";
 import {GnomonError} from "../../util/errors.ts";
 import {importBlock} from "../blockImport.ts";
 import type {BeaconChain} from "../chain.ts";
-import {AttestationErrorCode, BlockErrorCode} from "../errors.ts";
+import {AttestationErrorCode, BlockErrorCode, BlockImportError} from "../errors.ts";
 import {BatchQueue} from "../processor/batchQueue.ts";
 import {ProcessorError, type Lane} from "../processor/processor.ts";
 import {importAggregate, validateAggregateBatch} from "../validation/aggregateAndProof.ts";
@@ -144,8 +145,17 @@ export class ChainGossipSink implements GossipSink {
 
   private async onBlock(signed: SignedBeaconBlock, nowMs: number, peerId: string | undefined): Promise<GossipVerdict> {
     const chain = this.chain;
+    // Early within the clock disparity allowance: wait for the slot outside the exclusive lane
+    // (fork choice takes a block only once its slot has begun).
+    const early = chain.clock.slotStartMs(signed.message.slot) - chain.clock.nowMs();
+    if (early > 0 && early <= config.MAXIMUM_GOSSIP_CLOCK_DISPARITY) await chain.sleep(early);
     try {
       return await chain.processor.run(async () => {
+        // A block this node already has (from sync or REST): nothing to check or forward.
+        const rootHex = toHex(ssz.BeaconBlock.hashTreeRoot(signed.message));
+        if (chain.forkChoice.hasBlock(rootHex)) {
+          throw new BlockImportError(BlockErrorCode.ALREADY_KNOWN, `block ${rootHex} at slot ${signed.message.slot} is already known`);
+        }
         const v = await validateGossipBlock(chain.validation, signed, nowMs);
         chain.seen.blockProposers.add(signed.message.slot, signed.message.proposer_index);
         try {
@@ -155,7 +165,6 @@ export class ChainGossipSink implements GossipSink {
             // The proposer signed this very body: its root names an invalid block for good.
             chain.seen.invalidBlocks.add(v.rootHex);
           }
-          if (e instanceof GnomonError && e.code === BlockErrorCode.ALREADY_KNOWN) return ACCEPT_VERDICT;
           throw e;
         }
         return ACCEPT_VERDICT;
