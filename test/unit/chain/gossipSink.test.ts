@@ -135,4 +135,38 @@ describe("chain: gossip sink", function () {
     assert.deepEqual(await chain.gossip.onGossip({kind: "proposer_slashing", value: other}, now), {action: GossipAction.REJECT, reason: "OPERATION_INVALID"});
     assert.equal(chain.processor.stats().operation.processed, 4);
   });
+
+  it("validates gossip aggregates: accepts each aggregator once, ignores a covered aggregate and a repeat aggregator, rejects a bad selection proof", async () => {
+    t = await openTestChain({validators: 64});
+    const v = new InProcessValidators(t.chain, 64);
+    await runSlots(t, v, 2);
+    await advanceTo(t, 3);
+    await v.propose(3);
+    await advanceTo(t, 3, 2000);
+    await v.attest(3);
+    await advanceTo(t, 3, 4000);
+    const chain = t.chain;
+    const aggregates = await v.buildAggregates(3);
+    assert.ok(aggregates.length >= 2, `${aggregates.length} aggregators`);
+    const now = chain.clock.nowMs();
+    const send = (value: (typeof aggregates)[number]) => chain.gossip.onGossip({kind: "beacon_aggregate_and_proof", value}, now);
+
+    const [first, ...others] = aggregates;
+    const badProof = {...first, message: {...first.message, selection_proof: others[0].message.selection_proof}};
+    const verdict = await send(badProof);
+    // Another validator's selection proof either does not select this one or does not verify.
+    assert.equal(verdict.action, GossipAction.REJECT);
+    assert.ok(["ATTESTATION_INVALID_AGGREGATOR", "ATTESTATION_INVALID_SELECTION_PROOF"].includes(verdict.reason), verdict.reason);
+
+    assert.deepEqual(await send(first), {action: GossipAction.ACCEPT, reason: ""});
+    assert.deepEqual(await send(first), {action: GossipAction.IGNORE, reason: "ATTESTATION_AGGREGATE_ALREADY_KNOWN"});
+    // The same committee's aggregate from another aggregator has the same bits: covered, ignored.
+    const sameCommittee = others.find((o) => o.message.aggregate.data.index === first.message.aggregate.data.index);
+    if (sameCommittee !== undefined) {
+      assert.deepEqual(await send(sameCommittee), {action: GossipAction.IGNORE, reason: "ATTESTATION_AGGREGATE_ALREADY_KNOWN"});
+    }
+    const stats = chain.gossip.stats().beacon_aggregate_and_proof;
+    assert.equal(stats.accepted, 1);
+    assert.equal(stats.rejected, 1);
+  });
 });

@@ -153,6 +153,14 @@ export class InProcessValidators {
 
   /** Aggregators of `slot` publish the pool's aggregate of their committee. */
   async aggregate(slot: number): Promise<SignedAggregateAndProof[]> {
+    const out = await this.buildAggregates(slot);
+    const failures = await this.chain.submitAggregateAndProofs(out);
+    for (const f of failures) this.errors.push(`aggregate ${f.index} at slot ${slot}: ${f.code} ${f.message}`);
+    return out;
+  }
+
+  /** The signed aggregates the aggregators of `slot` would publish (the pool's aggregate of their committee). */
+  async buildAggregates(slot: number): Promise<SignedAggregateAndProof[]> {
     const epoch = computeEpochAtSlot(slot);
     const {duties} = await this.chain.getAttesterDuties(epoch, this.keys.map((_, i) => i));
     const out: SignedAggregateAndProof[] = [];
@@ -167,8 +175,6 @@ export class InProcessValidators {
       const signature = sign(sk, computeSigningRoot(ssz.AggregateAndProof, message, this.domain(DOMAIN_AGGREGATE_AND_PROOF)));
       out.push({message, signature});
     }
-    const failures = await this.chain.submitAggregateAndProofs(out);
-    for (const f of failures) this.errors.push(`aggregate ${f.index} at slot ${slot}: ${f.code} ${f.message}`);
     return out;
   }
 }
