@@ -64,6 +64,7 @@ export class ChainGossipSink implements GossipSink {
   private readonly counts = new Map<GossipKind, {accepted: number; ignored: number; rejected: number}>();
   /** Roots recently announced as unknown, so an attestation flood asks for a block once. */
   private readonly announced = new Set<string>();
+  private readonly reportedDrops = new Map<GossipKind, number>();
 
   constructor(chain: BeaconChain, opts: GossipSinkOptions = {}) {
     this.chain = chain;
@@ -257,6 +258,21 @@ export class ChainGossipSink implements GossipSink {
     if (v.action === GossipAction.ACCEPT) c.accepted++;
     else if (v.action === GossipAction.IGNORE) c.ignored++;
     else c.rejected++;
+  }
+
+  /**
+   * Logs the drops since the last call, if any (the chain calls it at every slot start), so an
+   * operator sees an overloaded node without polling the stats.
+   */
+  logDrops(): void {
+    const stats = this.stats();
+    const grown: Record<string, number> = {};
+    for (const kind of Object.keys(stats) as GossipKind[]) {
+      const before = this.reportedDrops.get(kind) ?? 0;
+      if (stats[kind].dropped > before) grown[kind] = stats[kind].dropped - before;
+      this.reportedDrops.set(kind, stats[kind].dropped);
+    }
+    if (Object.keys(grown).length > 0) this.chain.logger.warn({dropped: grown}, "gossip messages dropped: queue full");
   }
 
   /** Per kind: queue length, drops, and verdict counts (for metrics and logs). */

@@ -12,6 +12,7 @@ import {interopSecretKey, sign, type AsyncSignatureVerifier, type SecretKey} fro
 import {BeaconDb} from "../../../src/db/index.ts";
 import {openChain, type BeaconChain} from "../../../src/chain/index.ts";
 import type {GossipSinkOptions} from "../../../src/chain/gossip/sink.ts";
+import type {Logger} from "../../../src/util/logger.ts";
 import {isAggregator} from "../../../src/chain/validation/aggregateAndProof.ts";
 import {computeSubnetForAttestation} from "../../../src/chain/validation/subnet.ts";
 import {interopDeposits} from "../../../src/node/genesis/interopDeposits.ts";
@@ -77,7 +78,7 @@ export interface TestChain {
 }
 
 export async function openTestChain(
-  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier; gossip?: GossipSinkOptions} = {}
+  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier; gossip?: GossipSinkOptions; logger?: Logger} = {}
 ): Promise<TestChain> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gnomon-chain-"));
   const db = await BeaconDb.open(dir);
@@ -89,6 +90,7 @@ export async function openTestChain(
     time,
     blsVerifier: opts.blsVerifier,
     gossip: opts.gossip,
+    logger: opts.logger,
   });
   return {
     chain,
