@@ -8,6 +8,16 @@ import {toHex} from "../../../src/util/bytes.ts";
 import type {UnknownBlockRootEvent} from "../../../src/chain/interface.ts";
 import {advanceTo, buildBlock, buildGossipAttestations, InProcessValidators, openTestChain, runSlots, useDevNetwork, type TestChain} from "./helpers.ts";
 
+/** Duties done up to slot 2, the block of slot 3 imported, the clock at slot 3's attestation point. */
+async function atSlot3Attestation(t: TestChain): Promise<InProcessValidators> {
+  const v = new InProcessValidators(t.chain, 64);
+  await runSlots(t, v, 2);
+  await advanceTo(t, 3);
+  await v.propose(3);
+  await advanceTo(t, 3, 2000);
+  return v;
+}
+
 describe("chain: gossip sink", function () {
   this.timeout(60_000);
   let t: TestChain | undefined;
@@ -74,11 +84,7 @@ describe("chain: gossip sink", function () {
 
   it("validates gossip attestations in batches: accepts each once, ignores repeats, rejects the wrong subnet and a bad signature", async () => {
     t = await openTestChain({validators: 64});
-    const v = new InProcessValidators(t.chain, 64);
-    await runSlots(t, v, 2);
-    await advanceTo(t, 3);
-    await v.propose(3);
-    await advanceTo(t, 3, 2000);
+    const v = await atSlot3Attestation(t);
     const chain = t.chain;
     const items = await buildGossipAttestations(chain, 3);
     assert.ok(items.length >= 8);
@@ -138,11 +144,7 @@ describe("chain: gossip sink", function () {
 
   it("validates gossip aggregates: accepts each aggregator once, ignores a covered aggregate and a repeat aggregator, rejects a bad selection proof", async () => {
     t = await openTestChain({validators: 64});
-    const v = new InProcessValidators(t.chain, 64);
-    await runSlots(t, v, 2);
-    await advanceTo(t, 3);
-    await v.propose(3);
-    await advanceTo(t, 3, 2000);
+    const v = await atSlot3Attestation(t);
     await v.attest(3);
     await advanceTo(t, 3, 4000);
     const chain = t.chain;
