@@ -63,6 +63,7 @@ import {KnownAggregates} from "./opPools/knownAggregates.ts";
 import {OperationPool} from "./opPools/operationPool.ts";
 import {produceAttestationData} from "./production/attestationData.ts";
 import {produceBlock} from "./production/produceBlock.ts";
+import type {Eth1ForProduction} from "./production/eth1Vote.ts";
 import {LivenessTracker} from "./seen/liveness.ts";
 import {SeenAggregates} from "./seen/seenAggregates.ts";
 import {SeenAggregators, SeenAttesters} from "./seen/seenAttesters.ts";
@@ -108,6 +109,8 @@ export class BeaconChain implements IBeaconChain {
   readonly pendingForkChoice = new PendingForkChoiceAttestations();
   /** Serializes everything that changes fork choice or the database's anchor. */
   readonly lock = new Mutex();
+  /** The eth1 follower that produced blocks take their eth1 vote and deposits from (null: re-vote, no deposits). */
+  eth1: Eth1ForProduction | null = null;
 
   /** The anchor: the finalized block whose post-state is stored, and the finalized checkpoint as persisted. */
   anchorBlockRoot: string;
