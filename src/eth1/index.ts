@@ -7,5 +7,5 @@ export {Eth1Follower, type Eth1FollowerOptions, type Eth1FollowerStatus} from ".
 export {encodeDepositCall, decodeDepositEvent, depositDataRoot} from "./abi.ts";
 export {depositContractDeployBlock, eth1ProviderFor} from "./config.ts";
 export {parseDepositDataFile, depositDataJson, type DepositDataEntry} from "./depositDataFile.ts";
-export {sendDeposits, assertAllIncluded, type DepositResult, type Sender} from "./sendDeposits.ts";
+export {sendDeposits, type DepositResult, type Sender} from "./sendDeposits.ts";
 export {signTransaction, addressOf, rlpEncode} from "./tx.ts";

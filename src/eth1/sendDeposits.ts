@@ -8,7 +8,6 @@
 import {toHex} from "../util/bytes.ts";
 import {encodeDepositCall} from "./abi.ts";
 import type {DepositDataEntry} from "./depositDataFile.ts";
-import {Eth1Error, Eth1ErrorCode} from "./errors.ts";
 import type {Eth1Provider} from "./provider.ts";
 import {bigQuantity, data, object, quantity, toQuantity} from "./rpc.ts";
 import {addressOf, signTransaction} from "./tx.ts";
@@ -89,11 +88,4 @@ export async function sendDeposits(opts: SendDepositsOptions): Promise<DepositRe
     say(`deposit ${i + 1}/${entries.length}: ${ok ? "included" : "REVERTED"} in block ${blockNumber}`);
   }
   return results;
-}
-
-export function assertAllIncluded(results: DepositResult[]): void {
-  const failed = results.filter((r) => r.status !== "included");
-  if (failed.length > 0) {
-    throw new Eth1Error(Eth1ErrorCode.TX_FAILED, `${failed.length} of ${results.length} deposits failed: ${failed.map((f) => `#${f.index + 1} ${f.status} ${f.txHash}`).join(", ")}`);
-  }
 }

@@ -41,4 +41,9 @@ export const commandEntries: CommandEntry[] = [
     summary: "Write an interop genesis state (SSZ) for N interop validators",
     load: async () => (await import("./genesis.ts")).genesisCommand,
   },
+  {
+    name: "deposit",
+    summary: "Send the deposits of a deposit data file to the deposit contract",
+    load: async () => (await import("./deposit.ts")).depositCommand,
+  },
 ];

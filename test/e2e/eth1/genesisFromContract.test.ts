@@ -1,0 +1,86 @@
+/**
+ * Genesis from a real deposit contract: anvil (1-s blocks) with the official contract deployed
+ * from its bytecode, 64 deposits sent with `gnomon deposit` (half from an unlocked account, half
+ * signed locally), `gnomon genesis --eth1-endpoint` writes the genesis state, and a `gnomon beacon`
+ * given only --eth1-endpoint computes the same state itself.
+ */
+import {strict as assert} from "node:assert";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {exited, getJson, restUrl, runGnomon, stopProcess, type Proc} from "../helpers/processes.ts";
+import {ssz} from "../../../src/types/index.ts";
+import {toHex} from "../../../src/util/bytes.ts";
+import {deployDepositContract, DEV_ACCOUNT, DEV_KEY, eth1ChainConfig, rpc, startAnvil, stopAnvil, type Anvil} from "./anvil.ts";
+import {writeInteropDepositData} from "./depositFiles.ts";
+
+async function run(args: string[]): Promise<{code: number | null; out: string}> {
+  const p = runGnomon(args);
+  const code = await exited(p);
+  // Let the readline interfaces drain the last lines.
+  await new Promise((r) => setImmediate(r));
+  return {code, out: p.lines.join("\n")};
+}
+
+describe("e2e eth1: deposits with gnomon deposit, genesis from the contract", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let anvil: Anvil | undefined;
+  let beacon: Proc | undefined;
+  let configPath: string;
+  let address: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "gnomon-eth1-genesis-"));
+    anvil = await startAnvil({blockTime: 1});
+    const deployed = await deployDepositContract(anvil.url);
+    address = deployed.address;
+    const yaml = eth1ChainConfig({address, deployBlock: deployed.block, minValidators: 64, slotMs: 2000});
+    configPath = join(dir, "config.yaml");
+    writeFileSync(configPath, yaml);
+    writeInteropDepositData(join(dir, "deposit_data-a.json"), yaml, 0, 32);
+    writeInteropDepositData(join(dir, "deposit_data-b.json"), yaml, 32, 64);
+    writeFileSync(join(dir, "funder.key"), DEV_KEY.slice(2) + "\n");
+  });
+
+  after(async () => {
+    await stopProcess(beacon, "SIGKILL");
+    await stopAnvil(anvil);
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it("sends 64 deposits, computes the genesis with gnomon genesis and a node gets the same state", async () => {
+    const common = ["--eth1-endpoint", anvil!.url, "--config", configPath, "--preset", "minimal"];
+    const a = await run(["deposit", "--deposit-data", join(dir, "deposit_data-a.json"), "--from", DEV_ACCOUNT, ...common]);
+    assert.equal(a.code, 0, a.out);
+    assert.match(a.out, /32 of 32 deposits included/);
+    const b = await run(["deposit", "--deposit-data", join(dir, "deposit_data-b.json"), "--private-key-file", join(dir, "funder.key"), ...common]);
+    assert.equal(b.code, 0, b.out);
+    assert.match(b.out, /32 of 32 deposits included/);
+    assert.equal(b.out.includes(DEV_KEY.slice(2)), false, "the private key is never printed");
+
+    const out = join(dir, "genesis.ssz");
+    const g = await run(["genesis", "--out", out, ...common]);
+    assert.equal(g.code, 0, g.out);
+    const stateRoot = /hash_tree_root: (0x[0-9a-f]{64})/.exec(g.out)?.[1];
+    assert.ok(stateRoot !== undefined, g.out);
+
+    const state = ssz.BeaconState.deserialize(readFileSync(out));
+    assert.equal(state.validators.length, 64);
+    assert.ok(state.validators.every((v) => v.activation_epoch === 0));
+    assert.equal(state.eth1_data.deposit_count, 64);
+    assert.equal(state.eth1_deposit_index, 64);
+    const contractRoot = await rpc(anvil!.url, "eth_call", [{to: address, data: "0xc5f2892f"}, "latest"]);
+    assert.equal(toHex(state.eth1_data.deposit_root), contractRoot);
+    const block = await rpc(anvil!.url, "eth_getBlockByHash", [toHex(state.eth1_data.block_hash), false]);
+    assert.equal(state.genesis_time, Number(block.timestamp) + 20);
+    assert.equal(toHex(ssz.BeaconState.hashTreeRoot(state)), stateRoot);
+
+    // A node with the endpoint and no genesis computes the same state.
+    beacon = runGnomon(["beacon", "--data-dir", join(dir, "beacon"), "--rest-port", "0", "--log-level", "info", ...common]);
+    const url = await restUrl(beacon, "gnomon beacon --eth1-endpoint");
+    const root = (await getJson(`${url}/eth/v1/beacon/states/genesis/root`)).data.root;
+    assert.equal(root, stateRoot);
+    assert.equal(await stopProcess(beacon), 0);
+  });
+});
