@@ -141,6 +141,15 @@ export class Eth1Follower implements Eth1ForProduction {
   }
 
   private async runStep(): Promise<void> {
+    this.schedule(await this.poll());
+  }
+
+  /**
+   * One step with its outcome recorded in the status (a reorg also rolls back); never throws.
+   * Returns how long to wait before the next one: 0 while behind, the poll interval once caught
+   * up, an exponential backoff after failures.
+   */
+  async poll(): Promise<number> {
     let delay = this.pollIntervalMs;
     try {
       const caughtUp = await this.step();
@@ -162,7 +171,7 @@ export class Eth1Follower implements Eth1ForProduction {
       if (e instanceof Eth1Error && e.code === Eth1ErrorCode.REORG) await this.rollBack().catch(() => undefined);
       if (!(e instanceof Eth1Error)) this.logger.error({err: e}, "eth1 follower internal error");
     }
-    this.schedule(delay);
+    return delay;
   }
 
   /**

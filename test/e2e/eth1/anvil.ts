@@ -2,11 +2,17 @@
  * A real execution node for the eth1 tests: anvil (from @foundry-rs/anvil) on a free port of
  * 127.0.0.1, with the official deposit contract deployed from its compiled bytecode.
  */
-import {readFileSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {ROOT, runProcess, stopProcess, type Proc} from "../helpers/processes.ts";
 
-export const ANVIL = join(ROOT, "node_modules/.bin/anvil");
+/**
+ * The platform binary itself, not the npm launcher script (a node process that would stay
+ * running, unpaused, when a test stops the execution node with SIGSTOP).
+ */
+const PLATFORM = {x64: "amd64", arm64: "arm64"}[process.arch as "x64" | "arm64"] ?? process.arch;
+const BINARY = join(ROOT, `node_modules/@foundry-rs/anvil-${process.platform}-${PLATFORM}/bin/anvil`);
+export const ANVIL = existsSync(BINARY) ? BINARY : join(ROOT, "node_modules/.bin/anvil");
 export const ANVIL_CHAIN_ID = 1337;
 /** anvil's first dev account and its well-known key (funded with 10000 ETH). */
 export const DEV_ACCOUNT = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
