@@ -42,6 +42,11 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import("./genesis.ts")).genesisCommand,
   },
   {
+    name: "keys",
+    summary: "Make validator keys and deposit data (EIP-2333/2334/2335)",
+    load: async () => (await import("./keys.ts")).keysCommand,
+  },
+  {
     name: "deposit",
     summary: "Send the deposits of a deposit data file to the deposit contract",
     load: async () => (await import("./deposit.ts")).depositCommand,

@@ -166,20 +166,25 @@ const runTestCommand: Command = {
   name: "run-test",
   summary: "Run slashing-protection interchange test files, each against a fresh database",
   usage: "run-test FILE... [options]",
-  options: {strict: {type: "boolean", description: "Count refusals of safe messages (false positives) as failures"}},
-  details: "Prints one PASS/FAIL line per file and `N passed, M failed`; exits 1 if any failed.",
-  async run(opts, positionals) {
+  options: {},
+  details: [
+    "The store keeps every signed message (the complete strategy): each check is judged by",
+    "should_succeed_complete (should_succeed in older files), and a refusal of a message that",
+    "must be signed fails the test as much as signing one that must be refused.",
+    "Prints one PASS/FAIL line per file and `N passed, M failed`; exits 1 if any failed.",
+  ].join("\n"),
+  async run(_opts, positionals) {
     if (positionals.length === 0) throw new InputError("run-test needs at least one test FILE");
-    const {runInterchangeTestFile} = await import("../../validator/slashingProtection/index.ts");
+    const {runInterchangeTestFile, SLASHING_PROTECTION_STRATEGY} = await import("../../validator/slashingProtection/index.ts");
+    console.log(`strategy: ${SLASHING_PROTECTION_STRATEGY}`);
     let passed = 0;
     let failed = 0;
     for (const file of positionals) {
       try {
-        const r = await runInterchangeTestFile(file, {strict: opts.strict === true});
+        const r = await runInterchangeTestFile(file);
         if (r.passed) {
           passed++;
-          const fp = r.falsePositives.length > 0 ? ` (${r.falsePositives.length} safe message(s) refused)` : "";
-          console.log(`PASS ${file}: ${r.name}${fp}`);
+          console.log(`PASS ${file}: ${r.name}`);
         } else {
           failed++;
           console.log(`FAIL ${file}: ${r.name}: step ${r.mismatch!.step} ${r.mismatch!.description} (expected ${r.mismatch!.expected ? "success" : "refusal"})`);

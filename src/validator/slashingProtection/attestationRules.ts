@@ -1,7 +1,8 @@
 /**
  * EIP-3076 for attestations: condition (3), nothing slashable by is_slashable_attestation_data
  * (double vote, surround either way), and conditions (4) and (5), the source and target low
- * watermarks, with the exact re-sign exception only where the EIP grants it (target).
+ * watermarks. An exact repeat of a recorded message is allowed whatever the watermarks say
+ * (the store keeps every record: the complete strategy).
  */
 import {toHex} from "../../util/bytes.ts";
 import {SlashingProtectionError} from "./errors.ts";
@@ -26,6 +27,14 @@ export async function checkAttestation(
     throw new SlashingProtectionError("SOURCE_EXCEEDS_TARGET", `source epoch ${source} is after target epoch ${target}`, {source, target});
   }
 
+  // A repeat of a recorded message is not a new vote: the complete strategy re-signs it even
+  // below the watermarks, which only stand for messages the store does not hold.
+  const sameTarget = await repo.getAttestation(pubkey, target);
+  if (sameTarget !== null) {
+    if (sameTarget.sourceEpoch === source && sameSigningRoot(sameTarget.signingRoot, signingRoot)) return {kind: "SAME_DATA"};
+    throw new SlashingProtectionError("DOUBLE_VOTE", `a different attestation was already signed for target epoch ${target}`, recordDetails(sameTarget));
+  }
+
   const watermarks = await repo.getWatermarks(pubkey);
   if (watermarks.sourceEpoch !== null && source < watermarks.sourceEpoch) {
     throw new SlashingProtectionError("BELOW_MIN_SOURCE", `source epoch ${source} is below the lowest signed source ${watermarks.sourceEpoch}`, {
@@ -34,11 +43,6 @@ export async function checkAttestation(
     });
   }
 
-  const sameTarget = await repo.getAttestation(pubkey, target);
-  if (sameTarget !== null) {
-    if (sameTarget.sourceEpoch === source && sameSigningRoot(sameTarget.signingRoot, signingRoot)) return {kind: "SAME_DATA"};
-    throw new SlashingProtectionError("DOUBLE_VOTE", `a different attestation was already signed for target epoch ${target}`, recordDetails(sameTarget));
-  }
 
   if (watermarks.targetEpoch !== null && target <= watermarks.targetEpoch) {
     throw new SlashingProtectionError("BELOW_MIN_TARGET", `target epoch ${target} is not above the lowest signed target ${watermarks.targetEpoch}`, {

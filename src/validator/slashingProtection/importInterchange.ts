@@ -1,12 +1,13 @@
 /**
- * EIP-3076 import. Every imported message is stored (so an exact re-sign of it stays
- * possible), and the validator's low watermarks rise to the interchange's maximum slot, source
- * and target, merged with what the store already has (the EIP's advice for minimal databases):
- * nothing at or below an imported message can be signed afresh, which also closes any gap
- * between separately imported histories. Records that collide with an existing one at the same
- * slot/target keep the larger source and lose their signing root (they then refuse every new
- * message there). Slashable data inside the file is therefore accepted and made harmless.
- * Validation happens before any write; the whole import is one fsync'd batch.
+ * EIP-3076 import for a store that keeps every record (the complete strategy). Every imported
+ * message is stored with its signing root, so exact re-signs stay possible and the surround
+ * and double-vote rules see the whole history. The low watermarks of conditions (2), (4) and
+ * (5) become the larger of the stored bound and the file's minimum slot, source and target:
+ * nothing below what a file covers can be signed afresh, and no gap between two files' ranges
+ * opens. Records that collide with an existing one at the same slot/target keep the larger
+ * source and lose their signing root (they then refuse every new message there), so slashable
+ * data inside a file is accepted and made harmless. Validation happens before any write; the
+ * whole import is one fsync'd batch.
  */
 import {bytesEqual, fromHex, toHex} from "../../util/bytes.ts";
 import {InputError} from "../../util/errors.ts";
@@ -14,7 +15,7 @@ import {InterchangeError} from "./errors.ts";
 import {parseInterchangeInput, type InterchangeData} from "./interchangeFormat.ts";
 import {ROOT_LENGTH} from "./keys.ts";
 import {maxOrNull, mergeSigningRoots, sameSigningRoot, type AttestationRecord, type SigningRoot} from "./records.ts";
-import {putAttestation, putBlock, putGenesisValidatorsRoot, putWatermarks, type SlashingRepository, type WriteOp} from "./repository.ts";
+import {putAttestation, putBlock, putInvertedAttestation, putGenesisValidatorsRoot, putWatermarks, type SlashingRepository, type WriteOp} from "./repository.ts";
 import {META_LOCK, withStore, type SlashingProtectionStore} from "./store.ts";
 
 export interface ImportSummary {
@@ -65,6 +66,19 @@ function mergeAttestation(a: AttestationRecord, b: AttestationRecord): Attestati
   };
 }
 
+const min = (values: number[]): number | null => (values.length === 0 ? null : values.reduce((m, v) => (v < m ? v : m)));
+const max = (values: number[]): number | null => (values.length === 0 ? null : values.reduce((m, v) => (v > m ? v : m)));
+
+/** Two records of one slot/target that can be the same message: equal roots, or both unknown. */
+function sameRecordRoot(a: SigningRoot, b: SigningRoot): boolean {
+  return (a === null && b === null) || sameSigningRoot(a, b);
+}
+
+/** Whether an imported attestation and a stored one are a surround pair. */
+async function surroundsStored(repo: SlashingRepository, pubkey: Uint8Array, a: AttestationRecord): Promise<boolean> {
+  return (await repo.findSurroundedBy(pubkey, a.sourceEpoch, a.targetEpoch)) !== null || (await repo.findSurrounding(pubkey, a.sourceEpoch, a.targetEpoch)) !== null;
+}
+
 async function validatorOps(repo: SlashingRepository, entry: InterchangeData): Promise<WriteOp[]> {
   const {pubkey} = entry;
   const ops: WriteOp[] = [];
@@ -73,9 +87,11 @@ async function validatorOps(repo: SlashingRepository, entry: InterchangeData): P
   for (const b of entry.blocks) blocks.set(b.slot, blocks.has(b.slot) ? mergeSigningRoots(blocks.get(b.slot)!, b.signingRoot) : b.signingRoot);
   const slots = [...blocks.keys()];
   const storedBlocks = await repo.getBlocksAt(pubkey, slots);
+  let blocksConflict = false;
   slots.forEach((slot, i) => {
     const stored = storedBlocks[i];
     const imported = blocks.get(slot)!;
+    if (stored !== null && !sameRecordRoot(stored.signingRoot, imported)) blocksConflict = true;
     if (stored === null) ops.push(putBlock(pubkey, slot, imported));
     else if (!sameSigningRoot(stored.signingRoot, imported) && stored.signingRoot !== null) ops.push(putBlock(pubkey, slot, null));
   });
@@ -87,21 +103,46 @@ async function validatorOps(repo: SlashingRepository, entry: InterchangeData): P
   }
   const targets = [...atts.keys()];
   const storedAtts = await repo.getAttestationsAt(pubkey, targets);
+  let attestationsConflict = false;
+  for (const [i, target] of targets.entries()) {
+    const stored = storedAtts[i];
+    const a = atts.get(target)!;
+    if (stored !== null ? stored.sourceEpoch !== a.sourceEpoch || !sameRecordRoot(stored.signingRoot, a.signingRoot) : await surroundsStored(repo, pubkey, a)) {
+      attestationsConflict = true;
+      break;
+    }
+  }
   targets.forEach((target, i) => {
     const stored = storedAtts[i];
     const imported = atts.get(target)!;
     const merged = stored === null ? imported : mergeAttestation(stored, imported);
     const unchanged = stored !== null && stored.sourceEpoch === merged.sourceEpoch && (stored.signingRoot === null) === (merged.signingRoot === null);
-    if (!unchanged) ops.push(putAttestation(pubkey, merged.sourceEpoch, target, merged.signingRoot));
+    if (unchanged) return;
+    ops.push(putAttestation(pubkey, merged.sourceEpoch, target, merged.signingRoot));
+    if (merged.sourceEpoch > target) ops.push(putInvertedAttestation(pubkey, merged.sourceEpoch, target, merged.signingRoot));
   });
 
-  const max = (values: number[]): number | null => (values.length === 0 ? null : values.reduce((m, v) => (v > m ? v : m)));
+  // Conditions (2), (4), (5) of each import hold forever: the bound is the largest of the
+  // imports' minimums, which also closes any gap between separately imported histories. A file
+  // that contradicts the stored history (another record at a slot, a double or surround vote)
+  // means two signers used the key: their histories cannot be trusted to be complete, so the
+  // bound rises to the newest message either of them knows.
   const w = await repo.getWatermarks(pubkey);
+  const sources = entry.attestations.map((a) => a.sourceEpoch);
+  let blockBound = min(slots);
+  if (blocksConflict) blockBound = max([...slots, ...(await repo.blocks(pubkey)).map((b) => b.slot)]);
+  let sourceBound = min(sources);
+  let targetBound = min(targets);
+  if (attestationsConflict) {
+    const stored = await repo.attestations(pubkey);
+    sourceBound = max([...sources, ...stored.map((a) => a.sourceEpoch)]);
+    targetBound = max([...targets, ...stored.map((a) => a.targetEpoch)]);
+  }
   ops.push(
     putWatermarks(pubkey, {
-      blockSlot: maxOrNull(w.blockSlot, max(slots)),
-      sourceEpoch: maxOrNull(w.sourceEpoch, max(entry.attestations.map((a) => a.sourceEpoch))),
-      targetEpoch: maxOrNull(w.targetEpoch, max(targets)),
+      blockSlot: maxOrNull(w.blockSlot, blockBound),
+      sourceEpoch: maxOrNull(w.sourceEpoch, sourceBound),
+      targetEpoch: maxOrNull(w.targetEpoch, targetBound),
     })
   );
   return ops;

@@ -6,6 +6,7 @@ export {
   parseInterchangeTest,
   runInterchangeTest,
   runInterchangeTestFile,
+  SLASHING_PROTECTION_STRATEGY,
   type InterchangeTestMismatch,
   type InterchangeTestOptions,
   type InterchangeTestResult,

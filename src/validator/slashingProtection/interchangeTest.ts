@@ -1,14 +1,14 @@
 /**
- * Runner for the standard slashing-protection interchange test format (as used by the public
+ * Runner for the standard slashing-protection interchange test format (the public
  * "slashing-protection-interchange-tests" suite): `{name, genesis_validators_root, steps[]}`,
  * each step importing `interchange` into one fresh database (expecting `should_succeed`), then
- * attempting `blocks[]` and `attestations[]` and comparing with each `should_succeed`.
+ * attempting `blocks[]` and `attestations[]`.
  *
- * Signing something marked `should_succeed: false` is always a failure. Refusing something
- * marked `should_succeed: true` is a false positive: the suite lets protection schemes that
- * admit false positives (this store's max-watermark import is one) count it as a pass, so it is
- * reported but only fails the test with `strict`. Likewise a refused import of a step marked
- * `contains_slashable_data` is tolerated (and ends the test) unless `strict`.
+ * The store follows the complete strategy (it keeps every record with its signing root), so
+ * each message is judged by `should_succeed_complete`, or `should_succeed` in files that
+ * predate the split (where it already meant what a complete store must do). There is no
+ * tolerance: signing something that must be refused and refusing something that must be
+ * signed both fail the test, and so does refusing an import the step expects to succeed.
  */
 import {randomBytes} from "node:crypto";
 import {mkdtemp, readFile, rm, stat} from "node:fs/promises";
@@ -21,9 +21,10 @@ import {importInterchange} from "./importInterchange.ts";
 import {PUBKEY_LENGTH, ROOT_LENGTH} from "./keys.ts";
 import {SlashingProtectionStore} from "./store.ts";
 
+/** How the store protects: it keeps every signed message, so the suite's complete expectations apply. */
+export const SLASHING_PROTECTION_STRATEGY = "complete";
+
 export interface InterchangeTestOptions {
-  /** Treat false positives and tolerated import refusals as failures. */
-  strict?: boolean;
   /** Where to create the fresh database (must not exist yet); default: a temporary directory, removed afterwards. */
   dbPath?: string;
 }
@@ -43,8 +44,6 @@ export interface InterchangeTestResult {
   passed: boolean;
   /** The first failing expectation, when the test failed. */
   mismatch: InterchangeTestMismatch | null;
-  /** Refusals of messages expected to succeed, tolerated unless `strict`. */
-  falsePositives: InterchangeTestMismatch[];
   stepsRun: number;
   checks: number;
 }
@@ -132,7 +131,7 @@ function parseStep(raw: unknown, where: string): TestStep {
         pubkey: bytes(block.pubkey, PUBKEY_LENGTH, `${w}.pubkey`),
         slot: uint(block.slot, `${w}.slot`),
         signingRoot: optionalRoot(block.signing_root, `${w}.signing_root`),
-        shouldSucceed: bool(block.should_succeed, `${w}.should_succeed`),
+        shouldSucceed: bool(block.should_succeed_complete, `${w}.should_succeed_complete`, bool(block.should_succeed, `${w}.should_succeed`)),
       };
     }),
     attestations: list(step.attestations, `${where}.attestations`).map((a, i) => {
@@ -143,7 +142,7 @@ function parseStep(raw: unknown, where: string): TestStep {
         sourceEpoch: uint(att.source_epoch, `${w}.source_epoch`),
         targetEpoch: uint(att.target_epoch, `${w}.target_epoch`),
         signingRoot: optionalRoot(att.signing_root, `${w}.signing_root`),
-        shouldSucceed: bool(att.should_succeed, `${w}.should_succeed`),
+        shouldSucceed: bool(att.should_succeed_complete, `${w}.should_succeed_complete`, bool(att.should_succeed, `${w}.should_succeed`)),
       };
     }),
   };
@@ -168,8 +167,8 @@ async function attempt(fn: () => Promise<unknown>): Promise<{ok: boolean; reason
   }
 }
 
-async function runSteps(test: TestCase, store: SlashingProtectionStore, strict: boolean): Promise<InterchangeTestResult> {
-  const result: InterchangeTestResult = {name: test.name, passed: true, mismatch: null, falsePositives: [], stepsRun: 0, checks: 0};
+async function runSteps(test: TestCase, store: SlashingProtectionStore): Promise<InterchangeTestResult> {
+  const result: InterchangeTestResult = {name: test.name, passed: true, mismatch: null, stepsRun: 0, checks: 0};
   const fail = (m: InterchangeTestMismatch): InterchangeTestResult => ({...result, passed: false, mismatch: m});
 
   for (const [s, step] of test.steps.entries()) {
@@ -177,10 +176,7 @@ async function runSteps(test: TestCase, store: SlashingProtectionStore, strict: 
     const imported = await attempt(() => importInterchange(store, step.interchange, test.genesisValidatorsRoot));
     result.checks++;
     if (imported.ok !== step.shouldSucceed) {
-      const m = {step: s, kind: "import" as const, index: 0, expected: step.shouldSucceed, actual: imported.ok, description: `import: ${imported.reason}`};
-      if (imported.ok || strict || !step.containsSlashableData) return fail(m);
-      result.falsePositives.push(m);
-      return result;
+      return fail({step: s, kind: "import", index: 0, expected: step.shouldSucceed, actual: imported.ok, description: `import: ${imported.reason}`});
     }
 
     const checks = [
@@ -203,9 +199,7 @@ async function runSteps(test: TestCase, store: SlashingProtectionStore, strict: 
       const outcome = await attempt(check.run);
       result.checks++;
       if (outcome.ok === check.expected) continue;
-      const m = {step: s, kind: check.kind, index: check.index, expected: check.expected, actual: outcome.ok, description: `${check.what}: ${outcome.reason}`};
-      if (outcome.ok || strict) return fail(m);
-      result.falsePositives.push(m);
+      return fail({step: s, kind: check.kind, index: check.index, expected: check.expected, actual: outcome.ok, description: `${check.what}: ${outcome.reason}`});
     }
   }
   return result;
@@ -225,7 +219,7 @@ export async function runInterchangeTest(json: unknown, opts: InterchangeTestOpt
   try {
     const store = await SlashingProtectionStore.open(dbPath);
     try {
-      return await runSteps(test, store, opts.strict ?? false);
+      return await runSteps(test, store);
     } finally {
       await store.close();
     }

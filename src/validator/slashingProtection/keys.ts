@@ -7,6 +7,7 @@
  *   0x02 | pubkey                 -> watermarks: block slot, source, target (3 x 8; all-ones = none)
  *   0x03 | pubkey | slot          -> block signing root (32, or empty when unknown)
  *   0x04 | pubkey | target epoch  -> source epoch (8) | attestation signing root (32, or absent)
+ *   0x05 | pubkey | target epoch  -> the same, for imported records whose source is after their target
  */
 import type {AttestationRecord, BlockRecord, SigningRoot, Watermarks} from "./records.ts";
 
@@ -19,6 +20,7 @@ const P_GVR = 0x01;
 const P_WATERMARKS = 0x02;
 const P_BLOCK = 0x03;
 const P_ATTESTATION = 0x04;
+const P_INVERTED_ATTESTATION = 0x05;
 const NONE = 0xffffffff;
 
 export const SCHEMA_KEY = Uint8Array.of(P_SCHEMA);
@@ -53,6 +55,8 @@ function bounds(prefix: number, pubkey: Uint8Array): {gte: Uint8Array; lte: Uint
 export const watermarksKey = (pubkey: Uint8Array): Uint8Array => prefixed(P_WATERMARKS, pubkey);
 export const blockKey = (pubkey: Uint8Array, slot: number): Uint8Array => prefixed(P_BLOCK, pubkey, slot);
 export const attestationKey = (pubkey: Uint8Array, target: number): Uint8Array => prefixed(P_ATTESTATION, pubkey, target);
+export const invertedAttestationKey = (pubkey: Uint8Array, target: number): Uint8Array => prefixed(P_INVERTED_ATTESTATION, pubkey, target);
+export const invertedAttestationRange = (pubkey: Uint8Array): {gte: Uint8Array; lte: Uint8Array} => bounds(P_INVERTED_ATTESTATION, pubkey);
 export const blockRange = (pubkey: Uint8Array): {gte: Uint8Array; lte: Uint8Array} => bounds(P_BLOCK, pubkey);
 export const attestationRange = (pubkey: Uint8Array): {gte: Uint8Array; lte: Uint8Array} => bounds(P_ATTESTATION, pubkey);
 export const watermarksRange = {gt: Uint8Array.of(P_WATERMARKS), lt: Uint8Array.of(P_WATERMARKS + 1)};

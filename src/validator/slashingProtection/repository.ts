@@ -44,13 +44,15 @@ export class SlashingRepository {
 
   /**
    * A stored attestation that (source, target) would surround: source' > source and
-   * target' < target. Every such record has target' in (source, target): locally signed ones
-   * have source' <= target', and imported ones have source' <= the source watermark, which
-   * the caller has already checked `source` against.
+   * target' < target. A record with source' <= target' can only match with target' in
+   * (source, target), one range seek; records imported with source' > target' sit in their own
+   * (normally empty) index and are all checked.
    */
   async findSurroundedBy(pubkey: Uint8Array, source: number, target: number): Promise<AttestationRecord | null> {
-    if (target - source < 2) return null;
-    return this.findInTargetRange(pubkey, {gte: keys.attestationKey(pubkey, source + 1), lte: keys.attestationKey(pubkey, target - 1)}, (a) => a.sourceEpoch > source);
+    const match = (a: AttestationRecord): boolean => a.sourceEpoch > source && a.targetEpoch < target;
+    const inverted = await this.findInTargetRange(pubkey, keys.invertedAttestationRange(pubkey), match);
+    if (inverted !== null || target - source < 2) return inverted;
+    return this.findInTargetRange(pubkey, {gte: keys.attestationKey(pubkey, source + 1), lte: keys.attestationKey(pubkey, target - 1)}, match);
   }
 
   /** A stored attestation that surrounds (source, target): source' < source and target' > target. */
@@ -107,6 +109,12 @@ export const putBlock = (pubkey: Uint8Array, slot: number, root: SigningRoot): W
 export const putAttestation = (pubkey: Uint8Array, source: number, target: number, root: SigningRoot): WriteOp => ({
   type: "put",
   key: keys.attestationKey(pubkey, target),
+  value: keys.encodeAttestationValue(source, root),
+});
+/** The extra index entry of an imported record whose source is after its target. */
+export const putInvertedAttestation = (pubkey: Uint8Array, source: number, target: number, root: SigningRoot): WriteOp => ({
+  type: "put",
+  key: keys.invertedAttestationKey(pubkey, target),
   value: keys.encodeAttestationValue(source, root),
 });
 export const putGenesisValidatorsRoot = (root: Uint8Array): WriteOp => ({type: "put", key: keys.GVR_KEY, value: Uint8Array.from(root)});

@@ -57,14 +57,15 @@ describe("slashingProtection / interchange import and export", () => {
     });
   });
 
-  it("raises the watermarks to the imported maxima and refuses below them", async () => {
+  it("sets the watermarks to the file's minima (EIP-3076 conditions 2, 4, 5) and keeps every record", async () => {
     await importInterchange(store, sample(), GVR);
-    assert.deepEqual(await store.repo.getWatermarks(V), {blockSlot: 81952, sourceEpoch: 2290, targetEpoch: 3008});
+    assert.deepEqual(await store.repo.getWatermarks(V), {blockSlot: 81951, sourceEpoch: 2290, targetEpoch: 3007});
     assert.equal(await refusal(store.checkAndInsertBlock(V, 81000, root(1))), "BELOW_MIN_SLOT");
     assert.equal(await refusal(store.checkAndInsertBlock(V, 81951, root(1))), "DOUBLE_PROPOSAL");
     assert.equal(await store.checkAndInsertBlock(V, 81952, root(0x11)), "SAME_DATA");
     assert.equal(await refusal(store.checkAndInsertAttestation(V, 2289, 3009, root(1))), "BELOW_MIN_SOURCE");
     assert.equal(await refusal(store.checkAndInsertAttestation(V, 2290, 3006, root(1))), "BELOW_MIN_TARGET");
+    assert.equal(await refusal(store.checkAndInsertAttestation(V, 2290, 3008, root(1))), "DOUBLE_VOTE");
     assert.equal(await store.checkAndInsertAttestation(V, 2290, 3007, root(0x22)), "SAME_DATA");
     assert.equal(await store.checkAndInsertAttestation(V, 3008, 3009, root(1)), "NEW");
   });
@@ -74,8 +75,10 @@ describe("slashingProtection / interchange import and export", () => {
     await store.checkAndInsertAttestation(V, 10, 11, root(2));
     await store.checkAndInsertAttestation(V, 12, 13, root(3));
     await importInterchange(store, interchange([{pubkey: hex(V), signed_blocks: [{slot: "100"}], signed_attestations: [{source_epoch: "1", target_epoch: "20"}]}]), GVR);
-    assert.deepEqual(await store.repo.getWatermarks(V), {blockSlot: 500, sourceEpoch: 10, targetEpoch: 20});
-    assert.equal(await refusal(store.checkAndInsertAttestation(V, 11, 21, root(4))), "SURROUNDING_VOTE", "local 12->13 still protects");
+    // 1->20 surrounds the local votes: two signers used the key, so the bounds rise to the newest.
+    assert.deepEqual(await store.repo.getWatermarks(V), {blockSlot: 500, sourceEpoch: 12, targetEpoch: 20});
+    assert.equal(await refusal(store.checkAndInsertAttestation(V, 11, 21, root(4))), "BELOW_MIN_SOURCE");
+    assert.equal(await store.checkAndInsertAttestation(V, 12, 21, root(4)), "NEW");
     assert.equal(await store.checkAndInsertBlock(V, 500, root(1)), "SAME_DATA");
   });
 
@@ -109,8 +112,26 @@ describe("slashingProtection / interchange import and export", () => {
       ]),
       GVR
     );
-    assert.deepEqual(await store.repo.getWatermarks(V), {blockSlot: 12, sourceEpoch: 1, targetEpoch: 3});
+    assert.deepEqual(await store.repo.getWatermarks(V), {blockSlot: 10, sourceEpoch: 0, targetEpoch: 2});
     assert.equal((await exportInterchange(store, GVR)).data.length, 1);
+  });
+
+  it("keeps an imported record whose source is after its target in the surround check", async () => {
+    const atts = [{source_epoch: "1", target_epoch: "2"}, {source_epoch: "5", target_epoch: "3"}];
+    await importInterchange(store, interchange([{pubkey: hex(V), signed_blocks: [], signed_attestations: atts}]), GVR);
+    assert.equal(await refusal(store.checkAndInsertAttestation(V, 4, 6, root(1))), "SURROUNDING_VOTE");
+    assert.equal(await store.checkAndInsertAttestation(V, 5, 6, root(1)), "NEW");
+  });
+
+  it("closes the gap between two files: the bound is the larger of their minima", async () => {
+    const file = (slot: string, source: string, target: string): unknown =>
+      interchange([{pubkey: hex(V), signed_blocks: [{slot}], signed_attestations: [{source_epoch: source, target_epoch: target}]}]);
+    await importInterchange(store, file("40", "2", "30"), GVR);
+    await importInterchange(store, file("50", "10", "50"), GVR);
+    assert.deepEqual(await store.repo.getWatermarks(V), {blockSlot: 50, sourceEpoch: 10, targetEpoch: 50});
+    assert.equal(await refusal(store.checkAndInsertBlock(V, 45, root(1))), "BELOW_MIN_SLOT");
+    assert.equal(await refusal(store.checkAndInsertAttestation(V, 9, 51, root(1))), "BELOW_MIN_SOURCE");
+    assert.equal(await store.checkAndInsertBlock(V, 51, root(1)), "NEW");
   });
 
   it("exports local signing history, a chosen subset, and empty histories for unknown keys", async () => {

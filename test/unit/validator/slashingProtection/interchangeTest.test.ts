@@ -22,11 +22,10 @@ describe("slashingProtection / interchange test runner", function () {
   });
 
   for (const file of files) {
-    it(`passes ${file} strictly (no false positives)`, async () => {
-      const result = await runInterchangeTestFile(join(fixtures, file), {strict: true});
+    it(`passes ${file} exactly`, async () => {
+      const result = await runInterchangeTestFile(join(fixtures, file));
       assert.equal(result.mismatch, null, result.mismatch?.description);
       assert.equal(result.passed, true);
-      assert.deepEqual(result.falsePositives, []);
       const test = JSON.parse(readFileSync(join(fixtures, file), "utf8"));
       const expectedChecks = test.steps.reduce((n: number, s: any) => n + 1 + s.blocks.length + s.attestations.length, 0);
       assert.equal(result.checks, expectedChecks);
@@ -43,16 +42,24 @@ describe("slashingProtection / interchange test runner", function () {
     assert.match(result.mismatch!.description, /attestation 1->3: signed/);
   });
 
-  it("reports a refusal of an expected success as a false positive; strict mode fails on it", async () => {
+  it("fails on a refusal of something the complete strategy signs: no tolerated mismatch", async () => {
     const test = load("double_proposal");
     test.steps[0].blocks[0].should_succeed = true;
-    const lenient = await runInterchangeTest(test);
-    assert.equal(lenient.passed, true);
-    assert.equal(lenient.falsePositives.length, 1);
-    assert.match(lenient.falsePositives[0].description, /block slot 10: DOUBLE_PROPOSAL/);
-    const strict = await runInterchangeTest(test, {strict: true});
-    assert.equal(strict.passed, false);
-    assert.deepEqual([strict.mismatch!.kind, strict.mismatch!.index, strict.mismatch!.expected, strict.mismatch!.actual], ["block", 0, true, false]);
+    const result = await runInterchangeTest(test);
+    assert.equal(result.passed, false);
+    assert.deepEqual([result.mismatch!.kind, result.mismatch!.index, result.mismatch!.expected, result.mismatch!.actual], ["block", 0, true, false]);
+    assert.match(result.mismatch!.description, /block slot 10: DOUBLE_PROPOSAL/);
+  });
+
+  it("judges by should_succeed_complete where a file gives it", async () => {
+    const test = load("double_proposal");
+    test.steps[0].blocks[0].should_succeed_complete = true;
+    const result = await runInterchangeTest(test);
+    assert.equal(result.passed, false);
+    assert.equal(result.mismatch!.expected, true);
+    test.steps[0].blocks[0].should_succeed = true;
+    test.steps[0].blocks[0].should_succeed_complete = false;
+    assert.equal((await runInterchangeTest(test)).passed, true);
   });
 
   it("fails when an import that should be refused succeeds, or the other way round", async () => {
@@ -83,7 +90,7 @@ describe("slashingProtection / interchange test runner", function () {
         {pubkey: hex(pubkey(1)), source_epoch: 0, target_epoch: 0, should_succeed: false},
         {pubkey: hex(pubkey(1)), source_epoch: 0, target_epoch: 1, should_succeed: true},
       ],
-    }, {strict: true});
+    });
     assert.equal(result.passed, true, result.mismatch?.description);
     assert.equal(result.checks, 3);
   });
