@@ -6,6 +6,5 @@ export {Eth1Store} from "./store.ts";
 export {Eth1Follower, type Eth1FollowerOptions, type Eth1FollowerStatus} from "./follower.ts";
 export {encodeDepositCall, decodeDepositEvent, depositDataRoot} from "./abi.ts";
 export {depositContractDeployBlock, eth1ProviderFor} from "./config.ts";
-export {parseDepositDataFile, depositDataJson, type DepositDataEntry} from "./depositDataFile.ts";
-export {sendDeposits, type DepositResult, type Sender} from "./sendDeposits.ts";
+export {sendDeposits, type DepositResult, type DepositToSend, type Sender} from "./sendDeposits.ts";
 export {signTransaction, addressOf, rlpEncode} from "./tx.ts";

@@ -7,10 +7,16 @@
  */
 import {toHex} from "../util/bytes.ts";
 import {encodeDepositCall} from "./abi.ts";
-import type {DepositDataEntry} from "./depositDataFile.ts";
+import type {DepositData} from "../types/index.ts";
 import type {Eth1Provider} from "./provider.ts";
 import {bigQuantity, data, object, quantity, toQuantity} from "./rpc.ts";
 import {addressOf, signTransaction} from "./tx.ts";
+
+/** One deposit as a deposit data file gives it, already checked. */
+export interface DepositToSend {
+  data: DepositData;
+  depositDataRoot: Uint8Array;
+}
 
 export type Sender = {type: "unlocked"; from: Uint8Array} | {type: "key"; privateKey: Uint8Array};
 
@@ -24,7 +30,7 @@ export interface DepositResult {
 export interface SendDepositsOptions {
   provider: Eth1Provider;
   sender: Sender;
-  entries: DepositDataEntry[];
+  entries: DepositToSend[];
   /** How long to wait for each receipt (default 120 s). */
   receiptTimeoutMs?: number;
   onProgress?: (message: string) => void;

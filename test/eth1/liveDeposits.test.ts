@@ -1,8 +1,9 @@
 /**
  * The staker's path on a live chain, against a real execution node (`npm run test:eth1`, about
- * five minutes): anvil with 1-s blocks and the official deposit contract; 64 deposits sent with
- * `gnomon deposit` give the genesis of `gnomon genesis --eth1-endpoint`; `gnomon beacon
- * --eth1-endpoint` and a validator client on those keys run the chain. Then 8 more deposits:
+ * five minutes): anvil with 1-s blocks and the official deposit contract; 64 keys from `gnomon
+ * keys new`, their deposits sent with `gnomon deposit`, give the genesis of `gnomon genesis
+ * --eth1-endpoint`; `gnomon beacon --eth1-endpoint` and a validator client on those keystores run
+ * the chain. Then 8 more deposits of keys from a new mnemonic:
  * after the follow distance and an eth1 voting period they are in blocks, the 8 validators
  * become active and attest (validators and liveness endpoints), the state's deposit index equals
  * the contract's deposit count, and no proposal failed. The execution node is stopped
@@ -14,7 +15,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {exited, getJson, restUrl, runGnomon, sleep, stopProcess, type Proc} from "../e2e/helpers/processes.ts";
 import {deployDepositContract, DEV_ACCOUNT, DEV_KEY, eth1ChainConfig, rpc, startAnvil, stopAnvil, type Anvil} from "../e2e/eth1/anvil.ts";
-import {writeInteropDepositData} from "../e2e/eth1/depositFiles.ts";
+import {keysNew} from "../e2e/eth1/depositFiles.ts";
 
 const SLOT_MS = 2000;
 const SLOTS_PER_EPOCH = 8;
@@ -51,12 +52,12 @@ describe("eth1: deposits on a live chain from a real execution node", function (
     const yaml = eth1ChainConfig({address, deployBlock: block, minValidators: 64, slotMs: SLOT_MS, genesisDelay: 30});
     const configPath = join(dir, "config.yaml");
     writeFileSync(configPath, yaml);
-    writeInteropDepositData(join(dir, "deposit_data-genesis.json"), yaml, 0, 64);
-    writeInteropDepositData(join(dir, "deposit_data-new.json"), yaml, 64, 72);
+    const genesisKeys = await keysNew(join(dir, "keys-genesis"), configPath, 64);
+    const newKeys = await keysNew(join(dir, "keys-new"), configPath, 8);
     writeFileSync(join(dir, "funder.key"), DEV_KEY.slice(2));
     const common = ["--eth1-endpoint", anvil.url, "--config", configPath, "--preset", "minimal"];
 
-    const d1 = await run(["deposit", "--deposit-data", join(dir, "deposit_data-genesis.json"), "--from", DEV_ACCOUNT, ...common]);
+    const d1 = await run(["deposit", "--deposit-data", genesisKeys.depositData, "--from", DEV_ACCOUNT, ...common]);
     assert.equal(d1.code, 0, d1.out);
     const genesisPath = join(dir, "genesis.ssz");
     const g = await run(["genesis", "--out", genesisPath, ...common]);
@@ -66,13 +67,14 @@ describe("eth1: deposits on a live chain from a real execution node", function (
     const url = await restUrl(beacon, "gnomon beacon");
     const genesisTime = Number((await getJson(`${url}/eth/v1/beacon/genesis`)).data.genesis_time);
     const epochNow = (): number => Math.floor((Date.now() / 1000 - genesisTime) / ((SLOT_MS / 1000) * SLOTS_PER_EPOCH));
-    const vcArgs = (indices: string, name: string): string[] => ["validator", "--interop-indices", indices, "--beacon-node", url, "--data-dir", join(dir, name), "--log-level", "info"];
-    vcs.push(runGnomon(vcArgs("0..63", "vc-genesis")));
+    const vcArgs = (keys: {dir: string; passwordFile: string}, name: string): string[] =>
+      ["validator", "--keystores", keys.dir, "--password-file", keys.passwordFile, "--beacon-node", url, "--data-dir", join(dir, name), "--log-level", "info"];
+    vcs.push(runGnomon(vcArgs(genesisKeys, "vc-genesis")));
 
     // 8 more deposits, from a locally signed account, while the chain runs.
-    const d2 = await run(["deposit", "--deposit-data", join(dir, "deposit_data-new.json"), "--private-key-file", join(dir, "funder.key"), ...common]);
+    const d2 = await run(["deposit", "--deposit-data", newKeys.depositData, "--private-key-file", join(dir, "funder.key"), ...common]);
     assert.equal(d2.code, 0, d2.out);
-    vcs.push(runGnomon(vcArgs("64..71", "vc-new")));
+    vcs.push(runGnomon(vcArgs(newKeys, "vc-new")));
 
     // The execution node stops for 20 s: block production must go on.
     await sleep(Math.max(0, genesisTime * 1000 - Date.now()) + 10_000);

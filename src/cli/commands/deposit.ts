@@ -8,7 +8,7 @@
 import {readFileSync} from "node:fs";
 import {requireString, type Command, type ParsedOptions} from "../command.ts";
 import {isPresetName, parseChainConfigYaml, useNetwork} from "../../params/index.ts";
-import {fromHex, toHex} from "../../util/bytes.ts";
+import {bytesEqual, fromHex, toHex} from "../../util/bytes.ts";
 import {InputError} from "../../util/errors.ts";
 
 function readPrivateKey(path: string): Uint8Array {
@@ -24,6 +24,26 @@ function readPrivateKey(path: string): Uint8Array {
     // Never echo the file's content: it is meant to be a secret.
     throw new InputError(`--private-key-file ${path} must hold a 32-byte hex private key`);
   }
+}
+
+/** The file's entries, each checked (roots, proof of possession) and made for this network. */
+async function readDepositData(path: string): Promise<import("../../eth1/index.ts").DepositToSend[]> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read --deposit-data ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const {parseDepositDataFile} = await import("../../validator/keys/depositData.ts");
+  const {config} = await import("../../params/index.ts");
+  const parsed = parseDepositDataFile(text);
+  if (parsed.length === 0) throw new InputError(`${path} holds no deposits`);
+  return parsed.map((p, i) => {
+    if (!bytesEqual(p.forkVersion, config.GENESIS_FORK_VERSION)) {
+      throw new InputError(`deposit[${i}] is for fork version ${toHex(p.forkVersion)}, this network's GENESIS_FORK_VERSION is ${toHex(config.GENESIS_FORK_VERSION)} (wrong --config?)`);
+    }
+    return {data: p.data, depositDataRoot: p.depositDataRoot};
+  });
 }
 
 export const depositCommand: Command = {
@@ -78,7 +98,7 @@ export const depositCommand: Command = {
           }
         })()}
       : {type: "key", privateKey: readPrivateKey(String(opts["private-key-file"]))};
-    const entries = eth1.parseDepositDataFile(file);
+    const entries = await readDepositData(file);
     const provider = eth1.eth1ProviderFor(endpoint);
     try {
       await provider.checkChainId((await import("../../params/index.ts")).config.DEPOSIT_CHAIN_ID);

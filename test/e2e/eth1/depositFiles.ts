@@ -1,17 +1,25 @@
 /**
- * Deposit data files in the stakers' format for interop keys (until keys come from
- * `gnomon keys new`): written by this test process under the same chain config the processes use.
+ * Validator keys and deposit data as a staker makes them: `gnomon keys new` (a new mnemonic each
+ * time, cheap keystore KDF for tests) for the network of the given chain config.
  */
-import {writeFileSync} from "node:fs";
-import {depositDataJson} from "../../../src/eth1/index.ts";
-import {interopDepositData, interopDepositParams} from "../../../src/node/genesis/interopDeposits.ts";
-import {parseChainConfigYaml, useNetwork} from "../../../src/params/index.ts";
+import {readdirSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
+import {exited, runGnomon} from "../helpers/processes.ts";
 
-/** Writes interop validators [from, to) to `path`, signed for the network of `configYaml`. */
-export function writeInteropDepositData(path: string, configYaml: string, from: number, to: number): void {
-  useNetwork("minimal", parseChainConfigYaml(configYaml));
-  const params = interopDepositParams();
-  const entries = [];
-  for (let i = from; i < to; i++) entries.push(depositDataJson(interopDepositData(i, params), "gnomon-eth1-test"));
-  writeFileSync(path, JSON.stringify(entries, null, 2));
+export interface NewKeys {
+  /** The keystores' directory (also holds the deposit data file). */
+  dir: string;
+  depositData: string;
+  passwordFile: string;
+}
+
+export async function keysNew(dir: string, configPath: string, count: number): Promise<NewKeys> {
+  const passwordFile = join(dir, "..", "keystore-password.txt");
+  writeFileSync(passwordFile, "gnomon-test-password\n");
+  const p = runGnomon(["keys", "new", "--count", String(count), "--out", dir, "--password-file", passwordFile, "--config", configPath, "--kdf", "pbkdf2", "--kdf-cost", "2"]);
+  const code = await exited(p);
+  if (code !== 0) throw new Error(`gnomon keys new failed (${code}):\n${p.lines.join("\n")}`);
+  const file = readdirSync(dir).find((f) => /^deposit_data-\d+\.json$/.test(f));
+  if (file === undefined) throw new Error(`no deposit_data-*.json in ${dir}`);
+  return {dir, depositData: join(dir, file), passwordFile};
 }

@@ -1,18 +1,19 @@
 /**
  * Genesis from a real deposit contract: anvil (1-s blocks) with the official contract deployed
- * from its bytecode, 64 deposits sent with `gnomon deposit` (half from an unlocked account, half
- * signed locally), `gnomon genesis --eth1-endpoint` writes the genesis state, and a `gnomon beacon`
- * given only --eth1-endpoint computes the same state itself.
+ * from its bytecode, keys from `gnomon keys new`, their 64 deposits sent with `gnomon deposit`
+ * (half from an unlocked account, half signed locally), `gnomon genesis --eth1-endpoint` writes
+ * the genesis state, and a `gnomon beacon` given only --eth1-endpoint computes the same state.
  */
 import {strict as assert} from "node:assert";
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {exited, getJson, restUrl, runGnomon, stopProcess, type Proc} from "../helpers/processes.ts";
+import {useNetwork} from "../../../src/params/index.ts";
 import {ssz} from "../../../src/types/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
 import {deployDepositContract, DEV_ACCOUNT, DEV_KEY, eth1ChainConfig, rpc, startAnvil, stopAnvil, type Anvil} from "./anvil.ts";
-import {writeInteropDepositData} from "./depositFiles.ts";
+import {keysNew} from "./depositFiles.ts";
 
 async function run(args: string[]): Promise<{code: number | null; out: string}> {
   const p = runGnomon(args);
@@ -29,32 +30,38 @@ describe("e2e eth1: deposits with gnomon deposit, genesis from the contract", fu
   let beacon: Proc | undefined;
   let configPath: string;
   let address: string;
+  let depositA: string;
+  let depositB: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "gnomon-eth1-genesis-"));
+    // The genesis file is read with the minimal preset's types.
+    useNetwork("minimal");
     anvil = await startAnvil({blockTime: 1});
     const deployed = await deployDepositContract(anvil.url);
     address = deployed.address;
     const yaml = eth1ChainConfig({address, deployBlock: deployed.block, minValidators: 64, slotMs: 2000});
     configPath = join(dir, "config.yaml");
     writeFileSync(configPath, yaml);
-    writeInteropDepositData(join(dir, "deposit_data-a.json"), yaml, 0, 32);
-    writeInteropDepositData(join(dir, "deposit_data-b.json"), yaml, 32, 64);
+    // Two stakers with 32 keys each.
+    depositA = (await keysNew(join(dir, "keys-a"), configPath, 32)).depositData;
+    depositB = (await keysNew(join(dir, "keys-b"), configPath, 32)).depositData;
     writeFileSync(join(dir, "funder.key"), DEV_KEY.slice(2) + "\n");
   });
 
   after(async () => {
     await stopProcess(beacon, "SIGKILL");
     await stopAnvil(anvil);
+    useNetwork("mainnet");
     rmSync(dir, {recursive: true, force: true});
   });
 
   it("sends 64 deposits, computes the genesis with gnomon genesis and a node gets the same state", async () => {
     const common = ["--eth1-endpoint", anvil!.url, "--config", configPath, "--preset", "minimal"];
-    const a = await run(["deposit", "--deposit-data", join(dir, "deposit_data-a.json"), "--from", DEV_ACCOUNT, ...common]);
+    const a = await run(["deposit", "--deposit-data", depositA, "--from", DEV_ACCOUNT, ...common]);
     assert.equal(a.code, 0, a.out);
     assert.match(a.out, /32 of 32 deposits included/);
-    const b = await run(["deposit", "--deposit-data", join(dir, "deposit_data-b.json"), "--private-key-file", join(dir, "funder.key"), ...common]);
+    const b = await run(["deposit", "--deposit-data", depositB, "--private-key-file", join(dir, "funder.key"), ...common]);
     assert.equal(b.code, 0, b.out);
     assert.match(b.out, /32 of 32 deposits included/);
     assert.equal(b.out.includes(DEV_KEY.slice(2)), false, "the private key is never printed");
