@@ -5,7 +5,11 @@
  * else the state's eth1_data. And the deposits a block must carry after its own vote.
  */
 import {strict as assert} from "node:assert";
-import {eth1DataAfterVote, expectedDepositCount, getEth1Vote, votingPeriodStartTime, type Eth1Block} from "../../../src/chain/production/eth1Vote.ts";
+import {eth1DataAfterVote, eth1VoteAndDeposits, expectedDepositCount, getEth1Vote, votingPeriodStartTime, type Eth1Block} from "../../../src/chain/production/eth1Vote.ts";
+import {DepositDataTree} from "../../../src/eth1/depositTree.ts";
+import {isValidMerkleBranch} from "../../../src/state-transition/index.ts";
+import {DEPOSIT_CONTRACT_TREE_DEPTH} from "../../../src/params/index.ts";
+import {fakeDeposit} from "./fakeExecution.ts";
 import {config, useNetwork} from "../../../src/params/index.ts";
 import {ssz, type Eth1Data} from "../../../src/types/index.ts";
 
@@ -81,5 +85,28 @@ describe("get_eth1_vote", () => {
     const t = state(slot, eth1Data(1, 4), Array.from({length: 15}, () => next), 4);
     assert.deepEqual(eth1DataAfterVote(t, next), eth1Data(1, 4));
     assert.equal(expectedDepositCount(t, eth1Data(1, 4)), 0);
+  });
+
+  it("gives the due deposits with proofs against the new eth1_data, or re-votes the state's when they are unknown", () => {
+    const tree = new DepositDataTree();
+    for (let i = 0; i < 40; i++) tree.push(fakeDeposit(i));
+    const next: Eth1Data = {deposit_root: tree.root(40), deposit_count: 40, block_hash: new Uint8Array(32).fill(3)};
+    const current: Eth1Data = {deposit_root: tree.root(4), deposit_count: 4, block_hash: new Uint8Array(32).fill(2)};
+    const s = state(slot, current, Array.from({length: 16}, () => next), 4);
+    const known = {
+      getBlocksByTimestamp: () => [block(follow + 1, next)],
+      getDeposits: (start: number, end: number, e: Eth1Data) => (e.deposit_count <= tree.count ? Array.from({length: end - start}, (_, i) => tree.getDeposit(start + i, e.deposit_count)) : null),
+    };
+    const produced = eth1VoteAndDeposits(s, known);
+    assert.deepEqual(produced.eth1Data, next);
+    assert.equal(produced.deposits!.length, 16);
+    produced.deposits!.forEach((d, i) =>
+      assert.ok(isValidMerkleBranch(ssz.DepositData.hashTreeRoot(d.data), d.proof, DEPOSIT_CONTRACT_TREE_DEPTH + 1, 4 + i, next.deposit_root))
+    );
+    // A follower without those deposits: the block does not flip eth1_data, and carries none.
+    const unknown = {...known, getDeposits: (start: number, end: number, e: Eth1Data) => (e.deposit_count <= 4 ? [] : null)};
+    const fallback = eth1VoteAndDeposits(s, unknown);
+    assert.deepEqual(fallback.eth1Data, current);
+    assert.deepEqual(fallback.deposits, []);
   });
 });
