@@ -10,7 +10,9 @@ import {DEPOSIT_CONTRACT_TREE_DEPTH} from "../params/index.ts";
 import {ssz, type Deposit, type DepositData} from "../types/index.ts";
 
 let zeroCache: Uint8Array[] | undefined;
-function zeroHashes(): Uint8Array[] {
+
+/** zero[h]: the root of an empty subtree of height h, for h = 0..DEPOSIT_CONTRACT_TREE_DEPTH. */
+export function zeroHashes(): Uint8Array[] {
   if (zeroCache === undefined) {
     const z: Uint8Array[] = [new Uint8Array(32)];
     for (let h = 1; h <= DEPOSIT_CONTRACT_TREE_DEPTH; h++) z.push(digest64(z[h - 1], z[h - 1]));
@@ -19,7 +21,8 @@ function zeroHashes(): Uint8Array[] {
   return zeroCache;
 }
 
-function lengthChunk(length: number): Uint8Array {
+/** uint256 little-endian of a safe integer: the SSZ list length mix-in. */
+export function lengthChunk(length: number): Uint8Array {
   const out = new Uint8Array(32);
   new DataView(out.buffer).setBigUint64(0, BigInt(length), true);
   return out;

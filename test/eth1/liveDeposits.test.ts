@@ -13,19 +13,12 @@ import {strict as assert} from "node:assert";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {exited, getJson, restUrl, runGnomon, sleep, stopProcess, type Proc} from "../e2e/helpers/processes.ts";
+import {getJson, restUrl, runGnomon, sleep, stopProcess, type Proc} from "../e2e/helpers/processes.ts";
 import {deployDepositContract, DEV_ACCOUNT, DEV_KEY, eth1ChainConfig, rpc, startAnvil, stopAnvil, type Anvil} from "../e2e/eth1/anvil.ts";
-import {keysNew} from "../e2e/eth1/depositFiles.ts";
+import {keysNew, runToEnd} from "../e2e/eth1/depositFiles.ts";
 
 const SLOT_MS = 2000;
 const SLOTS_PER_EPOCH = 8;
-
-async function run(args: string[]): Promise<{code: number | null; out: string}> {
-  const p = runGnomon(args);
-  const code = await exited(p);
-  await new Promise((r) => setImmediate(r));
-  return {code, out: p.lines.join("\n")};
-}
 
 describe("eth1: deposits on a live chain from a real execution node", function () {
   this.timeout(900_000);
@@ -57,10 +50,10 @@ describe("eth1: deposits on a live chain from a real execution node", function (
     writeFileSync(join(dir, "funder.key"), DEV_KEY.slice(2));
     const common = ["--eth1-endpoint", anvil.url, "--config", configPath, "--preset", "minimal"];
 
-    const d1 = await run(["deposit", "--deposit-data", genesisKeys.depositData, "--from", DEV_ACCOUNT, ...common]);
+    const d1 = await runToEnd(["deposit", "--deposit-data", genesisKeys.depositData, "--from", DEV_ACCOUNT, ...common]);
     assert.equal(d1.code, 0, d1.out);
     const genesisPath = join(dir, "genesis.ssz");
-    const g = await run(["genesis", "--out", genesisPath, ...common]);
+    const g = await runToEnd(["genesis", "--out", genesisPath, ...common]);
     assert.equal(g.code, 0, g.out);
 
     beacon = runGnomon(["beacon", "--data-dir", join(dir, "beacon"), "--genesis-state", genesisPath, "--rest-port", "0", "--log-level", "info", ...common.slice(0, 4), "--preset", "minimal"]);
@@ -72,7 +65,7 @@ describe("eth1: deposits on a live chain from a real execution node", function (
     vcs.push(runGnomon(vcArgs(genesisKeys, "vc-genesis")));
 
     // 8 more deposits, from a locally signed account, while the chain runs.
-    const d2 = await run(["deposit", "--deposit-data", newKeys.depositData, "--private-key-file", join(dir, "funder.key"), ...common]);
+    const d2 = await runToEnd(["deposit", "--deposit-data", newKeys.depositData, "--private-key-file", join(dir, "funder.key"), ...common]);
     assert.equal(d2.code, 0, d2.out);
     vcs.push(runGnomon(vcArgs(newKeys, "vc-new")));
 

@@ -6,6 +6,15 @@ import {readdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {exited, runGnomon} from "../helpers/processes.ts";
 
+/** Runs a gnomon command to its end; its exit code and every line it printed. */
+export async function runToEnd(args: string[]): Promise<{code: number | null; out: string}> {
+  const p = runGnomon(args);
+  const code = await exited(p);
+  // Let the readline interfaces drain the last lines.
+  await new Promise((r) => setImmediate(r));
+  return {code, out: p.lines.join("\n")};
+}
+
 export interface NewKeys {
   /** The keystores' directory (also holds the deposit data file). */
   dir: string;
@@ -16,9 +25,8 @@ export interface NewKeys {
 export async function keysNew(dir: string, configPath: string, count: number): Promise<NewKeys> {
   const passwordFile = join(dir, "..", "keystore-password.txt");
   writeFileSync(passwordFile, "gnomon-test-password\n");
-  const p = runGnomon(["keys", "new", "--count", String(count), "--out", dir, "--password-file", passwordFile, "--config", configPath, "--kdf", "pbkdf2", "--kdf-cost", "2"]);
-  const code = await exited(p);
-  if (code !== 0) throw new Error(`gnomon keys new failed (${code}):\n${p.lines.join("\n")}`);
+  const {code, out} = await runToEnd(["keys", "new", "--count", String(count), "--out", dir, "--password-file", passwordFile, "--config", configPath, "--kdf", "pbkdf2", "--kdf-cost", "2"]);
+  if (code !== 0) throw new Error(`gnomon keys new failed (${code}):\n${out}`);
   const file = readdirSync(dir).find((f) => /^deposit_data-\d+\.json$/.test(f));
   if (file === undefined) throw new Error(`no deposit_data-*.json in ${dir}`);
   return {dir, depositData: join(dir, file), passwordFile};

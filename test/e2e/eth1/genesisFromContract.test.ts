@@ -8,20 +8,12 @@ import {strict as assert} from "node:assert";
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {exited, getJson, restUrl, runGnomon, stopProcess, type Proc} from "../helpers/processes.ts";
+import {getJson, restUrl, runGnomon, stopProcess, type Proc} from "../helpers/processes.ts";
 import {useNetwork} from "../../../src/params/index.ts";
 import {ssz} from "../../../src/types/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
 import {deployDepositContract, DEV_ACCOUNT, DEV_KEY, eth1ChainConfig, rpc, startAnvil, stopAnvil, type Anvil} from "./anvil.ts";
-import {keysNew} from "./depositFiles.ts";
-
-async function run(args: string[]): Promise<{code: number | null; out: string}> {
-  const p = runGnomon(args);
-  const code = await exited(p);
-  // Let the readline interfaces drain the last lines.
-  await new Promise((r) => setImmediate(r));
-  return {code, out: p.lines.join("\n")};
-}
+import {keysNew, runToEnd} from "./depositFiles.ts";
 
 describe("e2e eth1: deposits with gnomon deposit, genesis from the contract", function () {
   this.timeout(180_000);
@@ -58,16 +50,16 @@ describe("e2e eth1: deposits with gnomon deposit, genesis from the contract", fu
 
   it("sends 64 deposits, computes the genesis with gnomon genesis and a node gets the same state", async () => {
     const common = ["--eth1-endpoint", anvil!.url, "--config", configPath, "--preset", "minimal"];
-    const a = await run(["deposit", "--deposit-data", depositA, "--from", DEV_ACCOUNT, ...common]);
+    const a = await runToEnd(["deposit", "--deposit-data", depositA, "--from", DEV_ACCOUNT, ...common]);
     assert.equal(a.code, 0, a.out);
     assert.match(a.out, /32 of 32 deposits included/);
-    const b = await run(["deposit", "--deposit-data", depositB, "--private-key-file", join(dir, "funder.key"), ...common]);
+    const b = await runToEnd(["deposit", "--deposit-data", depositB, "--private-key-file", join(dir, "funder.key"), ...common]);
     assert.equal(b.code, 0, b.out);
     assert.match(b.out, /32 of 32 deposits included/);
     assert.equal(b.out.includes(DEV_KEY.slice(2)), false, "the private key is never printed");
 
     const out = join(dir, "genesis.ssz");
-    const g = await run(["genesis", "--out", out, ...common]);
+    const g = await runToEnd(["genesis", "--out", out, ...common]);
     assert.equal(g.code, 0, g.out);
     const stateRoot = /hash_tree_root: (0x[0-9a-f]{64})/.exec(g.out)?.[1];
     assert.ok(stateRoot !== undefined, g.out);
