@@ -186,7 +186,18 @@ export class Eth1Follower implements Eth1ForProduction {
     const head = await this.provider.blockNumber();
     this.status.headBlock = head;
     const target = head - config.ETH1_FOLLOW_DISTANCE;
-    if (target < this.nextBlock) return true;
+    if (target < this.nextBlock) {
+      // Nothing new: the last followed block must still be on the endpoint's chain (a reorg
+      // deeper than the follow distance, or an endpoint that now serves another history).
+      const last = this.blocks.at(-1);
+      if (last !== undefined) {
+        const current = last.number <= head ? await this.provider.getBlock(last.number) : null;
+        if (current === null || !bytesEqual(current.hash, last.hash)) {
+          throw new Eth1Error(Eth1ErrorCode.REORG, `the followed block ${last.number} ${toHex(last.hash)} is no longer on the endpoint's chain (head ${head})`);
+        }
+      }
+      return true;
+    }
     const from = this.nextBlock;
     const to = Math.min(target, from + this.logsBatch - 1);
 

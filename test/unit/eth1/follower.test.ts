@@ -144,6 +144,18 @@ describe("eth1 follower", function () {
     assert.deepEqual(tip.eth1Data.block_hash, fake.blocks[last].hash);
   });
 
+  it("notices, while caught up, that the endpoint now serves another history", async () => {
+    const f = follower(fake.url);
+    await sync(f);
+    fake.reorg(1); // same length, every block but genesis replaced
+    await f.poll();
+    assert.equal(f.getStatus().lastErrorCode, "ETH1_REORG");
+    await sync(f);
+    const last = fake.blocks.length - 1 - FOLLOW;
+    assert.deepEqual(f.getBlocksByTimestamp(0, Number.MAX_SAFE_INTEGER).at(-1)!.eth1Data.block_hash, fake.blocks[last].hash);
+    assert.equal(f.tree.count, fake.deposits.filter((d) => d.block <= last).length);
+  });
+
   it("resumes from the database after a restart", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gnomon-eth1-store-"));
     try {
