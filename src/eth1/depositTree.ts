@@ -2,8 +2,9 @@
  * Every deposit the contract received, as the contract's Merkle tree (deposit-contract.md): the
  * root after the first n deposits and the proof of any deposit i < n against that root, which is
  * what a block's deposits need (proofs against state.eth1_data.deposit_root with its count).
- * The layers for one count are kept until another count is asked for: a proposer asks for up to
- * MAX_DEPOSITS proofs against the same count.
+ * Only complete subtrees are stored (nodes[h][k] covers leaves k*2^h .. (k+1)*2^h - 1, all
+ * present): an append costs O(1) amortized, and a root or proof for any count costs O(depth^2)
+ * hashes at most, since only the subtrees cut by the count's boundary are hashed again.
  */
 import {digest64} from "../crypto/index.ts";
 import {DEPOSIT_CONTRACT_TREE_DEPTH} from "../params/index.ts";
@@ -30,8 +31,8 @@ export function lengthChunk(length: number): Uint8Array {
 
 export class DepositDataTree {
   private readonly data: DepositData[] = [];
-  private readonly leaves: Uint8Array[] = [];
-  private layers: {count: number; layers: Uint8Array[][]} | null = null;
+  /** nodes[0] are the leaves; nodes[h] the roots of complete subtrees of height h. */
+  private readonly nodes: Uint8Array[][] = Array.from({length: DEPOSIT_CONTRACT_TREE_DEPTH + 1}, () => []);
 
   get count(): number {
     return this.data.length;
@@ -39,14 +40,17 @@ export class DepositDataTree {
 
   push(data: DepositData): void {
     this.data.push(data);
-    this.leaves.push(ssz.DepositData.hashTreeRoot(data));
+    this.nodes[0].push(ssz.DepositData.hashTreeRoot(data));
+    for (let h = 0; h < DEPOSIT_CONTRACT_TREE_DEPTH && this.nodes[h].length % 2 === 0; h++) {
+      const level = this.nodes[h];
+      this.nodes[h + 1].push(digest64(level[level.length - 2], level[level.length - 1]));
+    }
   }
 
   /** Drops the deposits from index `count` on (a reorg of the execution chain). */
   truncate(count: number): void {
     this.data.length = Math.min(this.data.length, count);
-    this.leaves.length = this.data.length;
-    this.layers = null;
+    for (let h = 0; h <= DEPOSIT_CONTRACT_TREE_DEPTH; h++) this.nodes[h].length = Math.floor(this.data.length / 2 ** h);
   }
 
   getData(index: number): DepositData {
@@ -55,39 +59,24 @@ export class DepositDataTree {
 
   /** hash_tree_root(List[DepositData, 2**32]) of the first `count` deposits. */
   root(count = this.count): Uint8Array {
-    const layers = this.layersFor(count);
-    return digest64(layers[DEPOSIT_CONTRACT_TREE_DEPTH][0], lengthChunk(count));
+    if (count > this.count) throw new RangeError(`root of ${count} deposits: the tree holds ${this.count}`);
+    return digest64(this.subtreeRoot(DEPOSIT_CONTRACT_TREE_DEPTH, 0, count), lengthChunk(count));
   }
 
   /** Deposit `index` with its proof against root(count): 32 siblings, then the length mix-in. */
   getDeposit(index: number, count: number): Deposit {
     if (!(index < count && count <= this.count)) throw new RangeError(`deposit ${index} of ${count}: the tree holds ${this.count}`);
-    const layers = this.layersFor(count);
-    const zero = zeroHashes();
     const proof: Uint8Array[] = [];
-    let i = index;
-    for (let h = 0; h < DEPOSIT_CONTRACT_TREE_DEPTH; h++) {
-      const sibling = i ^ 1;
-      proof.push(sibling < layers[h].length ? layers[h][sibling] : zero[h]);
-      i = Math.floor(i / 2);
-    }
+    for (let h = 0; h < DEPOSIT_CONTRACT_TREE_DEPTH; h++) proof.push(this.subtreeRoot(h, Math.floor(index / 2 ** h) ^ 1, count));
     proof.push(lengthChunk(count));
     return {proof, data: this.data[index]};
   }
 
-  private layersFor(count: number): Uint8Array[][] {
-    if (count > this.count) throw new RangeError(`root of ${count} deposits: the tree holds ${this.count}`);
-    if (this.layers?.count === count) return this.layers.layers;
-    const zero = zeroHashes();
-    const layers: Uint8Array[][] = [this.leaves.slice(0, count)];
-    for (let h = 0; h < DEPOSIT_CONTRACT_TREE_DEPTH; h++) {
-      const below = layers[h];
-      const next: Uint8Array[] = [];
-      for (let j = 0; j < below.length; j += 2) next.push(digest64(below[j], j + 1 < below.length ? below[j + 1] : zero[h]));
-      layers.push(next.length > 0 ? next : []);
-    }
-    if (layers[DEPOSIT_CONTRACT_TREE_DEPTH].length === 0) layers[DEPOSIT_CONTRACT_TREE_DEPTH] = [zero[DEPOSIT_CONTRACT_TREE_DEPTH]];
-    this.layers = {count, layers};
-    return layers;
+  /** Root of subtree k of height h in the tree of the first `count` leaves (later leaves zero). */
+  private subtreeRoot(h: number, k: number, count: number): Uint8Array {
+    const start = k * 2 ** h;
+    if (start >= count) return zeroHashes()[h];
+    if (start + 2 ** h <= count) return this.nodes[h][k];
+    return digest64(this.subtreeRoot(h - 1, 2 * k, count), this.subtreeRoot(h - 1, 2 * k + 1, count));
   }
 }
