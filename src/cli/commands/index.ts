@@ -38,7 +38,7 @@ export const commandEntries: CommandEntry[] = [
   },
   {
     name: "genesis",
-    summary: "Write an interop genesis state (SSZ) for N interop validators",
+    summary: "Write a genesis state (SSZ): interop validators, or from the deposit contract",
     load: async () => (await import("./genesis.ts")).genesisCommand,
   },
   {
