@@ -34,11 +34,15 @@ describe("e2e eth1: a node with a broken execution endpoint", function () {
     dev = runGnomon(["dev", "--validators", "8", "--seconds-per-slot", "1", "--config", config, "--eth1-endpoint", fake.url, "--data-dir", join(dir, "dev"), "--rest-port", "0", "--log-level", "info"]);
     const url = await restUrl(dev, "gnomon dev");
     const head = async (): Promise<number> => Number((await getJson(`${url}/eth/v1/beacon/headers/head`)).data.header.message.slot);
-    await sleep(6000);
+    // Each failure shows on the status line once the backed-off retry has met it.
+    const untilLine = async (re: RegExp): Promise<void> => {
+      for (let i = 0; i < 90 && !dev!.lines.some((l) => re.test(l)); i++) await sleep(500);
+    };
+    await untilLine(/eth1 error \(ETH1_WRONG_CHAIN\)/);
     fake.notJson = true;
-    await sleep(5000);
+    await untilLine(/eth1 error \(ETH1_NOT_JSON\)/);
     await fake.stop();
-    await sleep(5000);
+    await untilLine(/eth1 error \(ETH1_UNREACHABLE\)/);
     const slot = await head();
     const genesisTime = Number((await getJson(`${url}/eth/v1/beacon/genesis`)).data.genesis_time);
     const current = Math.floor(Date.now() / 1000 - genesisTime);
