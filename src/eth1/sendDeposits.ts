@@ -4,11 +4,14 @@
  * the node unlocks (eth_sendTransaction) or signed here with a private key (EIP-1559 when the
  * chain has a base fee, else legacy with EIP-155 chain id). All are sent first, with consecutive
  * nonces, then their receipts are awaited; a reverted or unmined one is reported, not retried.
+ * A deposit the endpoint refuses (e.g. gas estimation fails: no funds, a revert) stops the
+ * sending; the receipts of those already sent are still awaited and reported.
  */
 import {toHex} from "../util/bytes.ts";
 import {encodeDepositCall} from "./abi.ts";
 import type {DepositData} from "../types/index.ts";
 import type {Eth1Provider} from "./provider.ts";
+import {Eth1Error} from "./errors.ts";
 import {bigQuantity, data, object, quantity, toQuantity} from "./rpc.ts";
 import {addressOf, signTransaction} from "./tx.ts";
 
@@ -22,9 +25,12 @@ export type Sender = {type: "unlocked"; from: Uint8Array} | {type: "key"; privat
 
 export interface DepositResult {
   index: number;
+  /** Empty when not sent. */
   txHash: string;
-  status: "included" | "reverted" | "not-mined";
+  status: "included" | "reverted" | "not-mined" | "not-sent";
   blockNumber?: number;
+  /** Why it was not sent. */
+  error?: string;
 }
 
 export interface SendDepositsOptions {
@@ -49,29 +55,20 @@ export async function sendDeposits(opts: SendDepositsOptions): Promise<DepositRe
   const baseFee = latest.baseFeePerGas === undefined || latest.baseFeePerGas === null ? null : bigQuantity(latest.baseFeePerGas, "baseFeePerGas");
 
   const hashes: string[] = [];
+  let sendError: string | null = null;
   for (let i = 0; i < entries.length; i++) {
-    const {data: d, depositDataRoot} = entries[i];
-    const call = {from: toHex(from), to: toHex(provider.depositContract), value: toQuantity(BigInt(d.amount) * GWEI), data: toHex(encodeDepositCall(d, depositDataRoot))};
-    const estimate = bigQuantity(await rpc.call("eth_estimateGas", [call]), "eth_estimateGas");
-    // Headroom: the first deposits into a fresh tree cost more storage writes than later ones.
-    const gasLimit = (estimate * 13n) / 10n;
-    let hash: unknown;
-    if (sender.type === "unlocked") {
-      hash = await rpc.call("eth_sendTransaction", [{...call, gas: toQuantity(gasLimit)}]);
-    } else {
-      const fees =
-        baseFee !== null
-          ? await (async () => {
-              const tip = bigQuantity(await rpc.call("eth_maxPriorityFeePerGas"), "eth_maxPriorityFeePerGas");
-              return {maxPriorityFeePerGas: tip, maxFeePerGas: baseFee * 2n + tip};
-            })()
-          : {gasPrice: bigQuantity(await rpc.call("eth_gasPrice"), "eth_gasPrice")};
-      const raw = signTransaction({chainId, nonce, gasLimit, to: provider.depositContract, value: BigInt(d.amount) * GWEI, data: encodeDepositCall(d, depositDataRoot), ...fees}, sender.privateKey);
-      hash = await rpc.call("eth_sendRawTransaction", [toHex(raw)]);
+    const d = entries[i].data;
+    try {
+      hashes.push(await sendOne({provider, sender, from, chainId, nonce, baseFee}, entries[i]));
+      nonce++;
+      say(`sent deposit ${i + 1}/${entries.length} for ${toHex(d.pubkey).slice(0, 18)}… (${d.amount} Gwei): ${hashes[i]}`);
+    } catch (e) {
+      if (!(e instanceof Eth1Error)) throw e;
+      // Later deposits would need this one's nonce: stop sending, but still follow the ones sent.
+      sendError = e.message;
+      say(`deposit ${i + 1}/${entries.length} NOT SENT: ${e.message}`);
+      break;
     }
-    nonce++;
-    hashes.push(toHex(data(hash, "transaction hash", 32)));
-    say(`sent deposit ${i + 1}/${entries.length} for ${toHex(d.pubkey).slice(0, 18)}… (${d.amount} Gwei): ${hashes[i]}`);
   }
 
   const results: DepositResult[] = [];
@@ -79,7 +76,11 @@ export async function sendDeposits(opts: SendDepositsOptions): Promise<DepositRe
   for (let i = 0; i < hashes.length; i++) {
     let receipt: Record<string, unknown> | null = null;
     while (receipt === null && Date.now() < deadline) {
-      const r = await rpc.call("eth_getTransactionReceipt", [hashes[i]]);
+      // An endpoint that hiccups while we wait is asked again until the deadline.
+      const r = await rpc.call("eth_getTransactionReceipt", [hashes[i]]).catch((e: unknown) => {
+        if (e instanceof Eth1Error) return null;
+        throw e;
+      });
       if (r !== null) receipt = object(r, "receipt");
       else await new Promise((res) => setTimeout(res, 250));
     }
@@ -93,5 +94,44 @@ export async function sendDeposits(opts: SendDepositsOptions): Promise<DepositRe
     results.push({index: i, txHash: hashes[i], status: ok ? "included" : "reverted", blockNumber});
     say(`deposit ${i + 1}/${entries.length}: ${ok ? "included" : "REVERTED"} in block ${blockNumber}`);
   }
+  for (let i = hashes.length; i < entries.length; i++) {
+    results.push({index: i, txHash: "", status: "not-sent", error: i === hashes.length ? (sendError ?? undefined) : "an earlier deposit was not sent"});
+  }
   return results;
+}
+
+interface SendContext {
+  provider: Eth1Provider;
+  sender: Sender;
+  from: Uint8Array;
+  chainId: bigint;
+  nonce: bigint;
+  baseFee: bigint | null;
+}
+
+/** Sends one deposit transaction; returns its hash. */
+async function sendOne(ctx: SendContext, entry: DepositToSend): Promise<string> {
+  const {provider, sender} = ctx;
+  const rpc = provider.rpc;
+  const value = BigInt(entry.data.amount) * GWEI;
+  const calldata = encodeDepositCall(entry.data, entry.depositDataRoot);
+  const call = {from: toHex(ctx.from), to: toHex(provider.depositContract), value: toQuantity(value), data: toHex(calldata)};
+  const estimate = bigQuantity(await rpc.call("eth_estimateGas", [call]), "eth_estimateGas");
+  // Headroom: the first deposits into a fresh tree cost more storage writes than later ones.
+  const gasLimit = (estimate * 13n) / 10n;
+  let hash: unknown;
+  if (sender.type === "unlocked") {
+    hash = await rpc.call("eth_sendTransaction", [{...call, gas: toQuantity(gasLimit)}]);
+  } else {
+    let fees: {maxFeePerGas: bigint; maxPriorityFeePerGas: bigint} | {gasPrice: bigint};
+    if (ctx.baseFee !== null) {
+      const tip = bigQuantity(await rpc.call("eth_maxPriorityFeePerGas"), "eth_maxPriorityFeePerGas");
+      fees = {maxPriorityFeePerGas: tip, maxFeePerGas: ctx.baseFee * 2n + tip};
+    } else {
+      fees = {gasPrice: bigQuantity(await rpc.call("eth_gasPrice"), "eth_gasPrice")};
+    }
+    const raw = signTransaction({chainId: ctx.chainId, nonce: ctx.nonce, gasLimit, to: provider.depositContract, value, data: calldata, ...fees}, sender.privateKey);
+    hash = await rpc.call("eth_sendRawTransaction", [toHex(raw)]);
+  }
+  return toHex(data(hash, "transaction hash", 32));
 }

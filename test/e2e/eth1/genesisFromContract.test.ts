@@ -50,6 +50,15 @@ describe("e2e eth1: deposits with gnomon deposit, genesis from the contract", fu
 
   it("sends 64 deposits, computes the genesis with gnomon genesis and a node gets the same state", async () => {
     const common = ["--eth1-endpoint", anvil!.url, "--config", configPath, "--preset", "minimal"];
+    // Refused before any transaction: an endpoint of another chain (the minimal config's chain id is 5).
+    const wrongChain = await runToEnd(["deposit", "--deposit-data", depositA, "--from", DEV_ACCOUNT, "--eth1-endpoint", anvil!.url, "--preset", "minimal"]);
+    assert.equal(wrongChain.code, 2, wrongChain.out);
+    assert.match(wrongChain.out, /chain id 1337, the config's DEPOSIT_CHAIN_ID is 5/);
+    // An account without funds: the first deposit is not sent, and the command says so.
+    const poor = await runToEnd(["deposit", "--deposit-data", depositA, "--from", "0x000000000000000000000000000000000000dead", ...common]);
+    assert.equal(poor.code, 1, poor.out);
+    assert.match(poor.out, /deposit 1\/32 NOT SENT/);
+    assert.match(poor.out, /0 of 32 deposits included/);
     const a = await runToEnd(["deposit", "--deposit-data", depositA, "--from", DEV_ACCOUNT, ...common]);
     assert.equal(a.code, 0, a.out);
     assert.match(a.out, /32 of 32 deposits included/);
