@@ -313,9 +313,7 @@ export class Eth1Follower implements Eth1ForProduction {
       deposit_count: this.tree.count,
       blocks: this.blocks,
     };
-    const deposits: StoredDeposit[] = [];
-    for (let i = 0; i < this.tree.count; i++) deposits.push({blockNumber: this.depositBlocks[i], data: this.tree.getData(i)});
-    await this.store.save(state, deposits, fromIndex);
+    await this.store.save(state, (i) => ({blockNumber: this.depositBlocks[i], data: this.tree.getData(i)}), fromIndex);
   }
 
   private updateStatusCounts(): void {

@@ -69,14 +69,22 @@ export class Eth1Store {
     return {state, deposits};
   }
 
-  /** Writes the state and the chunks holding deposits from `fromIndex` on, as one batch. */
-  async save(state: FollowerState, deposits: StoredDeposit[], fromIndex: number): Promise<void> {
+  /**
+   * Writes the state and, when deposits from `fromIndex` on were added, the chunks holding them,
+   * as one batch. `deposit(i)` gives deposit i. Deposits past the state's count (after a
+   * rollback) may stay in their chunk: load() reads only deposit_count of them.
+   */
+  async save(state: FollowerState, deposit: (index: number) => StoredDeposit, fromIndex: number): Promise<void> {
     const ops: DbOp[] = [];
     const blocks = state.blocks.length > MAX_STORED_BLOCKS ? state.blocks.slice(-MAX_STORED_BLOCKS) : state.blocks;
     ops.push(this.db.putMetaOp(STATE_KEY, FollowerStateType.serialize({...state, blocks})));
-    const firstChunk = Math.floor(fromIndex / DEPOSIT_CHUNK);
-    for (let chunk = firstChunk; chunk * DEPOSIT_CHUNK < deposits.length; chunk++) {
-      const items = deposits.slice(chunk * DEPOSIT_CHUNK, (chunk + 1) * DEPOSIT_CHUNK).map((d) => ({block_number: d.blockNumber, data: d.data}));
+    const count = state.deposit_count;
+    for (let chunk = Math.floor(fromIndex / DEPOSIT_CHUNK); fromIndex < count && chunk * DEPOSIT_CHUNK < count; chunk++) {
+      const items = [];
+      for (let i = chunk * DEPOSIT_CHUNK; i < Math.min(count, (chunk + 1) * DEPOSIT_CHUNK); i++) {
+        const d = deposit(i);
+        items.push({block_number: d.blockNumber, data: d.data});
+      }
       ops.push(this.db.putMetaOp(chunkKey(chunk), depositChunk().serialize(items)));
     }
     await this.db.batch(ops);
