@@ -60,9 +60,10 @@ export const depositCommand: Command = {
     "receipt-timeout": {type: "string", valueName: "seconds", description: "How long to wait for the receipts", default: "120"},
   },
   details: [
-    "Prints one line per deposit sent (transaction hash) and per receipt (block, or REVERTED).",
-    "Exit status: 0 when every deposit is included, 1 when one reverted or was not mined in time,",
-    "2 for bad flags, a bad deposit data file or an endpoint of another chain.",
+    "Prints one line per deposit sent (transaction hash) and per receipt (block, or REVERTED); a deposit",
+    "the endpoint refuses (no funds, a revert in gas estimation) is NOT SENT and stops the sending.",
+    "Exit status: 0 when every deposit is included, 1 when one was not sent, reverted or not mined in time,",
+    "2 for bad flags, a bad deposit data file, or an endpoint that is unreachable or of another chain.",
     "Example: gnomon deposit --deposit-data validator_keys/deposit_data-1700000000.json --eth1-endpoint http://127.0.0.1:8545 \\",
     "           --config network.yaml --preset minimal --private-key-file funder.key",
   ].join("\n"),
