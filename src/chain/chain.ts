@@ -395,7 +395,7 @@ export class BeaconChain implements IBeaconChain {
       // No peers to sync from: the node follows its own clock and never enters a sync mode.
       isSyncing: false,
       isOptimistic: false,
-      elOffline: false,
+      elOffline: this.eth1?.isOffline() ?? false,
     };
   }
 

@@ -92,6 +92,10 @@ export class Eth1Follower implements Eth1ForProduction {
     return {...this.status};
   }
 
+  isOffline(): boolean {
+    return this.status.state === "error";
+  }
+
   /** A few words for the status line. */
   statusText(): string {
     const s = this.status;

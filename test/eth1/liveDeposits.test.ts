@@ -7,7 +7,8 @@
  * after the follow distance and an eth1 voting period they are in blocks, the 8 validators
  * become active and attest (validators and liveness endpoints), the state's deposit index equals
  * the contract's deposit count, and no proposal failed. The execution node is stopped
- * (SIGSTOP) for 20 s meanwhile: blocks go on, the status line shows the eth1 error.
+ * (SIGSTOP) for 20 s meanwhile: blocks go on, the status line shows the eth1 error and health
+ * answers 206 (execution node offline), 200 again afterwards.
  */
 import {strict as assert} from "node:assert";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
@@ -75,7 +76,9 @@ describe("eth1: deposits on a live chain from a real execution node", function (
     anvil.proc.proc.kill("SIGSTOP");
     await sleep(20_000);
     const headDuring = Number((await getJson(`${url}/eth/v1/beacon/headers/head`)).data.header.message.slot);
+    const healthDuring = (await fetch(`${url}/eth/v1/node/health`)).status;
     anvil.proc.proc.kill("SIGCONT");
+    assert.equal(healthDuring, 206, "health says the execution node is offline");
     assert.ok(headDuring >= headBefore + 6, `blocks went on while the execution node was stopped (head ${headBefore} -> ${headDuring})`);
 
     // The new validators: deposited, voted in, activated after finality, then attesting.
@@ -112,5 +115,6 @@ describe("eth1: deposits on a live chain from a real execution node", function (
     assert.deepEqual(logs.filter((l) => /proposal failed|does not apply|BLOCK_INVALID/.test(l)), []);
     assert.ok(beacon.lines.some((l) => /eth1 error/.test(l)), "the status line showed the stopped execution node");
     assert.ok(beacon.lines.some((l) => /eth1 synced/.test(l)), "the status line showed the follower synced");
+    assert.equal((await fetch(`${url}/eth/v1/node/health`)).status, 200);
   });
 });

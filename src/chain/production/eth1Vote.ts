@@ -23,6 +23,8 @@ export interface Eth1ForProduction {
    * has another root for that count.
    */
   getDeposits(start: number, end: number, eth1Data: Eth1Data): Deposit[] | null;
+  /** The execution endpoint fails (beacon-APIs el_offline: health answers 206). */
+  isOffline(): boolean;
 }
 
 export function votingPeriodStartTime(state: BeaconStateView): number {

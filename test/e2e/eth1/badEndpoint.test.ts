@@ -1,7 +1,8 @@
 /**
  * `gnomon dev --eth1-endpoint` against an execution endpoint that misbehaves (a fake JSON-RPC
  * server: first another chain id, then non-JSON, then gone): the node proposes and imports a
- * block every slot, its status line names the eth1 error, and it stops cleanly.
+ * block every slot, its status line names the eth1 error, health answers 206 with el_offline
+ * (as beacon-APIs says for an offline execution node), and it stops cleanly.
  */
 import {strict as assert} from "node:assert";
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
@@ -43,6 +44,9 @@ describe("e2e eth1: a node with a broken execution endpoint", function () {
     await untilLine(/eth1 error \(ETH1_NOT_JSON\)/);
     await fake.stop();
     await untilLine(/eth1 error \(ETH1_UNREACHABLE\)/);
+    // beacon-APIs: an offline execution node makes health 206 and syncing's el_offline true.
+    assert.equal((await fetch(`${url}/eth/v1/node/health`)).status, 206);
+    assert.equal((await getJson(`${url}/eth/v1/node/syncing`)).data.el_offline, true);
     const slot = await head();
     const genesisTime = Number((await getJson(`${url}/eth/v1/beacon/genesis`)).data.genesis_time);
     const current = Math.floor(Date.now() / 1000 - genesisTime);

@@ -94,6 +94,7 @@ describe("get_eth1_vote", () => {
     const current: Eth1Data = {deposit_root: tree.root(4), deposit_count: 4, block_hash: new Uint8Array(32).fill(2)};
     const s = state(slot, current, Array.from({length: 16}, () => next), 4);
     const known = {
+      isOffline: () => false,
       getBlocksByTimestamp: () => [block(follow + 1, next)],
       getDeposits: (start: number, end: number, e: Eth1Data) => (e.deposit_count <= tree.count ? Array.from({length: end - start}, (_, i) => tree.getDeposit(start + i, e.deposit_count)) : null),
     };
