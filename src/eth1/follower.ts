@@ -131,6 +131,7 @@ export class Eth1Follower implements Eth1ForProduction {
     this.running = false;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.provider.rpc.close();
     await this.stepping;
   }
 

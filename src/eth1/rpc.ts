@@ -17,13 +17,20 @@ export class JsonRpcClient {
   readonly url: string;
   private readonly timeoutMs: number;
   private nextId = 1;
+  /** Aborts the requests in flight when the client is closed (a node that stops waits for none). */
+  private readonly closing = new AbortController();
 
   constructor(url: string, opts: JsonRpcOptions = {}) {
     this.url = url;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
+  close(): void {
+    this.closing.abort();
+  }
+
   async call(method: string, params: unknown[] = []): Promise<unknown> {
+    if (this.closing.signal.aborted) throw new Eth1Error(Eth1ErrorCode.UNREACHABLE, `${method}: the client is closed`);
     const id = this.nextId++;
     let res: Response;
     try {
@@ -31,10 +38,11 @@ export class JsonRpcClient {
         method: "POST",
         headers: {"content-type": "application/json"},
         body: JSON.stringify({jsonrpc: "2.0", id, method, params}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.closing.signal]),
       });
     } catch (e) {
       const name = (e as Error).name;
+      if (this.closing.signal.aborted) throw new Eth1Error(Eth1ErrorCode.UNREACHABLE, `${method}: the client is closed`, {cause: e});
       if (name === "TimeoutError" || name === "AbortError") {
         throw new Eth1Error(Eth1ErrorCode.TIMEOUT, `${method}: no answer from ${this.url} within ${this.timeoutMs} ms`, {cause: e});
       }

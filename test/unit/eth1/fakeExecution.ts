@@ -3,7 +3,7 @@
  * deposit logs and contract answers the tests control, including wrong ones: another chain id,
  * non-JSON, skipped log indices, a lying get_deposit_root, a reorg.
  */
-import {createServer, type Server} from "node:http";
+import {createServer, type Server, type ServerResponse} from "node:http";
 import {DEPOSIT_EVENT_TOPIC, GET_DEPOSIT_COUNT_SELECTOR} from "../../../src/eth1/abi.ts";
 import {DepositDataTree} from "../../../src/eth1/depositTree.ts";
 import {digest} from "../../../src/crypto/index.ts";
@@ -54,9 +54,12 @@ export class FakeExecution {
   notJson = false;
   skipLogIndex: number | null = null;
   lieAboutRoot = false;
+  /** Answers this late (a slow or hung endpoint). */
+  delayMs = 0;
   calls = 0;
   private salt = 0;
   private server: Server | null = null;
+  private readonly pending = new Set<NodeJS.Timeout>();
   url = "";
 
   constructor(blocks = 1) {
@@ -131,18 +134,11 @@ export class FakeExecution {
       req.on("data", (c) => (body += c));
       req.on("end", () => {
         this.calls++;
-        if (this.notJson) {
-          res.writeHead(200, {"content-type": "text/html"}).end("<html>502 Bad Gateway</html>");
-          return;
-        }
-        const r = JSON.parse(body) as {id: number; method: string; params: any[]};
-        let answer: unknown;
-        try {
-          answer = {jsonrpc: "2.0", id: r.id, result: this.handle(r.method, r.params)};
-        } catch (e) {
-          answer = {jsonrpc: "2.0", id: r.id, error: {code: -32601, message: (e as Error).message}};
-        }
-        res.writeHead(200, {"content-type": "application/json"}).end(JSON.stringify(answer));
+        const timer = setTimeout(() => {
+          this.pending.delete(timer);
+          this.answer(body, res);
+        }, this.delayMs);
+        this.pending.add(timer);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
@@ -151,7 +147,24 @@ export class FakeExecution {
     return this.url;
   }
 
+  private answer(body: string, res: ServerResponse): void {
+    if (this.notJson) {
+      res.writeHead(200, {"content-type": "text/html"}).end("<html>502 Bad Gateway</html>");
+      return;
+    }
+    const r = JSON.parse(body) as {id: number; method: string; params: any[]};
+    let answer: unknown;
+    try {
+      answer = {jsonrpc: "2.0", id: r.id, result: this.handle(r.method, r.params)};
+    } catch (e) {
+      answer = {jsonrpc: "2.0", id: r.id, error: {code: -32601, message: (e as Error).message}};
+    }
+    res.writeHead(200, {"content-type": "application/json"}).end(JSON.stringify(answer));
+  }
+
   async stop(): Promise<void> {
+    for (const t of this.pending) clearTimeout(t);
+    this.pending.clear();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server === null ? resolve() : this.server.close(() => resolve())));
   }

@@ -156,6 +156,19 @@ describe("eth1 follower", function () {
     assert.equal(f.tree.count, fake.deposits.filter((d) => d.block <= last).length);
   });
 
+  it("stops at once while a request hangs", async function () {
+    // The client would wait 60 s for this answer; the test's own timeout is far shorter.
+    this.timeout(10_000);
+    const provider = new Eth1Provider(new JsonRpcClient(fake.url, {timeoutMs: 60_000}), fromHex(CONTRACT));
+    const f = new Eth1Follower({provider, deployBlock: 0});
+    fake.delayMs = 60_000;
+    f.start();
+    while (fake.calls === 0 && f.getStatus().state === "starting") await new Promise((r) => setTimeout(r, 50));
+    await f.stop();
+    assert.equal(f.getStatus().state, "error");
+    assert.match(f.getStatus().lastError!, /closed/);
+  });
+
   it("resumes from the database after a restart", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gnomon-eth1-store-"));
     try {
