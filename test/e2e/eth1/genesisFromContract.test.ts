@@ -2,13 +2,14 @@
  * Genesis from a real deposit contract: anvil (1-s blocks) with the official contract deployed
  * from its bytecode, keys from `gnomon keys new`, their 64 deposits sent with `gnomon deposit`
  * (half from an unlocked account, half signed locally), `gnomon genesis --eth1-endpoint` writes
- * the genesis state, and a `gnomon beacon` given only --eth1-endpoint computes the same state.
+ * the genesis state, and a `gnomon beacon` given only --eth1-endpoint computes the same state;
+ * its follower stores the deposits it read and resumes from them after a restart.
  */
 import {strict as assert} from "node:assert";
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {getJson, restUrl, runGnomon, stopProcess, type Proc} from "../helpers/processes.ts";
+import {getJson, restUrl, runGnomon, sleep, stopProcess, type Proc} from "../helpers/processes.ts";
 import {useNetwork} from "../../../src/params/index.ts";
 import {ssz} from "../../../src/types/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
@@ -89,6 +90,15 @@ describe("e2e eth1: deposits with gnomon deposit, genesis from the contract", fu
     const url = await restUrl(beacon, "gnomon beacon --eth1-endpoint");
     const root = (await getJson(`${url}/eth/v1/beacon/states/genesis/root`)).data.root;
     assert.equal(root, stateRoot);
+    // Its follower reads the 64 deposits and stores them; a restart resumes from the database.
+    for (let i = 0; i < 100 && !beacon.lines.some((l) => l.includes("eth1 deposits followed")); i++) await sleep(200);
+    assert.ok(beacon.lines.some((l) => l.includes("eth1 deposits followed") && l.includes('"deposits":64')), beacon.lines.join("\n"));
+    assert.equal(await stopProcess(beacon), 0);
+    beacon = runGnomon(["beacon", "--data-dir", join(dir, "beacon"), "--rest-port", "0", "--log-level", "info", ...common]);
+    await restUrl(beacon, "gnomon beacon (restart)");
+    for (let i = 0; i < 100 && !beacon.lines.some((l) => l.includes("eth1 follower resumes")); i++) await sleep(200);
+    const resumed = beacon.lines.find((l) => l.includes("eth1 follower resumes from the database"));
+    assert.ok(resumed !== undefined && /"deposits":64/.test(resumed), beacon.lines.join("\n"));
     assert.equal(await stopProcess(beacon), 0);
   });
 });
