@@ -6,7 +6,7 @@
  */
 import {config, EPOCHS_PER_ETH1_VOTING_PERIOD, MAX_DEPOSITS, SLOTS_PER_EPOCH} from "../../params/index.ts";
 import {ssz, type BeaconStateView, type Deposit, type Eth1Data} from "../../types/index.ts";
-import {bytesEqual} from "../../util/bytes.ts";
+import {bytesEqual, toHex} from "../../util/bytes.ts";
 
 /** An eth1 block as get_eth1_vote sees it: its timestamp and get_eth1_data(block). */
 export interface Eth1Block {
@@ -39,8 +39,8 @@ export function isCandidateBlock(block: Eth1Block, periodStart: number): boolean
   return block.timestamp + follow <= periodStart && block.timestamp + follow * 2 >= periodStart;
 }
 
-function eth1DataEqual(a: Eth1Data, b: Eth1Data): boolean {
-  return a.deposit_count === b.deposit_count && bytesEqual(a.deposit_root, b.deposit_root) && bytesEqual(a.block_hash, b.block_hash);
+function eth1DataKey(d: Eth1Data): string {
+  return `${d.deposit_count}:${toHex(d.deposit_root)}:${toHex(d.block_hash)}`;
 }
 
 /** The candidate window of the state's voting period, as timestamps (for getBlocksByTimestamp). */
@@ -56,21 +56,23 @@ export function getEth1Vote(state: BeaconStateView, eth1Chain: Eth1Block[]): Eth
   const votesToConsider = eth1Chain
     .filter((b) => isCandidateBlock(b, periodStart) && b.eth1Data.deposit_count >= stateEth1Data.deposit_count)
     .map((b) => b.eth1Data);
-  const validVotes = state.eth1_data_votes.getAllReadonly().map((v) => v.toValue()).filter((v) => votesToConsider.some((c) => eth1DataEqual(c, v)));
+  const candidates = new Set(votesToConsider.map(eth1DataKey));
   const defaultVote = votesToConsider.length > 0 ? votesToConsider[votesToConsider.length - 1] : stateEth1Data;
-  // max by (count, -first index): the most frequent vote, the earliest cast on a tie.
-  let best: Eth1Data | null = null;
-  let bestCount = 0;
-  for (let i = 0; i < validVotes.length; i++) {
-    const v = validVotes[i];
-    if (validVotes.findIndex((w) => eth1DataEqual(w, v)) !== i) continue;
-    const count = validVotes.filter((w) => eth1DataEqual(w, v)).length;
-    if (count > bestCount) {
-      best = v;
-      bestCount = count;
-    }
+  // max over the valid votes by (count, -first index): the most frequent, the earliest on a tie.
+  // One pass with a count per distinct vote: a mainnet period holds up to 2048 votes.
+  // Map order is first-occurrence order, so on a tie the strictly-greater test keeps the earliest.
+  const counts = new Map<string, {vote: Eth1Data; count: number}>();
+  for (const view of state.eth1_data_votes.getAllReadonly()) {
+    const vote = view.toValue();
+    const key = eth1DataKey(vote);
+    if (!candidates.has(key)) continue;
+    const entry = counts.get(key);
+    if (entry === undefined) counts.set(key, {vote, count: 1});
+    else entry.count++;
   }
-  return best ?? defaultVote;
+  let best: {vote: Eth1Data; count: number} | null = null;
+  for (const entry of counts.values()) if (best === null || entry.count > best.count) best = entry;
+  return best?.vote ?? defaultVote;
 }
 
 /** state.eth1_data as process_eth1_data leaves it after a block voting `vote`. */

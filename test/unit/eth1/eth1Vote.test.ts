@@ -73,6 +73,8 @@ describe("get_eth1_vote", () => {
     const chain = [block(follow + 20, a), block(follow + 10, b)];
     assert.deepEqual(getEth1Vote(state(slot, eth1Data(1, 4), [b, a, a]), chain), a);
     assert.deepEqual(getEth1Vote(state(slot, eth1Data(1, 4), [b, a]), chain), b);
+    // A tie after counting goes to the vote cast first, even if the other reached the count first.
+    assert.deepEqual(getEth1Vote(state(slot, eth1Data(1, 4), [b, a, a, b]), chain), b);
     assert.deepEqual(getEth1Vote(state(slot, eth1Data(1, 4), [bogus, bogus, bogus, a]), chain), a);
   });
 
