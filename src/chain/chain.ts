@@ -64,6 +64,7 @@ import {KnownAggregates} from "./opPools/knownAggregates.ts";
 import {OperationPool} from "./opPools/operationPool.ts";
 import {produceAttestationData} from "./production/attestationData.ts";
 import {produceBlock} from "./production/produceBlock.ts";
+import type {Eth1ForProduction} from "./production/eth1Vote.ts";
 import {LivenessTracker} from "./seen/liveness.ts";
 import {SeenAggregates} from "./seen/seenAggregates.ts";
 import {SeenAggregators, SeenAttesters} from "./seen/seenAttesters.ts";
@@ -133,6 +134,8 @@ export class BeaconChain implements IBeaconChain {
   readonly validation: ValidationContext;
   /** Where the network hands decoded gossip messages. */
   readonly gossip: ChainGossipSink;
+  /** The eth1 follower that produced blocks take their eth1 vote and deposits from (null: re-vote, no deposits). */
+  eth1: Eth1ForProduction | null = null;
 
   /** The anchor: the finalized block whose post-state is stored, and the finalized checkpoint as persisted. */
   anchorBlockRoot: string;
@@ -435,7 +438,7 @@ export class BeaconChain implements IBeaconChain {
       // No peers to sync from: the node follows its own clock and never enters a sync mode.
       isSyncing: false,
       isOptimistic: false,
-      elOffline: false,
+      elOffline: this.eth1?.isOffline() ?? false,
     };
   }
 

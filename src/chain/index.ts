@@ -3,3 +3,4 @@ export {openChain, type OpenChainOptions} from "./open.ts";
 export {readStoredNetwork, type StoredNetwork} from "./persist.ts";
 export * from "./errors.ts";
 export type * from "./interface.ts";
+export {getEth1Vote, eth1VoteAndDeposits, type Eth1Block, type Eth1ForProduction} from "./production/eth1Vote.ts";

@@ -172,7 +172,8 @@ export interface SyncStatus {
   syncDistance: number;
   isSyncing: boolean;
   isOptimistic: false;
-  elOffline: false;
+  /** The eth1 follower's endpoint fails (always false without one). */
+  elOffline: boolean;
 }
 
 // ---- events: exactly the fields of the beacon-APIs eventstream, camelCased ----

@@ -16,6 +16,8 @@ import {toHex} from "../util/bytes.ts";
 import {GnomonError, InputError} from "../util/errors.ts";
 import type {Logger} from "../util/logger.ts";
 import {createInteropGenesisState} from "./genesis/interopGenesis.ts";
+import {depositContractDeployBlock, eth1ProviderFor, Eth1Follower, Eth1Store, type Eth1Provider} from "../eth1/index.ts";
+import {waitForEth1Genesis} from "./genesis/eth1Genesis.ts";
 import {loadOrCreatePeerId, unnetworkedNode} from "./identity.ts";
 import {resolveNetwork, type NetworkRequest, type ResolvedNetwork} from "./network.ts";
 import {startStatusLine} from "./statusLine.ts";
@@ -23,7 +25,9 @@ import {startStatusLine} from "./statusLine.ts";
 export type GenesisSource =
   | {type: "file"; path: string}
   /** genesisTime undefined: now (after the state is built) plus `delaySeconds`. */
-  | {type: "interop"; validators: number; genesisTime?: number; delaySeconds?: number};
+  | {type: "interop"; validators: number; genesisTime?: number; delaySeconds?: number}
+  /** Computed from the deposit contract through the eth1 endpoint (waits until it is reached). */
+  | {type: "eth1"};
 
 export interface BeaconNodeOptions {
   dataDir: string;
@@ -40,6 +44,10 @@ export interface BeaconNodeOptions {
   time?: TimeSource;
   /** Write the per-slot status line (default true). */
   statusLine?: boolean;
+  /** JSON-RPC URL of an execution node: follow the deposit contract, vote eth1 data, include deposits. */
+  eth1Endpoint?: string;
+  /** Aborts a start that waits (for genesis from the deposit contract). */
+  signal?: AbortSignal;
 }
 
 export class NodeError extends GnomonError {}
@@ -56,6 +64,8 @@ export class BeaconNode {
   readonly network: ResolvedNetwork;
   /** The REST API's base URL, once listening. */
   readonly restUrl: string | null;
+  /** The deposit contract follower (null without --eth1-endpoint). */
+  readonly eth1: Eth1Follower | null;
   private readonly logger: Logger;
   private readonly stopStatus: () => void;
   private stopping: Promise<void> | null = null;
@@ -69,6 +79,7 @@ export class BeaconNode {
     restUrl: string | null;
     logger: Logger;
     stopStatus: () => void;
+    eth1: Eth1Follower | null;
   }) {
     this.chain = init.chain;
     this.db = init.db;
@@ -78,6 +89,7 @@ export class BeaconNode {
     this.restUrl = init.restUrl;
     this.logger = init.logger;
     this.stopStatus = init.stopStatus;
+    this.eth1 = init.eth1;
   }
 
   static async start(opts: BeaconNodeOptions): Promise<BeaconNode> {
@@ -92,10 +104,12 @@ export class BeaconNode {
     try {
       const network = resolveNetwork(await readStoredNetwork(db), opts.network, opts.defaultPreset);
       useNetwork(network.preset, network.configOverrides);
+      const eth1Provider = opts.eth1Endpoint === undefined ? null : eth1ProviderFor(opts.eth1Endpoint);
+      const genesisSource: GenesisSource | undefined = opts.genesis ?? (eth1Provider !== null ? {type: "eth1"} : undefined);
       const chainLogger = opts.logger.child({module: "chain"});
       const {chain, created, replayed} = await openChain({
         db,
-        genesisState: () => makeGenesis(opts.genesis, opts.genesisFlags, logger),
+        genesisState: () => makeGenesis(genesisSource, opts.genesisFlags, logger, eth1Provider, opts.signal),
         network: {preset: network.preset, configOverrides: network.configOverrides},
         logger: chainLogger,
         time: opts.time,
@@ -128,9 +142,18 @@ export class BeaconNode {
           throw new NodeError("REST_LISTEN_FAILED", `cannot listen on ${opts.rest.address}:${opts.rest.port}: ${(e as Error).message}`, {cause: e});
         }
       }
+      let eth1: Eth1Follower | null = null;
+      if (eth1Provider !== null) {
+        eth1 = new Eth1Follower({provider: eth1Provider, store: new Eth1Store(db), logger: opts.logger.child({module: "eth1"}), deployBlock: depositContractDeployBlock()});
+        await eth1.load();
+        eth1.start();
+        chain.eth1 = eth1;
+        logger.info({endpoint: eth1Provider.rpc.url, depositContract: toHex(eth1Provider.depositContract)}, "following the deposit contract");
+      }
       chain.start();
-      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}));
-      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus});
+      const eth1Status = eth1 === null ? undefined : () => eth1.statusText();
+      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), eth1Status);
+      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1});
     } catch (e) {
       await blsPool.close();
       await db.close();
@@ -145,6 +168,7 @@ export class BeaconNode {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.stopStatus();
+      await this.eth1?.stop();
       if (this.api !== null) await this.api.close();
       await this.chain.stop();
       await this.blsPool.close();
@@ -167,11 +191,23 @@ async function openDb(path: string): Promise<BeaconDb> {
   }
 }
 
-async function makeGenesis(source: GenesisSource | undefined, flags: string | undefined, logger: Logger): Promise<BeaconStateView> {
+async function makeGenesis(
+  source: GenesisSource | undefined,
+  flags: string | undefined,
+  logger: Logger,
+  eth1Provider: Eth1Provider | null,
+  signal: AbortSignal | undefined
+): Promise<BeaconStateView> {
   if (source === undefined) {
     throw new InputError(`the data dir holds no chain: give ${flags ?? "--genesis-state FILE or --interop-validators N --genesis-time T"}`);
   }
   if (source.type === "file") return readGenesisFile(source.path);
+  if (source.type === "eth1") {
+    if (eth1Provider === null) throw new InputError("a genesis from the deposit contract needs --eth1-endpoint");
+    const genesis = await waitForEth1Genesis({provider: eth1Provider, deployBlock: depositContractDeployBlock(), logger: logger.child({module: "eth1"}), signal});
+    logger.info({eth1Block: genesis.block.number, deposits: genesis.depositCount, genesisTime: genesis.state.state.genesis_time}, "genesis computed from the deposit contract");
+    return genesis.state.state;
+  }
   const started = Date.now();
   let lastLog = started;
   const genesis = await createInteropGenesisState({

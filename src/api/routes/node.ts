@@ -43,8 +43,9 @@ export const nodeRoutes: RouteGroup = (app, ctx) => {
       syncingStatus = parseUint(single(q.syncing_status, "syncing_status"), "syncing_status");
       if (syncingStatus < 100 || syncingStatus > 599) throw badRequest(`Invalid syncing_status: ${syncingStatus} (expected 100..599)`);
     }
-    const {isSyncing} = ctx.chain.getSyncStatus();
-    return reply.code(isSyncing ? syncingStatus : 200).send();
+    const {isSyncing, elOffline} = ctx.chain.getSyncStatus();
+    // beacon-APIs: 206 also when the execution node is offline (data served may be stale).
+    return reply.code(isSyncing || elOffline ? syncingStatus : 200).send();
   });
 
   app.get("/eth/v1/node/syncing", async (req, reply) => {

@@ -4,8 +4,9 @@
  * against the block's pre-state with the state transition's own functions, in order, so they
  * cannot conflict), and the state root is that of the post-state.
  *
- * Gnomon has no eth1 follower yet: the block votes for the state's current eth1_data and
- * includes no deposits (valid while the state has no pending deposits, as with interop genesis).
+ * With an eth1 follower (chain.eth1) the block carries get_eth1_vote and the deposits that are
+ * due; without one it re-votes the state's current eth1_data and includes no deposits (valid
+ * while the state has no pending deposits, as with interop genesis).
  */
 import {verifySignatureSet} from "../../crypto/index.ts";
 import {
@@ -30,6 +31,7 @@ import type {BeaconChain} from "../chain.ts";
 import {ChainRequestError, ChainRequestErrorCode} from "../errors.ts";
 import type {ProduceBlockOptions, ProducedBlock} from "../interface.ts";
 import {packAttestations} from "./packAttestations.ts";
+import {eth1VoteAndDeposits} from "./eth1Vote.ts";
 
 const INFINITY_SIGNATURE = (() => {
   const sig = new Uint8Array(96);
@@ -59,6 +61,17 @@ export function produceBlock(
   body.randao_reveal = randaoReveal;
   body.graffiti = graffiti;
   body.eth1_data = pre.state.eth1_data.toValue();
+  if (chain.eth1 !== null) {
+    const {eth1Data, deposits} = eth1VoteAndDeposits(pre.state, chain.eth1);
+    if (deposits === null) {
+      throw new ChainRequestError(
+        ChainRequestErrorCode.NOT_READY,
+        `the state awaits deposits ${pre.state.eth1_deposit_index}.. of ${pre.state.eth1_data.deposit_count} that the eth1 follower does not hold yet`
+      );
+    }
+    body.eth1_data = eth1Data;
+    body.deposits = deposits;
+  }
   if (opts.skipRandaoVerification) {
     if (!bytesEqual(randaoReveal, INFINITY_SIGNATURE)) {
       throw new ChainRequestError(ChainRequestErrorCode.INVALID, "with skip_randao_verification the randao reveal must be the point at infinity");

@@ -54,11 +54,36 @@ async function run(opts: ParsedOptions): Promise<number> {
   const logger: Logger = createLogger({level});
   const {untilSignal} = await import("../../node/run.ts");
   const stopped = untilSignal(logger);
-  const node = await BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger});
+  const eth1Endpoint = eth1EndpointOption(opts);
+  const abort = new AbortController();
+  void stopped.then(() => abort.abort());
+  let node;
+  try {
+    node = await BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger, eth1Endpoint, signal: abort.signal});
+  } catch (e) {
+    // SIGINT while waiting for genesis from the deposit contract: a clean stop, not an error.
+    if (abort.signal.aborted) return 0;
+    throw e;
+  }
   await stopped;
   await node.stop();
   return 0;
 }
+
+export function eth1EndpointOption(opts: ParsedOptions): string | undefined {
+  const v = opts["eth1-endpoint"];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || !/^https?:\/\/./.test(v)) throw new InputError(`--eth1-endpoint must be an http(s) URL, got "${String(v)}"`);
+  return v;
+}
+
+export const eth1EndpointSpec: Command["options"] = {
+  "eth1-endpoint": {
+    type: "string",
+    description: "JSON-RPC URL of an execution node: follow the deposit contract (DEPOSIT_CONTRACT_ADDRESS, DEPOSIT_CONTRACT_DEPLOY_BLOCK), vote eth1 data, include deposits; without a genesis, compute it from the contract",
+    valueName: "url",
+  },
+};
 
 function genesisOption(opts: ParsedOptions): GenesisSource | undefined {
   const file = opts["genesis-state"];
@@ -87,6 +112,7 @@ export const beaconCommand: Command = {
     "genesis-state": {type: "string", description: "Genesis BeaconState (SSZ) for a new chain", valueName: "file"},
     "interop-validators": {type: "string", description: "Build an interop genesis with N validators for a new chain", valueName: "N"},
     "genesis-time": {type: "string", description: "Genesis time of the interop genesis (unix seconds)", valueName: "T"},
+    ...eth1EndpointSpec,
     ...restOptionSpecs,
   },
   details: [
@@ -96,6 +122,7 @@ export const beaconCommand: Command = {
     "Examples:",
     "  gnomon beacon --preset minimal --interop-validators 64 --genesis-time $(($(date +%s) + 30))",
     "  gnomon beacon --genesis-state genesis.ssz --config config.yaml --rest-port 5052",
+    "  gnomon beacon --config config.yaml --eth1-endpoint http://127.0.0.1:8545   # genesis from the deposit contract",
   ].join("\n"),
   run,
 };

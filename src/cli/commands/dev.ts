@@ -9,7 +9,7 @@ import {type Command, type ParsedOptions, intOption} from "../command.ts";
 import {defaultConfigRaw} from "../../params/index.ts";
 import {InputError} from "../../util/errors.ts";
 import {createLogger} from "../../util/logger.ts";
-import {logLevelOption, presetOption, restOptions, restOptionSpecs} from "./beacon.ts";
+import {eth1EndpointOption, eth1EndpointSpec, logLevelOption, presetOption, restOptions, restOptionSpecs} from "./beacon.ts";
 
 /** Seconds between building a new genesis and its genesis time: the node and client start in it. */
 const GENESIS_DELAY_SECONDS = 3;
@@ -26,6 +26,11 @@ async function run(opts: ParsedOptions): Promise<number> {
   const {BeaconNode, farFutureForkEpochs} = await import("../../node/index.ts");
   const configOverrides = farFutureForkEpochs(defaultConfigRaw(preset ?? "minimal"));
   if (secondsPerSlot !== undefined) configOverrides.SECONDS_PER_SLOT = String(secondsPerSlot);
+  const eth1Endpoint = eth1EndpointOption(opts);
+  if (typeof opts.config === "string") {
+    const {readConfigFile} = await import("../../node/index.ts");
+    Object.assign(configOverrides, readConfigFile(opts.config).overrides);
+  }
 
   const logger = createLogger({level});
   const {untilSignal} = await import("../../node/run.ts");
@@ -41,6 +46,7 @@ async function run(opts: ParsedOptions): Promise<number> {
     genesisFlags: "--validators N",
     rest,
     logger,
+    eth1Endpoint,
   });
   const stored = node.chain.getHead().state.state.validators.length;
   if (validators !== undefined && validators !== stored) {
@@ -80,6 +86,8 @@ export const devCommand: Command = {
     preset: {type: "string", description: "Preset of a new chain: minimal or mainnet (default: minimal)", valueName: "name"},
     "genesis-time": {type: "string", description: "Genesis time of a new chain, unix seconds (default: a few seconds after start)", valueName: "T"},
     "data-dir": {type: "string", description: "Where the chain and the validator client's slashing protection live", default: "./data/dev", valueName: "dir"},
+    config: {type: "string", description: "Chain config YAML applied over the preset's (e.g. the deposit contract of --eth1-endpoint)", valueName: "file"},
+    ...eth1EndpointSpec,
     ...restOptionSpecs,
   },
   details: [
@@ -89,6 +97,7 @@ export const devCommand: Command = {
     "Examples:",
     "  gnomon dev --validators 64 --preset minimal",
     "  gnomon dev --validators 64 --seconds-per-slot 2 --data-dir /tmp/gnomon-dev --rest-port 5053",
+    "  gnomon dev --config eth1.yaml --eth1-endpoint http://127.0.0.1:8545   # genesis from the contract's deposits of interop keys",
   ].join("\n"),
   run,
 };

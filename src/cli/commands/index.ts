@@ -38,12 +38,17 @@ export const commandEntries: CommandEntry[] = [
   },
   {
     name: "genesis",
-    summary: "Write an interop genesis state (SSZ) for N interop validators",
+    summary: "Write a genesis state (SSZ): interop validators, or from the deposit contract",
     load: async () => (await import("./genesis.ts")).genesisCommand,
   },
   {
     name: "keys",
     summary: "Make validator keys and deposit data (EIP-2333/2334/2335)",
     load: async () => (await import("./keys.ts")).keysCommand,
+  },
+  {
+    name: "deposit",
+    summary: "Send the deposits of a deposit data file to the deposit contract",
+    load: async () => (await import("./deposit.ts")).depositCommand,
   },
 ];

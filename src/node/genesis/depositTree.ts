@@ -6,26 +6,8 @@
  * sibling on its path is an empty subtree.
  */
 import {digest64} from "../../crypto/index.ts";
+import {lengthChunk, zeroHashes} from "../../eth1/depositTree.ts";
 import {DEPOSIT_CONTRACT_TREE_DEPTH} from "../../params/index.ts";
-
-let zeroHashesCache: Uint8Array[] | undefined;
-
-/** zero[h]: the root of an empty subtree of height h. */
-function zeroHashes(): Uint8Array[] {
-  if (zeroHashesCache === undefined) {
-    const z: Uint8Array[] = [new Uint8Array(32)];
-    for (let h = 1; h <= DEPOSIT_CONTRACT_TREE_DEPTH; h++) z.push(digest64(z[h - 1], z[h - 1]));
-    zeroHashesCache = z;
-  }
-  return zeroHashesCache;
-}
-
-/** uint256 little-endian of a safe integer: the SSZ list length mix-in. */
-function lengthChunk(length: number): Uint8Array {
-  const out = new Uint8Array(32);
-  new DataView(out.buffer).setBigUint64(0, BigInt(length), true);
-  return out;
-}
 
 export class DepositTree {
   /** branch[h]: root of the newest complete subtree of height h left of the insertion point. */

@@ -1,0 +1,10 @@
+export {Eth1Error, Eth1ErrorCode, type Eth1ErrorCodeValue} from "./errors.ts";
+export {JsonRpcClient, type JsonRpcOptions} from "./rpc.ts";
+export {Eth1Provider, type DepositLog, type Eth1BlockHeader} from "./provider.ts";
+export {DepositDataTree} from "./depositTree.ts";
+export {Eth1Store} from "./store.ts";
+export {Eth1Follower, type Eth1FollowerOptions, type Eth1FollowerStatus} from "./follower.ts";
+export {encodeDepositCall, decodeDepositEvent, depositDataRoot} from "./abi.ts";
+export {depositContractDeployBlock, eth1ProviderFor} from "./config.ts";
+export {sendDeposits, type DepositResult, type DepositToSend, type Sender} from "./sendDeposits.ts";
+export {signTransaction, addressOf, rlpEncode} from "./tx.ts";
