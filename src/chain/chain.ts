@@ -56,6 +56,7 @@ import type {
   StateId,
   StateResult,
   SyncStatus,
+  BlockRange,
 } from "./interface.ts";
 import {getBlockById, getHeaderById, getHeaders, getStateById} from "./lookup.ts";
 import {AttestationPool} from "./opPools/attestationPool.ts";
@@ -74,6 +75,8 @@ import {submitAttestations} from "./validation/attestation.ts";
 import {submitAttesterSlashing, submitProposerSlashing, submitVoluntaryExit} from "./validation/operations.ts";
 import {applyPendingForkChoiceAttestations, PendingForkChoiceAttestations} from "./validation/pendingForkChoice.ts";
 import type {StoredAnchor} from "./persist.ts";
+import {readOldestBlock} from "./persist.ts";
+import type {BeaconMetrics} from "../metrics/index.ts";
 
 export interface BeaconChainOptions {
   db: BeaconDb;
@@ -85,6 +88,8 @@ export interface BeaconChainOptions {
   maxCheckpointStates?: number;
   /** Where block and API batch signatures are verified (a node passes its BLS worker pool; default: the calling thread). */
   blsVerifier?: AsyncSignatureVerifier;
+  /** Block import times go here when the node keeps metrics. */
+  metrics?: Pick<BeaconMetrics, "blockImportSeconds">;
 }
 
 export class BeaconChain implements IBeaconChain {
@@ -94,6 +99,7 @@ export class BeaconChain implements IBeaconChain {
   readonly clock: SlotClock;
   readonly logger: Logger;
   readonly blsVerifier: AsyncSignatureVerifier;
+  readonly metrics: Pick<BeaconMetrics, "blockImportSeconds"> | undefined;
   readonly forkChoice: ForkChoice;
   readonly regen: StateRegen;
   /** Blocks fork choice knows (unfinalized, plus the anchor), by root hex. */
@@ -124,6 +130,7 @@ export class BeaconChain implements IBeaconChain {
     this.logger = opts.logger ?? silentLogger;
     this.time = opts.time ?? systemTime;
     this.blsVerifier = opts.blsVerifier ?? callingThreadVerifier;
+    this.metrics = opts.metrics;
     const anchorState = createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(opts.anchor.stateBytes));
     const state = anchorState.state;
     this.clock = new SlotClock({
@@ -396,6 +403,19 @@ export class BeaconChain implements IBeaconChain {
     };
   }
 
+  async getBlockRange(): Promise<BlockRange> {
+    const oldest = await readOldestBlock(this.db);
+    const head = this.getHead();
+    const oldestSlot = oldest?.slot ?? 0;
+    return {
+      oldestSlot,
+      oldestRoot: oldest?.root ?? this.genesis.genesisBlockRoot,
+      headSlot: head.slot,
+      headRoot: head.root,
+      fromGenesis: oldestSlot === 0,
+    };
+  }
+
   getStateById(id: StateId): Promise<StateResult | null> {
     return getStateById(this, id);
   }
@@ -416,7 +436,10 @@ export class BeaconChain implements IBeaconChain {
 
   processBlock(signedBlock: SignedBeaconBlock, source: ImportSource): Promise<ImportedBlock> {
     if (this.closed) return Promise.reject(new ChainRequestError(ChainRequestErrorCode.NOT_READY, "the node is shutting down"));
-    return this.lock.run(() => importBlock(this, signedBlock, {source}));
+    const end = this.metrics?.blockImportSeconds.startTimer({source});
+    const imported = this.lock.run(() => importBlock(this, signedBlock, {source}));
+    if (end !== undefined) void imported.then(() => end(), () => {});
+    return imported;
   }
 
   submitAttestations(attestations: Attestation[]): Promise<ItemFailure[]> {

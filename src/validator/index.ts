@@ -1,6 +1,7 @@
 export {
   encodeGraffiti,
   slashingProtectionPath,
+  checkBeaconNodeUrl,
   startValidatorClient,
   type ValidatorClient,
   type ValidatorClientOptions,
@@ -11,3 +12,4 @@ export {parseInteropIndices} from "./keys/interopIndices.ts";
 export {interopKeys, keystoreKeys, type ValidatorKey} from "./keys/validatorKeys.ts";
 export {NodeSpecMismatchError} from "./nodeSpec.ts";
 export type {DutyCounts} from "./services/stats.ts";
+export {locateSlashingProtection} from "./protectionPath.ts";
