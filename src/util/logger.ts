@@ -34,6 +34,8 @@ export interface FileLogOptions extends LoggerOptions {
   size: string;
   /** Rotated files kept beside the active one. */
   count: number;
+  /** Where the terminal lines go when not pretty (default stdout). */
+  terminal?: NodeJS.WritableStream;
 }
 
 /**
@@ -43,10 +45,18 @@ export interface FileLogOptions extends LoggerOptions {
 export async function createFileLogger(opts: FileLogOptions): Promise<{logger: Logger; close(): Promise<void>}> {
   const level = opts.level ?? process.env.GNOMON_LOG_LEVEL ?? "info";
   const usePretty = opts.pretty ?? process.stdout.isTTY === true;
-  const terminal = usePretty ? pretty({colorize: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", sync: true}) : process.stdout;
+  const terminal = usePretty ? pretty({colorize: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", sync: true}) : (opts.terminal ?? process.stdout);
   let file: Awaited<ReturnType<typeof pinoRoll>>;
   try {
     file = await pinoRoll({file: opts.file, size: opts.size, limit: {count: opts.count}, mkdir: true});
+    // The file opens asynchronously: an unwritable path shows as an error event, not a throw.
+    const opened = file;
+    if (!(opened.fd >= 0)) {
+      await new Promise<void>((resolve, reject) => {
+        opened.once("ready", () => resolve());
+        opened.once("error", reject);
+      });
+    }
   } catch (e) {
     throw new InputError(`cannot open log file ${opts.file}: ${(e as Error).message}`);
   }
