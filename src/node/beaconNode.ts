@@ -319,11 +319,12 @@ async function checkGenesisFlags(chain: BeaconChain, source: GenesisSource | und
  */
 function checkHeadNotInFuture(chain: BeaconChain): void {
   const head = chain.getHead();
-  const now = chain.clock.isBeforeGenesis() ? -1 : chain.clock.currentSlot;
+  const before = chain.clock.isBeforeGenesis();
+  const now = before ? 0 : chain.clock.currentSlot;
   if (head.slot > now) {
     throw new NodeError(
       "HEAD_IN_FUTURE",
-      `the stored head block is at slot ${head.slot}, but the clock is at slot ${now < 0 ? "(before genesis)" : now} with ${config.SECONDS_PER_SLOT}-s slots: ` +
+      `the stored head block is at slot ${head.slot}, but the clock is at ${before ? "a time before genesis" : `slot ${now}`} with ${config.SECONDS_PER_SLOT}-s slots: ` +
         "the chain was run with another slot time or the system clock went back (use another --data-dir, or fix the clock)"
     );
   }

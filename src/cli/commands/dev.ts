@@ -74,8 +74,11 @@ async function run(opts: ParsedOptions): Promise<number> {
   }).catch(async (e: unknown) => {
     await node.stop();
     await logging.close();
+    // A signal while the client was still starting is a clean stop, not a failure.
+    if (startAbort.signal.aborted) return null;
     throw e;
   });
+  if (vc === null) return 0;
   let metricsServer = null;
   if (metricsAt !== null) {
     try {
