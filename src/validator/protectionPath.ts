@@ -1,11 +1,12 @@
 /**
  * Where `slashing-protection export|import` find the database: the client's `<data-dir>/
  * slashing-protection`, or `gnomon dev`'s `<data-dir>/validator/slashing-protection` when given
- * the dev data dir, or (with the default data dir) the default dev one. Nothing is created by
- * looking: a mistyped path is an error naming every place looked at, not a new empty database.
+ * the dev data dir, or (with the default data dir) the default dev one. Export creates nothing: a
+ * mistyped path is an error naming every place looked at, not a new empty database. Import may
+ * start a new client's history, in a data dir whose parent folder exists (no folder chains).
  */
 import {existsSync, statSync} from "node:fs";
-import {join} from "node:path";
+import {dirname, join} from "node:path";
 import {InputError} from "../util/errors.ts";
 import {slashingProtectionPath} from "./client.ts";
 
@@ -16,11 +17,10 @@ export function locateSlashingProtection(dataDir: string, opts: {isDefaultDataDi
   if (opts.isDefaultDataDir) candidates.push(slashingProtectionPath(join(DEFAULT_DEV_DATA_DIR, "validator")));
   const found = candidates.find((p) => existsSync(p));
   if (found !== undefined) return found;
-  // An import may start a client's history, but only inside a data dir that exists.
-  if (opts.forImport && isDirectory(dataDir)) return candidates[0];
+  if (opts.forImport && isDirectory(dirname(dataDir))) return candidates[0];
   const where = candidates.join(", ");
   if (opts.forImport) {
-    throw new InputError(`the data dir ${dataDir} does not exist (looked for a slashing-protection database in ${where}); create it or give the right --data-dir`);
+    throw new InputError(`neither ${dataDir} nor its parent folder exists (looked for a slashing-protection database in ${where}); give the right --data-dir`);
   }
   throw new InputError(`no slashing-protection database found (looked in ${where}); give the --data-dir of gnomon validator or gnomon dev`);
 }

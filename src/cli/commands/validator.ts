@@ -2,6 +2,7 @@
  * `gnomon validator`: a validator client for a beacon node's REST API, and
  * `gnomon validator slashing-protection export|import|run-test` for its EIP-3076 database.
  */
+import {existsSync} from "node:fs";
 import {readFile, writeFile} from "node:fs/promises";
 import {type Command, type ParsedOptions} from "../command.ts";
 import {fromHex} from "../../util/bytes.ts";
@@ -171,7 +172,7 @@ const importCommand: Command = {
   summary: "Import an EIP-3076 (v5) interchange file into the slashing-protection database",
   usage: "import FILE [options]",
   options: offlineOptions,
-  details: "Stop the validator client first. The import is all or nothing.",
+  details: "Stop the validator client first. The import is all or nothing. A data dir without a database gets a new one (its parent folder must exist).",
   async run(opts, positionals) {
     if (positionals.length !== 1) throw new InputError("import takes exactly one interchange FILE");
     const path = await protectionPath(opts, true);
@@ -183,8 +184,9 @@ const importCommand: Command = {
       throw new InputError(`cannot read ${positionals[0]}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
     }
     const {importInterchange} = await import("../../validator/slashingProtection/index.ts");
+    const isNew = !existsSync(path);
     const summary = await importInterchange(path, text, gvr);
-    console.log(`imported ${summary.validators} validators (${summary.blocks} blocks, ${summary.attestations} attestations) into ${path}`);
+    console.log(`imported ${summary.validators} validators (${summary.blocks} blocks, ${summary.attestations} attestations) into ${path}${isNew ? " (a new database)" : ""}`);
   },
 };
 

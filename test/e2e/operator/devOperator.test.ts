@@ -144,7 +144,7 @@ describe("e2e operator: gnomon dev --metrics --log-file, doppelganger protection
     await sleep(50);
     assert.match(bad.lines.join("\n"), /no slashing-protection database found \(looked in .*dve\/slashing-protection, .*dve\/validator\/slashing-protection\)/);
     assert.equal(existsSync(typo), false);
-    const imp = runGnomon(["validator", "slashing-protection", "import", out, "--data-dir", typo, "--genesis-validators-root", gvr]);
+    const imp = runGnomon(["validator", "slashing-protection", "import", out, "--data-dir", join(typo, "vc"), "--genesis-validators-root", gvr]);
     assert.equal(await exited(imp), 2);
     assert.equal(existsSync(typo), false);
   });

@@ -131,10 +131,10 @@ describe("validator / slashing-protection paths", () => {
       () => locateSlashingProtection(typo, {isDefaultDataDir: false, forImport: false}),
       (e: Error) => e instanceof InputError && e.message.includes(join(typo, "slashing-protection")) && e.message.includes(join(typo, "validator", "slashing-protection"))
     );
-    assert.throws(() => locateSlashingProtection(typo, {isDefaultDataDir: false, forImport: true}), /does not exist/);
     assert.equal(existsSync(typo), false);
-    // An import into an existing, empty client data dir starts its history there.
-    mkdirSync(join(root, "fresh"));
+    // An import may start a new client's history, but never a chain of folders.
     assert.equal(locateSlashingProtection(join(root, "fresh"), {isDefaultDataDir: false, forImport: true}), join(root, "fresh", "slashing-protection"));
+    assert.throws(() => locateSlashingProtection(join(typo, "vc"), {isDefaultDataDir: false, forImport: true}), /nor its parent folder exists/);
+    assert.equal(existsSync(typo), false);
   });
 });
