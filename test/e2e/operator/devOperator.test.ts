@@ -6,7 +6,7 @@
  * history in the dev data dir and creates nothing for a mistyped one.
  */
 import {strict as assert} from "node:assert";
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {parsePrometheusText} from "../../unit/metrics/prometheusText.ts";
@@ -82,6 +82,27 @@ describe("e2e operator: gnomon dev --metrics --log-file, doppelganger protection
     assert.ok(m.get('vc_published_total{duty="block"}')! > 0);
     assert.equal(m.get('vc_validators{status="active_ongoing"}'), 64);
     assert.ok(m.get('beacon_block_import_seconds_count{source="api"}')! > 0);
+  });
+
+  it("gnomon beacon --checkpoint-sync-url starts from the devnet's finalized block and state and serves them", async () => {
+    const config = join(dir, "dev-config.yaml");
+    writeFileSync(config, "PRESET_BASE: minimal\nSECONDS_PER_SLOT: 1\n");
+    const synced = runGnomon(["beacon", "--config", config, "--checkpoint-sync-url", url, "--data-dir", join(dir, "synced"), "--rest-port", "0", "--log-level", "info"]);
+    try {
+      const syncedUrl = await restUrl(synced, "the checkpoint-synced node");
+      const range = (await getJson(`${syncedUrl}/gnomon/v1/node/block_range`)).data;
+      assert.equal(range.from_genesis, false);
+      // The anchor is a block the devnet has finalized, served byte for byte by both nodes.
+      const fromSource = await fetch(`${url}/eth/v2/beacon/blocks/${range.oldest_root}`, {headers: {accept: "application/octet-stream"}});
+      const fromSynced = await fetch(`${syncedUrl}/eth/v2/beacon/blocks/finalized`, {headers: {accept: "application/octet-stream"}});
+      assert.deepEqual(Buffer.from(await fromSynced.arrayBuffer()), Buffer.from(await fromSource.arrayBuffer()));
+      const header = (await getJson(`${url}/eth/v1/beacon/headers/${range.oldest_root}`)).data;
+      assert.equal(header.canonical, true);
+      assert.equal(header.header.message.slot, range.oldest_slot);
+      assert.ok(synced.lines.some((l) => l.includes("checkpoint sync: anchor verified")));
+    } finally {
+      assert.equal(await stopProcess(synced), 0);
+    }
   });
 
   it("a second client on the same keys with doppelganger protection signs nothing and exits 1; the first keeps attesting", async () => {
