@@ -134,7 +134,10 @@ export class BeaconNode {
             ? undefined
             : async () => {
                 logger.info({url: opts.checkpointSync!.url}, "checkpoint sync: fetching the finalized block and state");
-                const anchor = await fetchCheckpointAnchor({...opts.checkpointSync!, signal: opts.signal});
+                const anchor = await fetchCheckpointAnchor({...opts.checkpointSync!, signal: opts.signal}).catch((e: unknown) => {
+                  throwIfAborted(opts.signal);
+                  throw e;
+                });
                 throwIfAborted(opts.signal);
                 logger.info(
                   {slot: anchor.block.message.slot, epoch: anchor.checkpoint.epoch, root: toHex(anchor.checkpoint.root)},

@@ -131,7 +131,7 @@ export const beaconCommand: Command = {
   usage: "beacon [options]",
   options: {
     "data-dir": {type: "string", description: "Where the node keeps its database and key", default: "./data", valueName: "dir"},
-    preset: {type: "string", description: "Preset of a new chain: mainnet or minimal (default: the stored chain's, else mainnet)", valueName: "name"},
+    preset: {type: "string", description: "Preset of a new chain: mainnet or minimal (default: the stored chain's, else a --genesis-state's own, else mainnet)", valueName: "name"},
     config: {type: "string", description: "Chain config YAML for a new chain (consensus-specs configs format)", valueName: "file"},
     "genesis-state": {type: "string", description: "Genesis BeaconState (SSZ) for a new chain", valueName: "file"},
     "interop-validators": {type: "string", description: "Build an interop genesis with N validators for a new chain", valueName: "N"},

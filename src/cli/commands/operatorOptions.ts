@@ -9,7 +9,7 @@ import {createFileLogger, createLogger, type Logger} from "../../util/logger.ts"
 import type {MetricsServer} from "../../metrics/index.ts";
 
 export const logFileOptionSpecs: Command["options"] = {
-  "log-file": {type: "string", description: "Also write JSON log lines to this file, rotated by size (F.1.log, F.2.log, ...)", valueName: "file"},
+  "log-file": {type: "string", description: "Also write JSON log lines to this file, rotated by size (x.log: x.1.log, x.2.log, ...)", valueName: "file"},
   "log-file-size": {type: "string", description: "Rotate the log file at this size (k, m or g)", default: "100m", valueName: "size"},
   "log-file-count": {type: "string", description: "Rotated log files to keep", default: "5", valueName: "n"},
 };
