@@ -25,6 +25,7 @@ import {productionRoutes} from "./routes/validator/production.ts";
 import {submissionRoutes} from "./routes/validator/submissions.ts";
 import {eventRoutes} from "./routes/events.ts";
 import {debugRoutes} from "./routes/debug.ts";
+import {blockRangeRoutes} from "./routes/blockRange.ts";
 
 export interface ApiServerOptions {
   address?: string;
@@ -65,6 +66,7 @@ const ROUTE_GROUPS: RouteGroup[] = [
   submissionRoutes,
   eventRoutes,
   debugRoutes,
+  blockRangeRoutes,
 ];
 
 /** Id lists (64 pubkeys and more) live in the URL: allow long paths and headers. */

@@ -57,6 +57,7 @@ import type {
   StateId,
   StateResult,
   SyncStatus,
+  BlockRange,
 } from "./interface.ts";
 import {getBlockById, getHeaderById, getHeaders, getStateById} from "./lookup.ts";
 import {AttestationPool} from "./opPools/attestationPool.ts";
@@ -82,6 +83,8 @@ import {submitAttestations} from "./validation/attestation.ts";
 import {submitAttesterSlashing, submitProposerSlashing, submitVoluntaryExit} from "./validation/operations.ts";
 import {applyPendingForkChoiceAttestations, PendingForkChoiceAttestations} from "./validation/pendingForkChoice.ts";
 import type {StoredAnchor} from "./persist.ts";
+import {readOldestBlock} from "./persist.ts";
+import type {BeaconMetrics} from "../metrics/index.ts";
 
 export interface BeaconChainOptions {
   db: BeaconDb;
@@ -97,6 +100,8 @@ export interface BeaconChainOptions {
   gossip?: GossipSinkOptions;
   /** Bounds of the processor's lanes. */
   processorCapacity?: Partial<Record<Lane, number>>;
+  /** Block import times go here when the node keeps metrics. */
+  metrics?: Pick<BeaconMetrics, "blockImportSeconds">;
 }
 
 export class BeaconChain implements IBeaconChain {
@@ -106,6 +111,7 @@ export class BeaconChain implements IBeaconChain {
   readonly clock: SlotClock;
   readonly logger: Logger;
   readonly blsVerifier: AsyncSignatureVerifier;
+  readonly metrics: Pick<BeaconMetrics, "blockImportSeconds"> | undefined;
   readonly forkChoice: ForkChoice;
   readonly regen: StateRegen;
   /** Blocks fork choice knows (unfinalized, plus the anchor), by root hex. */
@@ -152,6 +158,7 @@ export class BeaconChain implements IBeaconChain {
     this.logger = opts.logger ?? silentLogger;
     this.time = opts.time ?? systemTime;
     this.blsVerifier = opts.blsVerifier ?? callingThreadVerifier;
+    this.metrics = opts.metrics;
     const anchorState = createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(opts.anchor.stateBytes));
     const state = anchorState.state;
     this.clock = new SlotClock({
@@ -439,6 +446,19 @@ export class BeaconChain implements IBeaconChain {
       isSyncing: false,
       isOptimistic: false,
       elOffline: this.eth1?.isOffline() ?? false,
+    };
+  }
+
+  async getBlockRange(): Promise<BlockRange> {
+    const oldest = await readOldestBlock(this.db);
+    const head = this.getHead();
+    const oldestSlot = oldest?.slot ?? 0;
+    return {
+      oldestSlot,
+      oldestRoot: oldest?.root ?? this.genesis.genesisBlockRoot,
+      headSlot: head.slot,
+      headRoot: head.root,
+      fromGenesis: oldestSlot === 0,
     };
   }
 

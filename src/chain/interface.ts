@@ -221,6 +221,16 @@ export interface UnknownBlockRootEvent {
   peerId?: string;
 }
 
+/** The blocks a node stores: from the oldest (genesis, or a checkpoint anchor until backfilled) to the head. */
+export interface BlockRange {
+  oldestSlot: number;
+  oldestRoot: Uint8Array;
+  headSlot: number;
+  headRoot: Uint8Array;
+  /** The oldest block is the genesis block: nothing is missing below it. */
+  fromGenesis: boolean;
+}
+
 export interface IBeaconChain {
   readonly events: EventEmitter<ChainEvents>;
   readonly genesis: GenesisInfo;
@@ -231,6 +241,8 @@ export interface IBeaconChain {
   getFinalizedCheckpoint(): Checkpoint;
   getJustifiedCheckpoint(): Checkpoint;
   getSyncStatus(): SyncStatus;
+  /** Which blocks the node holds (optional: chains without a database need not say). */
+  getBlockRange?(): Promise<BlockRange>;
 
   // ---- reads ----
 

@@ -7,15 +7,17 @@ import type {AsyncSignatureVerifier} from "../crypto/index.ts";
 import type {BeaconDb} from "../db/index.ts";
 import type {BeaconStateView} from "../types/index.ts";
 import type {Logger} from "../util/logger.ts";
-import {BeaconChain} from "./chain.ts";
 import type {GossipSinkOptions} from "./gossip/sink.ts";
+import {BeaconChain, type BeaconChainOptions} from "./chain.ts";
 import {ChainRequestError, ChainRequestErrorCode} from "./errors.ts";
-import {initGenesisOps, readAnchor, type StoredNetwork} from "./persist.ts";
+import {initCheckpointOps, initGenesisOps, readAnchor, type CheckpointAnchor, type StoredNetwork} from "./persist.ts";
 
 export interface OpenChainOptions {
   db: BeaconDb;
   /** Used only when the database holds no chain yet. */
   genesisState?: () => Promise<BeaconStateView> | BeaconStateView;
+  /** Used only when the database holds no chain yet, instead of genesisState: start from a finalized anchor. */
+  checkpointAnchor?: () => Promise<CheckpointAnchor>;
   /** Recorded with a new chain, so a restart can check it runs on the same network. */
   network: StoredNetwork;
   logger?: Logger;
@@ -24,11 +26,18 @@ export interface OpenChainOptions {
   maxCheckpointStates?: number;
   blsVerifier?: AsyncSignatureVerifier;
   gossip?: GossipSinkOptions;
+  metrics?: BeaconChainOptions["metrics"];
 }
 
 export async function openChain(opts: OpenChainOptions): Promise<{chain: BeaconChain; created: boolean; replayed: number}> {
   let anchor = await readAnchor(opts.db);
   let created = false;
+  if (anchor === null && opts.checkpointAnchor !== undefined) {
+    await opts.db.batch(initCheckpointOps(opts.db, await opts.checkpointAnchor(), opts.network), true);
+    anchor = await readAnchor(opts.db);
+    if (anchor === null) throw new Error("the checkpoint anchor was written but cannot be read back");
+    created = true;
+  }
   if (anchor === null) {
     if (opts.genesisState === undefined) {
       throw new ChainRequestError(ChainRequestErrorCode.NOT_READY, `no chain is stored at ${opts.db.path} and no genesis state was given`);
@@ -49,6 +58,7 @@ export async function openChain(opts: OpenChainOptions): Promise<{chain: BeaconC
     maxCheckpointStates: opts.maxCheckpointStates,
     blsVerifier: opts.blsVerifier,
     gossip: opts.gossip,
+    metrics: opts.metrics,
   });
   const replayed = await chain.replayStoredBlocks();
   return {chain, created, replayed};

@@ -5,6 +5,7 @@
  */
 import type {BeaconDb, DbOp} from "../db/index.ts";
 import {ssz, type BeaconStateView, type Checkpoint, type SignedBeaconBlock} from "../types/index.ts";
+import {fromHex, toHex} from "../util/bytes.ts";
 
 const META = {
   anchorState: "anchor_state",
@@ -12,6 +13,7 @@ const META = {
   finalizedCheckpoint: "finalized_checkpoint",
   genesisBlockRoot: "genesis_block_root",
   network: "network",
+  oldestBlock: "oldest_block",
 } as const;
 
 const utf8 = new TextEncoder();
@@ -84,4 +86,54 @@ export function initGenesisOps(db: BeaconDb, genesisState: BeaconStateView, netw
     putNetworkOp(db, network),
   ];
   return {ops, blockRoot};
+}
+
+/**
+ * A finalized block and its post-state from elsewhere (checkpoint sync), to start a chain from
+ * instead of genesis. `checkpoint` is the finalized checkpoint the block is the root of.
+ */
+export interface CheckpointAnchor {
+  state: BeaconStateView;
+  block: SignedBeaconBlock;
+  checkpoint: Checkpoint;
+  /** The chain's genesis block root, as the source reported it (the anchor state cannot prove it). */
+  genesisBlockRoot: Uint8Array;
+}
+
+/** The oldest block the database holds: genesis, or a checkpoint anchor until backfill reaches further back. */
+export interface OldestBlock {
+  slot: number;
+  root: Uint8Array;
+}
+
+export async function readOldestBlock(db: BeaconDb): Promise<OldestBlock | null> {
+  const bytes = await db.getMeta(META.oldestBlock);
+  if (bytes === undefined) return null;
+  const o = JSON.parse(utf8Decoder.decode(bytes)) as {slot: number; root: string};
+  return {slot: o.slot, root: fromHex(o.root, 32)};
+}
+
+/** Backfill lowers the oldest block in the same batch that stores the blocks below it. */
+export function putOldestBlockOp(db: BeaconDb, oldest: OldestBlock): DbOp {
+  return db.putMetaOp(META.oldestBlock, utf8.encode(JSON.stringify({slot: oldest.slot, root: toHex(oldest.root)})));
+}
+
+/**
+ * The first write of a checkpoint-synced data dir: the anchor block (indexed as finalized), its
+ * post-state (archived and as the anchor), the genesis block root, the network, and the anchor as
+ * the oldest stored block. One batch.
+ */
+export function initCheckpointOps(db: BeaconDb, anchor: CheckpointAnchor, network: StoredNetwork): DbOp[] {
+  const blockRoot = ssz.BeaconBlock.hashTreeRoot(anchor.block.message);
+  const slot = anchor.block.message.slot;
+  const stateBytes = anchor.state.serialize();
+  return [
+    ...db.putBlockOps(blockRoot, slot, ssz.SignedBeaconBlock.serialize(anchor.block)),
+    db.putFinalizedSlotOp(slot, blockRoot),
+    db.putArchivedStateOp(slot, stateBytes),
+    ...putAnchorOps(db, stateBytes, blockRoot, anchor.checkpoint),
+    db.putMetaOp(META.genesisBlockRoot, anchor.genesisBlockRoot),
+    putNetworkOp(db, network),
+    putOldestBlockOp(db, {slot, root: blockRoot}),
+  ];
 }

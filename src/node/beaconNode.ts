@@ -3,7 +3,7 @@
  * created from a genesis state), the REST API, the clock and the status line. `stop()` closes
  * them in reverse order.
  */
-import {mkdirSync, readFileSync} from "node:fs";
+import {existsSync, mkdirSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import {createApiServer, type ApiServer} from "../api/index.ts";
 import {openChain, readStoredNetwork, type BeaconChain} from "../chain/index.ts";
@@ -21,6 +21,11 @@ import {waitForEth1Genesis} from "./genesis/eth1Genesis.ts";
 import {loadOrCreatePeerId, unnetworkedNode} from "./identity.ts";
 import {resolveNetwork, type NetworkRequest, type ResolvedNetwork} from "./network.ts";
 import {startStatusLine} from "./statusLine.ts";
+import {checkGenesisMatchesConfig, decodeGenesisState, presetOfState, readGenesisBytes} from "./genesisFile.ts";
+import {fetchCheckpointAnchor} from "./checkpointSync.ts";
+import {startGenesisWait} from "./genesisWait.ts";
+import type {BeaconMetrics} from "../metrics/index.ts";
+import type {Checkpoint} from "../types/index.ts";
 
 export type GenesisSource =
   | {type: "file"; path: string}
@@ -46,8 +51,15 @@ export interface BeaconNodeOptions {
   statusLine?: boolean;
   /** JSON-RPC URL of an execution node: follow the deposit contract, vote eth1 data, include deposits. */
   eth1Endpoint?: string;
-  /** Aborts a start that waits (for genesis from the deposit contract). */
+  /**
+   * Aborting it (SIGINT during start-up) stops the start at the next step, the genesis build
+   * between two chunks of deposits, or the wait for genesis from the deposit contract; whatever this start created on disk is removed.
+   */
   signal?: AbortSignal;
+  /** A new chain starts from another node's finalized block and state instead of genesis. */
+  checkpointSync?: {url: string; wss?: Checkpoint};
+  /** Prometheus metrics the node keeps up to date (served by the caller). */
+  metrics?: BeaconMetrics;
 }
 
 export class NodeError extends GnomonError {}
@@ -95,27 +107,67 @@ export class BeaconNode {
   static async start(opts: BeaconNodeOptions): Promise<BeaconNode> {
     // Each part logs under its own module name; the node's own lines under "node".
     const logger = opts.logger.child({module: "node"});
+    throwIfAborted(opts.signal);
+    // A bad genesis file is refused before anything is created on disk.
+    const genesisBytes = opts.genesis?.type === "file" ? readGenesisBytes(opts.genesis.path) : undefined;
+    // What this start creates, removed again if it fails: a failed or interrupted start leaves no
+    // half-made chain behind for the next one to trip over.
+    const created = new CreatedPaths(opts.dataDir);
     mkdirSync(opts.dataDir, {recursive: true});
-    const db = await openDb(join(opts.dataDir, "beacon"));
+    let db: BeaconDb;
+    try {
+      db = await openDb(join(opts.dataDir, "beacon"));
+    } catch (e) {
+      created.remove();
+      throw e;
+    }
     // Workers (about 25 MiB each) start on the first batch big enough to be worth leaving the
     // event loop: a block full of attestations not seen before, a slot's aggregates of a large
     // validator set. A small devnet, whose batches stay under the bar, never pays for them.
     const blsPool = new BlsWorkerPool({minSetsForWorkers: NODE_MIN_SETS_FOR_WORKERS});
+    let openedChain: BeaconChain | null = null;
     try {
-      const network = resolveNetwork(await readStoredNetwork(db), opts.network, opts.defaultPreset);
+      const storedNetwork = await readStoredNetwork(db);
+      let request = opts.network;
+      // A new chain from a state file takes the file's preset unless one was asked for.
+      if (storedNetwork === null && genesisBytes !== undefined && request.preset === undefined) {
+        request = {...request, preset: presetOfState(genesisBytes) ?? undefined};
+      }
+      const network = resolveNetwork(storedNetwork, request, opts.defaultPreset);
       useNetwork(network.preset, network.configOverrides);
       const eth1Provider = opts.eth1Endpoint === undefined ? null : eth1ProviderFor(opts.eth1Endpoint);
       const genesisSource: GenesisSource | undefined = opts.genesis ?? (eth1Provider !== null ? {type: "eth1"} : undefined);
       const chainLogger = opts.logger.child({module: "chain"});
-      const {chain, created, replayed} = await openChain({
+      const {chain, created: chainCreated, replayed} = await openChain({
         db,
-        genesisState: () => makeGenesis(genesisSource, opts.genesisFlags, logger, eth1Provider, opts.signal),
+        genesisState: () => makeGenesis(genesisSource, genesisBytes, opts.genesisFlags, logger, eth1Provider, opts.signal),
+        checkpointAnchor:
+          opts.checkpointSync === undefined
+            ? undefined
+            : async () => {
+                logger.info({url: opts.checkpointSync!.url}, "checkpoint sync: fetching the finalized block and state");
+                const anchor = await fetchCheckpointAnchor({...opts.checkpointSync!, signal: opts.signal}).catch((e: unknown) => {
+                  throwIfAborted(opts.signal);
+                  throw e;
+                });
+                throwIfAborted(opts.signal);
+                logger.info(
+                  {slot: anchor.block.message.slot, epoch: anchor.checkpoint.epoch, root: toHex(anchor.checkpoint.root)},
+                  "checkpoint sync: anchor verified (block state_root = hash_tree_root(state))"
+                );
+                return anchor;
+              },
         network: {preset: network.preset, configOverrides: network.configOverrides},
         logger: chainLogger,
         time: opts.time,
-        blsVerifier: blsPool,
+        blsVerifier: opts.metrics?.instrumentVerifier(blsPool) ?? blsPool,
+        metrics: opts.metrics,
       });
-      if (!created && opts.genesis?.type === "file") checkSameGenesis(chain, opts.genesis.path);
+      openedChain = chain;
+      throwIfAborted(opts.signal);
+      if (!chainCreated && opts.genesis?.type === "file") checkSameGenesis(chain, opts.genesis.path, genesisBytes!);
+      if (!chainCreated) await checkGenesisFlags(chain, opts.genesis);
+      checkHeadNotInFuture(chain);
       const head = chain.getHead();
       logger.info(
         {
@@ -127,7 +179,7 @@ export class BeaconNode {
           finalizedEpoch: chain.getFinalizedCheckpoint().epoch,
           replayedBlocks: replayed,
         },
-        created ? "new chain from genesis" : "chain loaded from the database"
+        chainCreated ? (opts.checkpointSync ? "new chain from a checkpoint" : "new chain from genesis") : "chain loaded from the database"
       );
 
       let api: ApiServer | null = null;
@@ -138,9 +190,12 @@ export class BeaconNode {
         try {
           restUrl = await api.listen();
         } catch (e) {
-          await chain.stop();
           throw new NodeError("REST_LISTEN_FAILED", `cannot listen on ${opts.rest.address}:${opts.rest.port}: ${(e as Error).message}`, {cause: e});
         }
+      }
+      if (opts.signal?.aborted) {
+        await api?.close();
+        throwIfAborted(opts.signal);
       }
       let eth1: Eth1Follower | null = null;
       if (eth1Provider !== null) {
@@ -151,12 +206,20 @@ export class BeaconNode {
         logger.info({endpoint: eth1Provider.rpc.url, depositContract: toHex(eth1Provider.depositContract)}, "following the deposit contract");
       }
       chain.start();
+      opts.metrics?.bindChain(chain, join(opts.dataDir, "beacon"));
+      const stopGenesisWait = startGenesisWait(chain, logger);
       const eth1Status = eth1 === null ? undefined : () => eth1.statusText();
-      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), eth1Status);
+      const stopStatusLine = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), eth1Status);
+      const stopStatus = (): void => {
+        stopGenesisWait();
+        stopStatusLine();
+      };
       return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1});
     } catch (e) {
+      await openedChain?.stop();
       await blsPool.close();
       await db.close();
+      created.remove();
       throw e;
     }
   }
@@ -191,8 +254,31 @@ async function openDb(path: string): Promise<BeaconDb> {
   }
 }
 
+/** Thrown when a start is interrupted: the CLI exits quietly, nothing is left on disk. */
+export class StartAbortedError extends NodeError {
+  constructor() {
+    super("START_ABORTED", "start-up interrupted: nothing was kept");
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new StartAbortedError();
+}
+
+/** The paths under a data dir that did not exist before this start. */
+class CreatedPaths {
+  private readonly paths: string[];
+  constructor(dataDir: string) {
+    this.paths = existsSync(dataDir) ? [join(dataDir, "beacon"), join(dataDir, "node-key")].filter((p) => !existsSync(p)) : [dataDir];
+  }
+  remove(): void {
+    for (const p of this.paths) rmSync(p, {recursive: true, force: true});
+  }
+}
+
 async function makeGenesis(
   source: GenesisSource | undefined,
+  fileBytes: Uint8Array | undefined,
   flags: string | undefined,
   logger: Logger,
   eth1Provider: Eth1Provider | null,
@@ -201,10 +287,15 @@ async function makeGenesis(
   if (source === undefined) {
     throw new InputError(`the data dir holds no chain: give ${flags ?? "--genesis-state FILE or --interop-validators N --genesis-time T"}`);
   }
-  if (source.type === "file") return readGenesisFile(source.path);
+  if (source.type === "file") return decodeGenesisState(source.path, fileBytes!);
   if (source.type === "eth1") {
     if (eth1Provider === null) throw new InputError("a genesis from the deposit contract needs --eth1-endpoint");
-    const genesis = await waitForEth1Genesis({provider: eth1Provider, deployBlock: depositContractDeployBlock(), logger: logger.child({module: "eth1"}), signal});
+    const genesis = await waitForEth1Genesis({provider: eth1Provider, deployBlock: depositContractDeployBlock(), logger: logger.child({module: "eth1"}), signal}).catch(
+      (e: unknown) => {
+        throwIfAborted(signal);
+        throw e;
+      }
+    );
     logger.info({eth1Block: genesis.block.number, deposits: genesis.depositCount, genesisTime: genesis.state.state.genesis_time}, "genesis computed from the deposit contract");
     return genesis.state.state;
   }
@@ -214,37 +305,64 @@ async function makeGenesis(
     validators: source.validators,
     genesisTime: source.genesisTime ?? 0,
     onProgress: (done, total) => {
+      // Throwing here stops the deposit workers at once.
+      throwIfAborted(signal);
       if (Date.now() - lastLog > 2000) {
         lastLog = Date.now();
         logger.info(`interop genesis: ${done}/${total} deposits`);
       }
     },
   });
+  throwIfAborted(signal);
   const state = genesis.state;
   if (source.genesisTime === undefined) {
     state.genesis_time = Math.floor(Date.now() / 1000) + (source.delaySeconds ?? 3);
     state.commit();
   }
+  checkGenesisMatchesConfig("the interop genesis", state);
   logger.info({validators: source.validators, genesisTime: state.genesis_time, ms: Date.now() - started}, "interop genesis state built");
   return state;
 }
 
-function readGenesisFile(path: string): BeaconStateView {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(`cannot read genesis state ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+function checkSameGenesis(chain: BeaconChain, path: string, bytes: Uint8Array): void {
+  const given = decodeGenesisState(path, bytes);
+  if (given.genesis_time !== chain.genesis.genesisTime) {
+    throw new InputError(`the data dir's chain has genesis_time=${chain.genesis.genesisTime}, ${path} has ${given.genesis_time} (use another --data-dir)`);
   }
-  try {
-    return ssz.BeaconState.deserializeToViewDU(bytes);
-  } catch (e) {
-    throw new InputError(`${path} is not an SSZ BeaconState of the ${config.PRESET_BASE} preset: ${(e as Error).message}`);
+  if (toHex(given.genesis_validators_root) !== toHex(chain.genesis.genesisValidatorsRoot)) {
+    throw new InputError(
+      `the data dir's chain has genesis_validators_root=${toHex(chain.genesis.genesisValidatorsRoot)}, ${path} has ${toHex(given.genesis_validators_root)} (use another --data-dir)`
+    );
   }
 }
 
-function checkSameGenesis(chain: BeaconChain, path: string): void {
-  const given = readGenesisFile(path);
-  const same = given.genesis_time === chain.genesis.genesisTime && toHex(given.genesis_validators_root) === toHex(chain.genesis.genesisValidatorsRoot);
-  if (!same) throw new InputError(`${path} is not the genesis of the chain stored in the data dir (use another --data-dir)`);
+/** Interop genesis flags given on a stored chain must describe that chain's genesis. */
+async function checkGenesisFlags(chain: BeaconChain, source: GenesisSource | undefined): Promise<void> {
+  if (source?.type !== "interop") return;
+  if (source.genesisTime !== undefined && source.genesisTime !== chain.genesis.genesisTime) {
+    throw new InputError(`the data dir's chain has genesis_time=${chain.genesis.genesisTime}, not ${source.genesisTime} (leave the flag out, or use another --data-dir)`);
+  }
+  const archived = await chain.db.getArchivedStateAtOrBefore(0);
+  if (archived === undefined) return; // a checkpoint-synced chain has no genesis state to compare
+  const count = ssz.BeaconState.deserializeToViewDU(archived.state).validators.length;
+  if (count !== source.validators) {
+    throw new InputError(`the data dir's chain has ${count} genesis validators, not ${source.validators} (leave the flag out, or use another --data-dir)`);
+  }
+}
+
+/**
+ * A stored head later than the wall clock's slot means the chain ran with a shorter slot time or
+ * the clock went back: the node would refuse to propose until the clock caught up.
+ */
+function checkHeadNotInFuture(chain: BeaconChain): void {
+  const head = chain.getHead();
+  const before = chain.clock.isBeforeGenesis();
+  const now = before ? 0 : chain.clock.currentSlot;
+  if (head.slot > now) {
+    throw new NodeError(
+      "HEAD_IN_FUTURE",
+      `the stored head block is at slot ${head.slot}, but the clock is at ${before ? "a time before genesis" : `slot ${now}`} with ${config.SECONDS_PER_SLOT}-s slots: ` +
+        "the chain was run with another slot time or the system clock went back (use another --data-dir, or fix the clock)"
+    );
+  }
 }

@@ -5,7 +5,7 @@
  * the node misread its own chain.
  */
 import {readFileSync} from "node:fs";
-import {isPresetName, parseChainConfigYaml, type PresetName} from "../params/index.ts";
+import {createChainConfig, isPresetName, parseChainConfigYaml, type PresetName} from "../params/index.ts";
 import {InputError} from "../util/errors.ts";
 import type {StoredNetwork} from "../chain/index.ts";
 
@@ -60,13 +60,56 @@ export function resolveNetwork(stored: StoredNetwork | null, requested: NetworkR
   }
   if (!isPresetName(stored.preset)) throw new InputError(`the data dir's chain uses an unknown preset "${stored.preset}"`);
   if (requested.preset !== undefined && requested.preset !== stored.preset) {
-    throw new InputError(`the data dir holds a ${stored.preset}-preset chain; --preset ${requested.preset} does not match (use another --data-dir)`);
+    throw new InputError(`the data dir's chain has PRESET_BASE=${stored.preset}, not ${requested.preset} (use another --data-dir)`);
   }
-  for (const [key, value] of Object.entries(requested.configOverrides)) {
-    const storedValue = stored.configOverrides[key];
-    if (storedValue !== undefined && storedValue !== value) {
-      throw new InputError(`the data dir's chain was created with ${key}=${storedValue}, not ${value} (use another --data-dir)`);
-    }
+  const mismatches = configMismatches(stored.preset, stored.configOverrides, requested.configOverrides);
+  if (mismatches.length > 0) {
+    const [first, ...rest] = mismatches;
+    const more = rest.length === 0 ? "" : `; also ${rest.map((m) => m.key).join(", ")}`;
+    throw new InputError(
+      `the data dir's chain has ${first.key}=${first.stored}, not ${first.key}=${first.requested}${more} (leave the flag out, or use another --data-dir)`
+    );
   }
   return {preset: stored.preset, configOverrides: {...requested.configOverrides, ...stored.configOverrides}};
+}
+
+export interface ConfigMismatch {
+  key: string;
+  stored: string;
+  requested: string;
+}
+
+/**
+ * Every requested config key whose value differs from the stored chain's effective config (its
+ * preset's base config with the stored overrides), compared as values, not as text: a slot time
+ * given as SECONDS_PER_SLOT is compared with the chain's SLOT_DURATION_MS, hex case and leading
+ * zeros do not matter. A name-only key (CONFIG_NAME) is reported after the keys that change behaviour.
+ */
+export function configMismatches(preset: PresetName, storedOverrides: Record<string, string>, requested: Record<string, string>): ConfigMismatch[] {
+  const storedConfig = createChainConfig(preset, storedOverrides);
+  const out: ConfigMismatch[] = [];
+  for (const [key, value] of Object.entries(requested)) {
+    if (key === "SECONDS_PER_SLOT" || key === "SLOT_DURATION_MS") {
+      const ms = key === "SECONDS_PER_SLOT" ? Number(value) * 1000 : Number(value);
+      if (ms !== storedConfig.SLOT_DURATION_MS) {
+        const stored = key === "SECONDS_PER_SLOT" ? String(storedConfig.SLOT_DURATION_MS / 1000) : String(storedConfig.SLOT_DURATION_MS);
+        out.push({key, stored, requested: value});
+      }
+      continue;
+    }
+    const storedValue = storedConfig.raw[key];
+    if (storedValue === undefined) {
+      out.push({key, stored: "(not set)", requested: value});
+    } else if (typeof storedValue !== "object" && normalizeValue(String(storedValue)) !== normalizeValue(value)) {
+      out.push({key, stored: String(storedValue), requested: value});
+    }
+  }
+  return out.sort((a, b) => Number(a.key === "CONFIG_NAME") - Number(b.key === "CONFIG_NAME"));
+}
+
+function normalizeValue(v: string): string {
+  const t = v.trim();
+  if (/^0x[0-9a-fA-F]*$/.test(t)) return t.toLowerCase();
+  if (/^[0-9]+$/.test(t)) return BigInt(t).toString();
+  return t;
 }

@@ -21,6 +21,9 @@ import {BlockProposalService} from "./services/blockProposal.ts";
 import {ValidatorIndices} from "./services/indices.ts";
 import {ProposerDutiesService} from "./services/proposerDuties.ts";
 import {DutyStats, type DutyCounts} from "./services/stats.ts";
+import {DoppelgangerService} from "./services/doppelganger.ts";
+import {describeInactiveKeys, keyStatusReport} from "./services/indices.ts";
+import type {ValidatorMetrics} from "../metrics/index.ts";
 import {Signer} from "./signing/signer.ts";
 import {SigningContext} from "./signing/signingContext.ts";
 import {SlashingProtectionStore} from "./slashingProtection/index.ts";
@@ -55,6 +58,10 @@ export interface ValidatorClientOptions {
   startRetryMs?: number;
   /** Serve the keymanager API on 127.0.0.1:port (0: any free port), token in `tokenFile` (default in the data dir). */
   keymanager?: {port: number; tokenFile?: string};
+  /** Prometheus metrics the client keeps up to date (served by the caller). */
+  metrics?: ValidatorMetrics;
+  /** Sign nothing until the keys were seen not live elsewhere for an epoch; stop if one is. */
+  doppelgangerProtection?: boolean;
 }
 
 export interface ValidatorClient {
@@ -65,6 +72,25 @@ export interface ValidatorClient {
   /** What the client did since it started. */
   counts(): DutyCounts;
   stop(): Promise<void>;
+  /** Resolves when the client has stopped, by stop() or by itself (a doppelganger found). */
+  readonly done: Promise<void>;
+  /** 0, or 1 when the client stopped itself because a key is live elsewhere. */
+  exitCode(): number;
+}
+
+/** A beacon node URL is its base (scheme, host, port): the API paths are appended to it. */
+export function checkBeaconNodeUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new InputError(`--beacon-node must be a URL such as http://127.0.0.1:5052, got "${url}"`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new InputError(`--beacon-node must be an http(s) URL, got "${url}"`);
+  if ((u.pathname !== "/" && u.pathname !== "") || u.search !== "" || u.hash !== "") {
+    throw new InputError(`--beacon-node must be the node's base URL without a path (${u.origin}), got "${url}": the client adds /eth/v1/... itself`);
+  }
+  return u.origin;
 }
 
 /** The keymanager API token file inside a data dir (unless --keymanager-token-file says otherwise). */
@@ -129,6 +155,7 @@ async function waitForGenesis(api: BeaconApiClient, logger: Logger, signal: Abor
 
 export async function startValidatorClient(opts: ValidatorClientOptions): Promise<ValidatorClient> {
   const logger = opts.logger ?? silentLogger;
+  checkBeaconNodeUrl(opts.beaconUrl);
   encodeGraffiti(opts.graffiti);
   const given = await loadKeys(opts);
   const keystoreStore = new KeystoreStore(opts.dataDir);
@@ -166,7 +193,20 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
       aggregateDueBps: config.AGGREGATE_DUE_BPS,
       time: opts.time,
     });
-    const client = new RunningValidatorClient({api, signer, protection, clock, genesis, graffiti, logger, controller, outerSignal: opts.signal, onOuterAbort});
+    const client = new RunningValidatorClient({
+      api,
+      signer,
+      protection,
+      clock,
+      genesis,
+      graffiti,
+      logger,
+      controller,
+      outerSignal: opts.signal,
+      onOuterAbort,
+      metrics: opts.metrics,
+      doppelgangerProtection: opts.doppelgangerProtection === true,
+    });
     await client.start();
     if (opts.keymanager !== undefined) {
       const keyManager = new KeyManager({
@@ -213,6 +253,8 @@ interface Parts {
   controller: AbortController;
   outerSignal: AbortSignal | undefined;
   onOuterAbort: () => void;
+  metrics: ValidatorMetrics | undefined;
+  doppelgangerProtection: boolean;
 }
 
 class RunningValidatorClient implements ValidatorClient {
@@ -230,10 +272,17 @@ class RunningValidatorClient implements ValidatorClient {
   private nodeSyncing: boolean | null = null;
   private stopping: Promise<void> | null = null;
   private keymanager: KeymanagerServer | null = null;
+  private doppelganger: DoppelgangerService | null = null;
+  private code = 0;
+  private resolveDone!: () => void;
+  readonly done = new Promise<void>((resolve) => {
+    this.resolveDone = resolve;
+  });
 
   constructor(p: Parts) {
     this.p = p;
     this.genesis = p.genesis;
+    if (p.metrics !== undefined) this.stats.onAdd = metricsSink(p.metrics);
     const log = (module: string): Logger => p.logger.child({service: module});
     this.indices = new ValidatorIndices(p.api, () => p.signer.pubkeys(), log("indices"));
     this.proposerDuties = new ProposerDutiesService(p.api, p.signer, log("proposer"));
@@ -294,11 +343,50 @@ class RunningValidatorClient implements ValidatorClient {
     return {...this.stats.total};
   }
 
+  exitCode(): number {
+    return this.code;
+  }
+
+  /** While doppelganger protection watches, nothing is signed. */
+  private get signingPaused(): boolean {
+    return this.nodeSyncing === true || (this.doppelganger !== null && !this.doppelganger.signingAllowed);
+  }
+
+  private async checkDoppelganger(): Promise<void> {
+    const d = this.doppelganger;
+    if (d === null || d.signingAllowed) return;
+    const verdict = await d.check(this.p.clock.currentEpoch);
+    if (verdict.state !== "detected") return;
+    this.code = 1;
+    this.p.logger.error(
+      {epoch: verdict.epoch, validators: verdict.indices},
+      `doppelganger detected: validator(s) ${verdict.indices.join(", ")} live elsewhere in epoch ${verdict.epoch}; ` +
+        "this client signed nothing and stops (another client runs these keys: stop it, or do not run this one)"
+    );
+    void this.stop();
+  }
+
   async start(): Promise<void> {
     const {clock} = this.p;
     await this.run("indices", () => this.indices.refresh());
+    this.reportKeyStatus();
     await this.run("syncing", () => this.checkSyncing());
     const epoch = clock.currentEpoch;
+    if (this.p.doppelgangerProtection) {
+      this.doppelganger = new DoppelgangerService({
+        api: this.p.api,
+        indices: () => this.indices.all(),
+        startEpoch: epoch,
+        logger: this.p.logger.child({service: "doppelganger"}),
+      });
+      // Before genesis nobody can have signed: there is nothing to watch.
+      if (clock.isBeforeGenesis()) this.doppelganger.clearBeforeGenesis();
+      else {
+        const d = this.doppelganger;
+        this.p.logger.info({epochs: `${d.firstEpoch}..${d.lastEpoch}`}, `doppelganger protection: signing nothing until epoch ${d.lastEpoch + 1}`);
+      }
+      clock.on("slot", () => this.spawn("doppelganger check", () => this.checkDoppelganger()));
+    }
     this.prefetch(epoch);
 
     clock.on("slot", (slot) => this.spawn("block proposal", () => this.onSlot(slot)));
@@ -315,7 +403,9 @@ class RunningValidatorClient implements ValidatorClient {
   }
 
   private prefetch(epoch: number): void {
-    this.spawn("proposer duties", () => this.proposerDuties.cache.get(epoch));
+    const m = this.p.metrics;
+    this.spawn("proposer duties", () => this.proposerDuties.cache.get(epoch).then((d) => m?.proposerDuties.set(d.length)));
+    if (m !== undefined) this.spawn("attester duties", () => this.attesterDuties.cache.get(epoch).then((d) => m.attesterDuties.set(d.length)));
     // The current epoch first: its selection proofs are needed now, the next epoch's later.
     this.spawn("attester duties", () =>
       this.attesterDuties.cache
@@ -326,7 +416,7 @@ class RunningValidatorClient implements ValidatorClient {
   }
 
   private async onSlot(slot: number): Promise<void> {
-    if (this.nodeSyncing === true) return;
+    if (this.signingPaused) return;
     await this.proposals.onSlot(slot);
   }
 
@@ -337,6 +427,7 @@ class RunningValidatorClient implements ValidatorClient {
       this.p.logger.warn({err: errorMessage(e)}, "validator index lookup failed");
       return 0;
     });
+    this.reportKeyStatus();
     // Newly known indices have duties the cached answers lack.
     if (added > 0) this.attesterDuties.cache.clear();
     this.proposerDuties.cache.prune(epoch);
@@ -355,12 +446,12 @@ class RunningValidatorClient implements ValidatorClient {
   }
 
   private async attestIfReady(slot: number): Promise<void> {
-    if (this.nodeSyncing === true || this.attestations.hasAttested(slot)) return;
+    if (this.signingPaused || this.attestations.hasAttested(slot)) return;
     await this.attestations.attest(slot);
   }
 
   private async aggregateIfReady(slot: number): Promise<void> {
-    if (this.nodeSyncing === true) return;
+    if (this.signingPaused) return;
     await this.attestations.aggregate(slot);
   }
 
@@ -373,6 +464,18 @@ class RunningValidatorClient implements ValidatorClient {
     } catch (e) {
       this.p.logger.warn({err: errorMessage(e)}, "sync status unavailable");
     }
+  }
+
+  /** Keys that cannot sign are named each epoch: a key without a deposit looks idle otherwise. */
+  private reportKeyStatus(): void {
+    const report = keyStatusReport(this.indices);
+    const m = this.p.metrics;
+    if (m !== undefined) {
+      m.validators.reset();
+      for (const [status, n] of Object.entries(report.byStatus)) m.validators.set({status}, n);
+    }
+    const line = describeInactiveKeys(report);
+    if (line !== null) this.p.logger.warn({inactive: report.inactive.length, ...report.byStatus}, `validator keys that cannot sign: ${line}`);
   }
 
   private logEpochSummary(epoch: number): void {
@@ -420,8 +523,22 @@ class RunningValidatorClient implements ValidatorClient {
       await this.eventStream;
       await protection.close();
       this.p.logger.info(this.stats.total, "validator client stopped");
+      this.resolveDone();
     })();
     return this.stopping;
   }
 }
 
+
+/** Duty counts into the metrics: published per duty kind, failures as errors. */
+function metricsSink(m: ValidatorMetrics): (key: keyof DutyCounts, n: number) => void {
+  return (key, n) => {
+    if (key === "blocksProposed") m.published.inc({duty: "block"}, n);
+    else if (key === "attestationsPublished") m.published.inc({duty: "attestation"}, n);
+    else if (key === "aggregatesPublished") m.published.inc({duty: "aggregate"}, n);
+    else if (key === "blocksFailed") m.errors.inc({duty: "block"}, n);
+    else if (key === "attestationsFailed") m.errors.inc({duty: "attestation"}, n);
+    else if (key === "aggregatesFailed") m.errors.inc({duty: "aggregate"}, n);
+    else m.slashingProtectionRefusals.inc(n);
+  };
+}

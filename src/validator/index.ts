@@ -2,6 +2,7 @@ export {
   encodeGraffiti,
   keymanagerTokenPath,
   slashingProtectionPath,
+  checkBeaconNodeUrl,
   startValidatorClient,
   type ValidatorClient,
   type ValidatorClientOptions,
@@ -12,3 +13,4 @@ export {parseInteropIndices} from "./keys/interopIndices.ts";
 export {interopKeys, keystoreKeys, type ValidatorKey} from "./keys/validatorKeys.ts";
 export {NodeSpecMismatchError} from "./nodeSpec.ts";
 export type {DutyCounts} from "./services/stats.ts";
+export {locateSlashingProtection} from "./protectionPath.ts";

@@ -7,6 +7,8 @@ import {isPresetName, type PresetName} from "../../params/index.ts";
 import {InputError} from "../../util/errors.ts";
 import {createLogger, type Logger} from "../../util/logger.ts";
 import type {GenesisSource, NetworkRequest} from "../../node/index.ts";
+import type {Checkpoint} from "../../types/index.ts";
+import {logFileOptionSpecs, metricsOption, metricsOptionSpecs, serveMetrics, setupLogging} from "./operatorOptions.ts";
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
@@ -51,22 +53,35 @@ async function run(opts: ParsedOptions): Promise<number> {
     network.configOverrides = file.overrides;
   }
   const genesis = genesisOption(opts);
-  const logger: Logger = createLogger({level});
+  const checkpointSync = await checkpointSyncOption(opts);
+  if (checkpointSync !== undefined && genesis !== undefined) throw new InputError("give either --checkpoint-sync-url or a genesis (--genesis-state, --interop-validators), not both");
+  const metricsAt = metricsOption(opts);
+  const logging = await setupLogging(opts, level);
+  const logger: Logger = logging.logger;
   const {untilSignal} = await import("../../node/run.ts");
   const stopped = untilSignal(logger);
   const eth1Endpoint = eth1EndpointOption(opts);
-  const abort = new AbortController();
-  void stopped.then(() => abort.abort());
-  let node;
+  const startAbort = new AbortController();
+  void stopped.then(() => startAbort.abort());
+  const metrics = metricsAt === null ? undefined : (await import("../../metrics/index.ts")).createBeaconMetrics();
+  const node = await startOrInterrupted(() =>
+    BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger, eth1Endpoint, signal: startAbort.signal, checkpointSync, metrics})
+  );
+  if (node === null) {
+    await logging.close();
+    return 130;
+  }
+  let metricsServer = null;
   try {
-    node = await BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger, eth1Endpoint, signal: abort.signal});
+    if (metricsAt !== null) metricsServer = await serveMetrics(metricsAt, [metrics!.register], logger);
   } catch (e) {
-    // SIGINT while waiting for genesis from the deposit contract: a clean stop, not an error.
-    if (abort.signal.aborted) return 0;
+    await node.stop();
     throw e;
   }
   await stopped;
+  await metricsServer?.close();
   await node.stop();
+  await logging.close();
   return 0;
 }
 
@@ -84,6 +99,31 @@ export const eth1EndpointSpec: Command["options"] = {
     valueName: "url",
   },
 };
+
+/** Runs a node start; an interrupted one (SIGINT during start-up) resolves to null. */
+export async function startOrInterrupted<T>(start: () => Promise<T>): Promise<T | null> {
+  const {StartAbortedError} = await import("../../node/index.ts");
+  try {
+    return await start();
+  } catch (e) {
+    if (e instanceof StartAbortedError) {
+      console.error(`gnomon: ${e.message}`);
+      return null;
+    }
+    throw e;
+  }
+}
+
+async function checkpointSyncOption(opts: ParsedOptions): Promise<{url: string; wss?: Checkpoint} | undefined> {
+  const url = opts["checkpoint-sync-url"];
+  const wss = opts["wss-checkpoint"];
+  if (url === undefined) {
+    if (wss !== undefined) throw new InputError("--wss-checkpoint is only used with --checkpoint-sync-url");
+    return undefined;
+  }
+  const {parseCheckpointSyncUrl, parseWssCheckpoint} = await import("../../node/index.ts");
+  return {url: parseCheckpointSyncUrl(String(url)), wss: wss === undefined ? undefined : parseWssCheckpoint(String(wss))};
+}
 
 function genesisOption(opts: ParsedOptions): GenesisSource | undefined {
   const file = opts["genesis-state"];
@@ -107,22 +147,33 @@ export const beaconCommand: Command = {
   usage: "beacon [options]",
   options: {
     "data-dir": {type: "string", description: "Where the node keeps its database and key", default: "./data", valueName: "dir"},
-    preset: {type: "string", description: "Preset of a new chain: mainnet or minimal (default: the stored chain's, else mainnet)", valueName: "name"},
+    preset: {type: "string", description: "Preset of a new chain: mainnet or minimal (default: the stored chain's, else a --genesis-state's own, else mainnet)", valueName: "name"},
     config: {type: "string", description: "Chain config YAML for a new chain (consensus-specs configs format)", valueName: "file"},
     "genesis-state": {type: "string", description: "Genesis BeaconState (SSZ) for a new chain", valueName: "file"},
     "interop-validators": {type: "string", description: "Build an interop genesis with N validators for a new chain", valueName: "N"},
     "genesis-time": {type: "string", description: "Genesis time of the interop genesis (unix seconds)", valueName: "T"},
     ...eth1EndpointSpec,
+    "checkpoint-sync-url": {type: "string", description: "Start a new chain from this node's finalized block and state (its REST API)", valueName: "url"},
+    "wss-checkpoint": {type: "string", description: "Weak-subjectivity checkpoint the fetched block must be (with --checkpoint-sync-url)", valueName: "root:epoch"},
     ...restOptionSpecs,
+    ...metricsOptionSpecs,
+    ...logFileOptionSpecs,
   },
   details: [
     "A data dir remembers its chain: later starts load it (genesis flags are then only checked),",
     "and a --preset or --config that contradicts it is refused. SIGINT/SIGTERM stop the node cleanly.",
+    "A --genesis-state without --preset runs the preset the state is of; its fork version must be the",
+    "config's GENESIS_FORK_VERSION. A start that fails or is interrupted leaves no chain behind.",
+    "--checkpoint-sync-url fetches the source's finalized block and the state after it (or the",
+    "--wss-checkpoint's block), checks block.state_root = hash_tree_root(state), and starts there;",
+    "GET /gnomon/v1/node/block_range tells which blocks the node holds.",
     "",
     "Examples:",
     "  gnomon beacon --preset minimal --interop-validators 64 --genesis-time $(($(date +%s) + 30))",
     "  gnomon beacon --genesis-state genesis.ssz --config config.yaml --rest-port 5052",
     "  gnomon beacon --config config.yaml --eth1-endpoint http://127.0.0.1:8545   # genesis from the deposit contract",
+    "  gnomon beacon --preset minimal --checkpoint-sync-url http://127.0.0.1:5052 --data-dir /tmp/cp --rest-port 5053",
+    "  gnomon beacon --metrics --log-file /var/log/gnomon/beacon.log",
   ].join("\n"),
   run,
 };

@@ -8,8 +8,8 @@ import {join} from "node:path";
 import {type Command, type ParsedOptions, intOption} from "../command.ts";
 import {defaultConfigRaw} from "../../params/index.ts";
 import {InputError} from "../../util/errors.ts";
-import {createLogger} from "../../util/logger.ts";
-import {eth1EndpointOption, eth1EndpointSpec, logLevelOption, presetOption, restOptions, restOptionSpecs} from "./beacon.ts";
+import {eth1EndpointOption, eth1EndpointSpec, logLevelOption, presetOption, restOptions, restOptionSpecs, startOrInterrupted} from "./beacon.ts";
+import {logFileOptionSpecs, metricsOption, metricsOptionSpecs, serveMetrics, setupLogging} from "./operatorOptions.ts";
 
 /** Seconds between building a new genesis and its genesis time: the node and client start in it. */
 const GENESIS_DELAY_SECONDS = 3;
@@ -32,10 +32,17 @@ async function run(opts: ParsedOptions): Promise<number> {
     Object.assign(configOverrides, readConfigFile(opts.config).overrides);
   }
 
-  const logger = createLogger({level});
+  const metricsAt = metricsOption(opts);
+  const doppelganger = opts["doppelganger-protection"] === true;
+  const logging = await setupLogging(opts, level);
+  const logger = logging.logger;
   const {untilSignal} = await import("../../node/run.ts");
   const stopped = untilSignal(logger);
-  const node = await BeaconNode.start({
+  const startAbort = new AbortController();
+  void stopped.then(() => startAbort.abort());
+  const {createBeaconMetrics, createValidatorMetrics} = await import("../../metrics/index.ts");
+  const metrics = metricsAt === null ? undefined : createBeaconMetrics();
+  const node = await startOrInterrupted(() => BeaconNode.start({
     dataDir,
     network: {preset, configOverrides},
     defaultPreset: "minimal",
@@ -47,7 +54,13 @@ async function run(opts: ParsedOptions): Promise<number> {
     rest,
     logger,
     eth1Endpoint,
-  });
+    signal: startAbort.signal,
+    metrics,
+  }));
+  if (node === null) {
+    await logging.close();
+    return 130;
+  }
   const stored = node.chain.getHead().state.state.validators.length;
   if (validators !== undefined && validators !== stored) {
     await node.stop();
@@ -61,12 +74,35 @@ async function run(opts: ParsedOptions): Promise<number> {
     interopIndices: Array.from({length: stored}, (_, i) => i),
     dataDir: join(dataDir, "validator"),
     logger: logger.child({module: "validator"}),
+    signal: startAbort.signal,
+    metrics: metrics === undefined ? undefined : createValidatorMetrics(metrics.register),
+    doppelgangerProtection: doppelganger,
+  }).catch(async (e: unknown) => {
+    await node.stop();
+    await logging.close();
+    // A signal while the client was still starting is a clean stop, not a failure.
+    if (startAbort.signal.aborted) return null;
+    throw e;
   });
+  if (vc === null) return 0;
+  let metricsServer = null;
+  if (metricsAt !== null) {
+    try {
+      metricsServer = await serveMetrics(metricsAt, [metrics!.register], logger);
+    } catch (e) {
+      await vc.stop();
+      await node.stop();
+      throw e;
+    }
+  }
 
-  await stopped;
+  // The client also ends by itself when doppelganger protection finds a key live elsewhere.
+  const vcEnded = await Promise.race([stopped.then(() => false), vc.done.then(() => true)]);
+  await metricsServer?.close();
   await vc.stop();
   await node.stop();
-  return 0;
+  await logging.close();
+  return vcEnded ? vc.exitCode() : 0;
 }
 
 /** The URL the in-process client uses: loopback even when the API binds to every interface. */
@@ -89,6 +125,9 @@ export const devCommand: Command = {
     config: {type: "string", description: "Chain config YAML applied over the preset's (e.g. the deposit contract of --eth1-endpoint)", valueName: "file"},
     ...eth1EndpointSpec,
     ...restOptionSpecs,
+    ...metricsOptionSpecs,
+    ...logFileOptionSpecs,
+    "doppelganger-protection": {type: "boolean", description: "Watch the keys' liveness for two epochs before signing; exit if one is live elsewhere"},
   },
   details: [
     "Starting again on the same --data-dir continues the same chain (genesis is read from the database);",
@@ -98,6 +137,7 @@ export const devCommand: Command = {
     "  gnomon dev --validators 64 --preset minimal",
     "  gnomon dev --validators 64 --seconds-per-slot 2 --data-dir /tmp/gnomon-dev --rest-port 5053",
     "  gnomon dev --config eth1.yaml --eth1-endpoint http://127.0.0.1:8545   # genesis from the contract's deposits of interop keys",
+    "  gnomon dev --validators 64 --metrics --metrics-port 8009 --log-file /tmp/gnomon-dev.log",
   ].join("\n"),
   run,
 };

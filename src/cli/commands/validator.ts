@@ -2,11 +2,13 @@
  * `gnomon validator`: a validator client for a beacon node's REST API, and
  * `gnomon validator slashing-protection export|import|run-test` for its EIP-3076 database.
  */
+import {existsSync} from "node:fs";
 import {readFile, writeFile} from "node:fs/promises";
 import {type Command, type ParsedOptions, intOption} from "../command.ts";
 import {fromHex, toHex} from "../../util/bytes.ts";
 import {errorMessage, GnomonError, InputError} from "../../util/errors.ts";
-import {createLogger, type Logger} from "../../util/logger.ts";
+import type {Logger} from "../../util/logger.ts";
+import {logFileOptionSpecs, metricsOption, metricsOptionSpecs, serveMetrics, setupLogging} from "./operatorOptions.ts";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const DEFAULT_BEACON_NODE = "http://127.0.0.1:5052";
@@ -18,16 +20,9 @@ function logLevel(opts: ParsedOptions): string {
   return level;
 }
 
-function beaconUrl(opts: ParsedOptions): string {
-  const url = String(opts["beacon-node"]);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InputError(`--beacon-node must be a URL such as ${DEFAULT_BEACON_NODE}, got "${url}"`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new InputError(`--beacon-node must be an http(s) URL, got "${url}"`);
-  return url;
+async function beaconUrl(opts: ParsedOptions): Promise<string> {
+  const {checkBeaconNodeUrl} = await import("../../validator/index.ts");
+  return checkBeaconNodeUrl(String(opts["beacon-node"]));
 }
 
 function optionalString(opts: ParsedOptions, name: string): string | undefined {
@@ -54,7 +49,7 @@ function untilSignal(logger: Logger): Promise<void> {
 
 async function runClient(opts: ParsedOptions): Promise<number> {
   const level = logLevel(opts);
-  const url = beaconUrl(opts);
+  const url = await beaconUrl(opts);
   const interop = optionalString(opts, "interop-indices");
   const keystoreDir = optionalString(opts, "keystores");
   const passwordFile = optionalString(opts, "password-file");
@@ -72,8 +67,18 @@ async function runClient(opts: ParsedOptions): Promise<number> {
   const graffiti = optionalString(opts, "graffiti");
   encodeGraffiti(graffiti);
   const interopIndices = interop === undefined ? undefined : parseInteropIndices(interop);
-  const logger = createLogger({level}).child({module: "validator"});
+  const metricsAt = metricsOption(opts);
+  const logging = await setupLogging(opts, level);
+  const logger = logging.logger.child({module: "validator"});
   const stopped = untilSignal(logger);
+  let metrics;
+  if (metricsAt !== null) {
+    const {createValidatorMetrics} = await import("../../metrics/index.ts");
+    const {collectDefaultMetrics, Registry} = await import("prom-client");
+    const register = new Registry();
+    collectDefaultMetrics({register});
+    metrics = createValidatorMetrics(register);
+  }
   const controller = new AbortController();
   void stopped.then(() => controller.abort());
 
@@ -89,14 +94,24 @@ async function runClient(opts: ParsedOptions): Promise<number> {
       signal: controller.signal,
       adoptNodeNetwork: true,
       keymanager: keymanager ? {port: keymanagerPort, tokenFile} : undefined,
+      metrics,
+      doppelgangerProtection: opts["doppelganger-protection"] === true,
     });
   } catch (e) {
+    await logging.close();
     if (controller.signal.aborted) return 0;
     throw e;
   }
-  await stopped;
+  const server = metricsAt === null ? null : await serveMetrics(metricsAt, [metrics!.register], logger).catch(async (e: unknown) => {
+    await client.stop();
+    throw e;
+  });
+  // The client also ends by itself: doppelganger protection found a key live elsewhere.
+  await Promise.race([stopped, client.done]);
+  await server?.close();
   await client.stop();
-  return 0;
+  await logging.close();
+  return client.exitCode();
 }
 
 /** The chain's genesis validators root: given, or asked of the node. */
@@ -110,7 +125,7 @@ async function genesisValidatorsRoot(opts: ParsedOptions): Promise<Uint8Array> {
     }
   }
   const {BeaconApiClient} = await import("../../validator/index.ts");
-  const api = new BeaconApiClient({baseUrl: beaconUrl(opts), timeoutMs: 10_000});
+  const api = new BeaconApiClient({baseUrl: await beaconUrl(opts), timeoutMs: 10_000});
   let genesis;
   try {
     genesis = await api.getGenesis();
@@ -121,8 +136,20 @@ async function genesisValidatorsRoot(opts: ParsedOptions): Promise<Uint8Array> {
   return genesis.genesisValidatorsRoot;
 }
 
+/** The database export/import use: found where `gnomon validator` or `gnomon dev` keep it, never created by a typo. */
+async function protectionPath(opts: ParsedOptions, forImport: boolean): Promise<string> {
+  const {locateSlashingProtection} = await import("../../validator/index.ts");
+  const dataDir = String(opts["data-dir"]);
+  return locateSlashingProtection(dataDir, {isDefaultDataDir: dataDir === DEFAULT_DATA_DIR, forImport});
+}
+
 const offlineOptions: Command["options"] = {
-  "data-dir": {type: "string", description: "The validator client's data dir", default: DEFAULT_DATA_DIR, valueName: "dir"},
+  "data-dir": {
+    type: "string",
+    description: "The validator client's data dir, or gnomon dev's (its validator/ is used); the default also finds ./data/dev",
+    default: DEFAULT_DATA_DIR,
+    valueName: "dir",
+  },
   "beacon-node": {type: "string", description: "Beacon node to read the genesis validators root from", default: DEFAULT_BEACON_NODE, valueName: "url"},
   "genesis-validators-root": {type: "string", description: "The chain's genesis validators root (instead of asking the node)", valueName: "0x..."},
 };
@@ -136,14 +163,14 @@ const exportCommand: Command = {
   async run(opts) {
     const out = optionalString(opts, "out");
     if (out === undefined) throw new InputError("missing required option --out");
+    const path = await protectionPath(opts, false);
     const gvr = await genesisValidatorsRoot(opts);
-    const {slashingProtectionPath} = await import("../../validator/index.ts");
     const {exportInterchange} = await import("../../validator/slashingProtection/index.ts");
-    const interchange = await exportInterchange(slashingProtectionPath(String(opts["data-dir"])), gvr);
+    const interchange = await exportInterchange(path, gvr);
     await writeFile(out, JSON.stringify(interchange, null, 2) + "\n");
     const blocks = interchange.data.reduce((n, d) => n + d.signed_blocks.length, 0);
     const attestations = interchange.data.reduce((n, d) => n + d.signed_attestations.length, 0);
-    console.log(`exported ${interchange.data.length} validators (${blocks} blocks, ${attestations} attestations) to ${out}`);
+    console.log(`exported ${interchange.data.length} validators (${blocks} blocks, ${attestations} attestations) from ${path} to ${out}`);
   },
 };
 
@@ -152,9 +179,10 @@ const importCommand: Command = {
   summary: "Import an EIP-3076 (v5) interchange file into the slashing-protection database",
   usage: "import FILE [options]",
   options: offlineOptions,
-  details: "Stop the validator client first. The import is all or nothing.",
+  details: "Stop the validator client first. The import is all or nothing. A data dir without a database gets a new one (its parent folder must exist).",
   async run(opts, positionals) {
     if (positionals.length !== 1) throw new InputError("import takes exactly one interchange FILE");
+    const path = await protectionPath(opts, true);
     const gvr = await genesisValidatorsRoot(opts);
     let text: string;
     try {
@@ -162,10 +190,10 @@ const importCommand: Command = {
     } catch (e) {
       throw new InputError(`cannot read ${positionals[0]}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
     }
-    const {slashingProtectionPath} = await import("../../validator/index.ts");
     const {importInterchange} = await import("../../validator/slashingProtection/index.ts");
-    const summary = await importInterchange(slashingProtectionPath(String(opts["data-dir"])), text, gvr);
-    console.log(`imported ${summary.validators} validators (${summary.blocks} blocks, ${summary.attestations} attestations)`);
+    const isNew = !existsSync(path);
+    const summary = await importInterchange(path, text, gvr);
+    console.log(`imported ${summary.validators} validators (${summary.blocks} blocks, ${summary.attestations} attestations) into ${path}${isNew ? " (a new database)" : ""}`);
   },
 };
 
@@ -228,7 +256,7 @@ async function runExit(opts: ParsedOptions): Promise<number> {
   const passwordFile = optionalString(opts, "password-file");
   if (keystoreFile === undefined || passwordFile === undefined) throw new InputError("exit needs --keystore FILE and --password-file FILE");
   const epochOption = intOption(opts, "epoch");
-  const url = beaconUrl(opts);
+  const url = await beaconUrl(opts);
 
   const {decryptKeystore, parseKeystoreText, readPasswordFile} = await import("../../validator/keystore/index.ts");
   const {BeaconApiClient} = await import("../../validator/index.ts");
@@ -317,17 +345,25 @@ export const validatorCommand: Command = {
     keymanager: {type: "boolean", description: "Serve the keymanager API (keystores, graffiti, exits) on 127.0.0.1"},
     "keymanager-port": {type: "string", description: "Keymanager API port (0: any free port)", default: "5062", valueName: "port"},
     "keymanager-token-file": {type: "string", description: "Bearer token file (default: <data-dir>/keymanager/api-token.txt, created 0600)", valueName: "file"},
+    "doppelganger-protection": {
+      type: "boolean",
+      description: "Sign nothing until the keys were seen not live elsewhere for a whole epoch; exit with status 1 if one is",
+    },
+    ...metricsOptionSpecs,
+    ...logFileOptionSpecs,
   },
   subcommands: [slashingProtectionCommand, exitCommand],
   details: [
     "The client follows the node's network (preset and config from /eth/v1/config/spec) and signs",
     "nothing slashable: every block and attestation is recorded in the slashing-protection",
-    "database before it is signed.",
+    "database before it is signed. Keys the chain does not know, or whose deposit is pending, are",
+    "named in a warning each epoch. --beacon-node is the node's base URL (no /eth/v1 path).",
     "",
     "Examples:",
     "  gnomon validator --interop-indices 0..63",
     "  gnomon validator --keystores ./keys --password-file ./password.txt --beacon-node http://127.0.0.1:5052",
     "  gnomon validator --keymanager --data-dir ./vc   # keys imported over the keymanager API",
+    "  gnomon validator --interop-indices 0..63 --doppelganger-protection --metrics --metrics-port 8009",
     "  gnomon validator slashing-protection export --out protection.json",
     "  gnomon validator slashing-protection run-test tests/*.json",
     "  gnomon validator exit --keystore ./keys/keystore-m_12381_3600_0_0_0-1700000000.json --password-file ./password.txt",

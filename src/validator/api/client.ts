@@ -96,6 +96,17 @@ export class BeaconApiClient {
     };
   }
 
+  /** Whether each validator was seen live (attesting or proposing) in `epoch`, as the node observed it. */
+  async getLiveness(epoch: number, indices: number[]): Promise<{index: number; isLive: boolean}[]> {
+    const path = `/eth/v1/validator/liveness/${epoch}`;
+    const r = new ResponseReader(`POST ${path}`);
+    const res = await this.http.request({method: "POST", path, body: {json: indices.map(String)}, retries: READ_RETRIES});
+    return r.array(r.data(res.json()), "data").map((v, i) => {
+      const o = r.object(v, `data[${i}]`);
+      return {index: r.uint(o.index, `data[${i}].index`), isLive: r.bool(o.is_live, `data[${i}].is_live`)};
+    });
+  }
+
   /** The validators among `pubkeys` that the head state knows (unknown keys are simply absent). */
   async getValidatorsByPubkey(pubkeys: Uint8Array[]): Promise<ValidatorInfo[]> {
     const path = "/eth/v1/beacon/states/head/validators";

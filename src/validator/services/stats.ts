@@ -27,10 +27,13 @@ export class DutyStats {
   readonly total: DutyCounts = emptyCounts();
   /** Since the last `takeEpoch`. */
   private epoch: DutyCounts = emptyCounts();
+  /** Told of every addition (the client's metrics). */
+  onAdd: ((key: keyof DutyCounts, n: number) => void) | null = null;
 
   add(key: keyof DutyCounts, n = 1): void {
     this.total[key] += n;
     this.epoch[key] += n;
+    this.onAdd?.(key, n);
   }
 
   takeEpoch(): DutyCounts {

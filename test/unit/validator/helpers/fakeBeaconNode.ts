@@ -43,6 +43,10 @@ export class FakeBeaconNode {
   attestationData: (slot: number, committeeIndex: number) => AttestationData = (slot, index) => defaultAttestationData(slot, index);
   /** Status and body for a path, overriding the route (e.g. to answer 503). */
   failures = new Map<string, {status: number; body: unknown; times: number}>();
+  /** Status per pubkey hex in the head state (default active_ongoing). */
+  statuses = new Map<string, string>();
+  /** Validator indices POST /validator/liveness/{epoch} reports live, per epoch. */
+  live = new Map<number, Set<number>>();
   private server: Server | null = null;
   private sse: ServerResponse[] = [];
   private submitted: Attestation[] = [];
@@ -123,8 +127,13 @@ export class FakeBeaconNode {
       const ids = (JSON.parse(body.toString()) as {ids: string[]}).ids;
       const data = ids
         .filter((id) => o.validators.has(id))
-        .map((id) => ({index: String(o.validators.get(id)), balance: "32000000000", status: "active_ongoing", validator: {pubkey: id}}));
+        .map((id) => ({index: String(o.validators.get(id)), balance: "32000000000", status: this.statuses.get(id) ?? "active_ongoing", validator: {pubkey: id}}));
       return this.json(res, 200, {execution_optimistic: false, finalized: false, data});
+    }
+    if ((m = /^POST \/eth\/v1\/validator\/liveness\/(\d+)$/.exec(route))) {
+      const live = this.live.get(Number(m[1])) ?? new Set<number>();
+      const ids = JSON.parse(body.toString()) as string[];
+      return this.json(res, 200, {data: ids.map((id) => ({index: id, is_live: live.has(Number(id))}))});
     }
     if ((m = /^GET \/eth\/v1\/validator\/duties\/proposer\/(\d+)$/.exec(route))) {
       const duties = o.proposerDuties(Number(m[1]));
