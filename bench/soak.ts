@@ -375,7 +375,7 @@ export const soakBench: Command = {
     "",
     "Examples:",
     "  npm run soak -- --duration 20m --validators 64 --seconds-per-slot 2",
-    "  npx gnomon bench soak --duration 10m --validators 4096 --seconds-per-slot 6",
+    "  npm run gnomon -- bench soak --duration 10m --validators 4096 --seconds-per-slot 6",
   ].join("\n"),
   run,
 };
