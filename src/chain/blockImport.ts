@@ -24,6 +24,7 @@ import {GnomonError} from "../util/errors.ts";
 import {BlockErrorCode, BlockImportError} from "./errors.ts";
 import type {BeaconChain} from "./chain.ts";
 import type {ImportedBlock, ImportSource} from "./interface.ts";
+import {feedBlockToSlasher} from "./slasherFeed.ts";
 import {intersectSorted} from "./util.ts";
 
 export interface ImportOptions {
@@ -133,6 +134,7 @@ export async function importBlock(chain: BeaconChain, signed: SignedBeaconBlock,
 
   if (!replay) {
     chain.events.emit("block", {slot: block.slot, block: root, executionOptimistic: false});
+    feedBlockToSlasher(chain.slasherInput, signed, post);
     chain.logger.debug({slot: block.slot, root: rootHex, source: opts.source, msIntoSlot: chain.clock.nowMs() - chain.clock.slotStartMs(block.slot)}, "block imported");
   }
   await chain.afterForkChoiceChange({emitEvents: !replay});

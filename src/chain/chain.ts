@@ -51,6 +51,7 @@ import type {
   Liveness,
   PoolAttestationFilter,
   ProduceBlockOptions,
+  SlasherInput,
   ProducedBlock,
   ProposerDuties,
   StateId,
@@ -108,6 +109,8 @@ export class BeaconChain implements IBeaconChain {
   readonly pendingForkChoice = new PendingForkChoiceAttestations();
   /** Serializes everything that changes fork choice or the database's anchor. */
   readonly lock = new Mutex();
+  /** Receives what the node validated when a slasher runs (set by the node before start). */
+  slasherInput: SlasherInput | null = null;
 
   /** The anchor: the finalized block whose post-state is stored, and the finalized checkpoint as persisted. */
   anchorBlockRoot: string;

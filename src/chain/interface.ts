@@ -21,6 +21,7 @@ import type {
   BeaconBlock,
   Checkpoint,
   HeadEvent,
+  IndexedAttestation,
   ProposerDuty,
   ProposerSlashing,
   SignedAggregateAndProof,
@@ -208,6 +209,19 @@ export interface ChainEvents {
   voluntary_exit: [SignedVoluntaryExit];
   finalized_checkpoint: [FinalizedCheckpointEvent];
   chain_reorg: [ChainReorgEvent];
+  attester_slashing: [AttesterSlashing];
+  proposer_slashing: [ProposerSlashing];
+}
+
+/**
+ * What a slasher needs from the chain: every attestation and block header the node validated
+ * (signatures verified), from any source (API, blocks' contents, gossip), including those that
+ * lose fork choice or conflict with what the node already accepted. Called synchronously; an
+ * implementation only queues.
+ */
+export interface SlasherInput {
+  onValidatedAttestation(attestation: IndexedAttestation): void;
+  onValidatedBlockHeader(header: SignedBeaconBlockHeader): void;
 }
 
 export interface IBeaconChain {

@@ -170,4 +170,5 @@ function accept(chain: BeaconChain, c: Candidate): void {
     indices: c.attestingIndices,
   });
   chain.events.emit("attestation", aggregate);
+  chain.slasherInput?.onValidatedAttestation({attesting_indices: [...c.attestingIndices].sort((a, b) => a - b), data, signature: aggregate.signature});
 }

@@ -28,6 +28,8 @@ interface Candidate {
 export async function submitAttestations(chain: BeaconChain, attestations: Attestation[]): Promise<ItemFailure[]> {
   const failures: ItemFailure[] = [];
   const candidates: Candidate[] = [];
+  /** Refused as a second vote of the same target epoch: still evidence for a slasher once its signature verifies. */
+  const conflicting: Candidate[] = [];
   /** Validators of this batch by target epoch, with their data root. */
   const inBatch = new Map<string, string>();
 
@@ -51,28 +53,38 @@ export async function submitAttestations(chain: BeaconChain, attestations: Attes
       const seen = chain.seenAttesters.get(targetEpoch, validatorIndex) ?? inBatch.get(key);
       if (seen !== undefined) {
         if (seen === validated.dataRootHex) return; // the same attestation again: accepted before
+        if (chain.slasherInput !== null) conflicting.push(signedCandidate(index, attestation, validated, validatorIndex));
         throw new AttestationError(
           AttestationErrorCode.PRIOR_ATTESTATION_KNOWN,
           `validator ${validatorIndex} already attested to a different data in epoch ${targetEpoch}`
         );
       }
       inBatch.set(key, validated.dataRootHex);
-      const s = validated.targetState;
-      const signatureSet: SignatureSet = {
-        type: "single",
-        pubkey: s.epochCtx.index2pubkey(validatorIndex),
-        signingRoot: attestationSigningRoot(s, attestation.data),
-        signature: attestation.signature,
-      };
-      candidates.push({index, attestation, validated, validatorIndex, signatureSet});
+      candidates.push(signedCandidate(index, attestation, validated, validatorIndex));
     } catch (e) {
       failures.push(toFailure(index, e));
     }
   });
 
   for (const c of await verifyCandidates(chain, candidates, failures)) accept(chain, c);
+  if (conflicting.length > 0) {
+    for (const c of await verifyCandidates(chain, conflicting, [])) {
+      chain.slasherInput?.onValidatedAttestation({attesting_indices: [c.validatorIndex], data: c.attestation.data, signature: c.attestation.signature});
+    }
+  }
   failures.sort((a, b) => a.index - b.index);
   return failures;
+}
+
+function signedCandidate(index: number, attestation: Attestation, validated: ValidatedData, validatorIndex: number): Candidate {
+  const s = validated.targetState;
+  const signatureSet: SignatureSet = {
+    type: "single",
+    pubkey: s.epochCtx.index2pubkey(validatorIndex),
+    signingRoot: attestationSigningRoot(s, attestation.data),
+    signature: attestation.signature,
+  };
+  return {index, attestation, validated, validatorIndex, signatureSet};
 }
 
 /** The candidates whose signature verifies; the others become failures. */
@@ -107,6 +119,7 @@ function accept(chain: BeaconChain, c: Candidate): void {
     indices: [validatorIndex],
   });
   chain.events.emit("attestation", attestation);
+  chain.slasherInput?.onValidatedAttestation({attesting_indices: [validatorIndex], data, signature: attestation.signature});
 }
 
 export function toFailure(index: number, e: unknown): ItemFailure {

@@ -51,6 +51,7 @@ export function submitProposerSlashing(chain: BeaconChain, slashing: ProposerSla
   }
   check("proposer slashing", () => processProposerSlashing(scratchHeadState(chain), slashing, {verifySignatures: true}));
   chain.opPool.addProposerSlashing(slashing);
+  chain.events.emit("proposer_slashing", slashing);
 }
 
 export function submitAttesterSlashing(chain: BeaconChain, slashing: AttesterSlashing): void {
@@ -65,4 +66,5 @@ export function submitAttesterSlashing(chain: BeaconChain, slashing: AttesterSla
   check("attester slashing", () => processAttesterSlashing(head, slashing, {verifySignatures: true}));
   chain.opPool.addAttesterSlashing(slashing, slashable);
   chain.forkChoice.addEquivocatingIndices(intersection);
+  chain.events.emit("attester_slashing", slashing);
 }
