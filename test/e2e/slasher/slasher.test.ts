@@ -16,7 +16,7 @@ import {DOMAIN_BEACON_ATTESTER, DOMAIN_BEACON_PROPOSER, presets, useNetwork} fro
 import {computeDomain, computeSigningRoot} from "../../../src/state-transition/util/domain.ts";
 import {ssz, type Attestation, type AttestationData} from "../../../src/types/index.ts";
 import {fromHex} from "../../../src/util/bytes.ts";
-import {exited, getJson, restUrl, runGnomon, sleep, type Proc} from "../helpers/processes.ts";
+import {exited, getJson, restUrl, runGnomon, waitFor, type Proc} from "../helpers/processes.ts";
 
 const SLOTS_PER_EPOCH = 8;
 const VALIDATORS = 64;
@@ -31,20 +31,6 @@ function startDev(dataDir: string): Proc & {url: Promise<string>} {
     "--data-dir", dataDir, "--rest-port", "0", "--slasher", "--log-level", "info",
   ]);
   return {...p, url: restUrl(p, "gnomon dev --slasher")};
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not ready yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 async function post(url: string, body: unknown): Promise<{status: number; text: string}> {
