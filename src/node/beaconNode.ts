@@ -42,7 +42,7 @@ export interface BeaconNodeOptions {
   /** Write the per-slot status line (default true). */
   statusLine?: boolean;
   /** Run the slasher (its database in <dataDir>/slasher) with this many epochs of history. */
-  slasher?: {historyEpochs: number};
+  slasher?: {historyEpochs: number; batchSlots?: number};
 }
 
 export class NodeError extends GnomonError {}
@@ -128,6 +128,7 @@ export class BeaconNode {
         slasher = await SlasherService.start({
           dir: join(opts.dataDir, "slasher"),
           historyEpochs: opts.slasher.historyEpochs,
+          batchSlots: opts.slasher.batchSlots,
           sink: chain,
           logger: opts.logger.child({module: "slasher"}),
         });

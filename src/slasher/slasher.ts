@@ -53,6 +53,8 @@ export const MAX_HISTORY_EPOCHS = 0xfff0;
 const MAX_VALIDATOR_CHUNKS = 0x10000;
 
 const MIN_NONE = 0xffff;
+/** Longest stretch of batch work between two returns to the event loop. */
+const SLICE_MS = 10;
 /** How far before its first batch a new slasher maintains spans (see recordStart). */
 const START_MARGIN_EPOCHS = 64;
 const KIND_MIN = 0;
@@ -112,6 +114,7 @@ export class Slasher {
   private readonly logger: Logger;
   private readonly cache = new ChunkCache();
   private readonly epochs = new Map<number, EpochAttestations>();
+  private rootStrings = new Map<string, string>();
   private pending: Input[] = [];
   /** Queue keys of inputs processed since the last checkpoint (deleted by the next one). */
   private processedSinceCheckpoint: Uint8Array[] = [];
@@ -275,10 +278,17 @@ export class Slasher {
     }
 
     await this.prefetch(atts);
+    let sliceStart = performance.now();
     for (const att of atts) {
       result.attestations++;
       result.validatorVotes += att.attesting_indices.length;
       await this.checkAttestation(att, floor, batchNo, result);
+      // A large batch gives the event loop back every few milliseconds, so a block import or an
+      // API request that arrives meanwhile waits for one slice, not for the whole batch.
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
 
     const slashingOps = await this.newSlashingOps(result, currentEpoch);
@@ -316,6 +326,8 @@ export class Slasher {
     for (const c of chunks) c.dirty = false;
     for (const e of this.epochs.values()) {
       e.unwritten.clear();
+      // Written evidence is read back only for a detection; the roots stay for the double-vote checks.
+      e.atts.clear();
       e.countDirty = false;
     }
     this.processedSinceCheckpoint = [];
@@ -324,6 +336,7 @@ export class Slasher {
     this.cache.evict(this.cacheBytes);
     // Evidence of epochs no batch touched lately is read back from the store when needed.
     for (const [epoch, e] of this.epochs) if (e.used < this.batches - 2 * this.checkpointBatches) this.epochs.delete(epoch);
+    this.rootStrings = new Map();
   }
 
   /** Deletes everything about epochs before `floor` (the history kept is [floor, current]). */
@@ -406,6 +419,14 @@ export class Slasher {
 
   // ---- attestations ----
 
+  /** One string per distinct data root: thousands of single votes share a committee's data. */
+  private intern(root: string): string {
+    const known = this.rootStrings.get(root);
+    if (known !== undefined) return known;
+    this.rootStrings.set(root, root);
+    return root;
+  }
+
   private epochOf(target: number, batchNo: number): EpochAttestations {
     let e = this.epochs.get(target);
     if (e === undefined) {
@@ -470,6 +491,13 @@ export class Slasher {
     return {key: k, data, dirty: false, used: this.batches};
   }
 
+  /** The chunk if cached (the common case, without a promise per access). */
+  private cached(kind: number, major: number, vchunk: number): Chunk | undefined {
+    const c = this.cache.get(chunkId(kind, major, vchunk));
+    if (c !== undefined) c.used = this.batches;
+    return c;
+  }
+
   private async chunk(kind: number, major: number, vchunk: number): Promise<Chunk> {
     const id = chunkId(kind, major, vchunk);
     let c = this.cache.get(id);
@@ -506,7 +534,7 @@ export class Slasher {
     let root = e.roots.get(n);
     if (root === undefined) {
       root = toHex(ssz.AttestationData.hashTreeRoot(att.data));
-      e.roots.set(n, root);
+      e.roots.set(n, this.intern(root));
     }
     return {att, root};
   }
@@ -527,9 +555,11 @@ export class Slasher {
     for (const v of att.attesting_indices) {
       const vchunk = Math.floor(v / C);
       const vi = v - vchunk * C;
-      const records = (await this.chunk(KIND_ATTESTER, t, vchunk)).data;
+      const records = (this.cached(KIND_ATTESTER, t, vchunk) ?? (await this.chunk(KIND_ATTESTER, t, vchunk))).data;
       const recorded = records[vi];
       if (recorded !== 0) {
+        // The usual case, the same vote again (in an aggregate, a block): decided by the root alone.
+        if (e.roots.get(recorded - 1) === root) continue;
         const prior = await this.storedAttestation(t, recorded - 1, batchNo);
         if (prior === null || prior.root === root) continue;
         this.reportAttester(prior.att, att, v, "attester_double_vote", fromHex(prior.root), rootBytes, result, slashed);
@@ -541,7 +571,7 @@ export class Slasher {
 
       // minTarget[e] = min(minTarget[e], t) for e < s, down to the history's floor; stops where it already holds.
       for (let ep = s - 1; ep >= floor; ep--) {
-        const c = await this.chunk(KIND_MIN, Math.floor(ep / K), vchunk);
+        const c = this.cached(KIND_MIN, Math.floor(ep / K), vchunk) ?? (await this.chunk(KIND_MIN, Math.floor(ep / K), vchunk));
         const i = vi * K + (ep % K);
         const d = c.data[i];
         if (d !== MIN_NONE && ep + d <= t) break;
@@ -550,7 +580,7 @@ export class Slasher {
       }
       // maxTarget[e] = max(maxTarget[e], t) for s < e < t; stops where it already holds.
       for (let ep = Math.max(s + 1, floor); ep < t; ep++) {
-        const c = await this.chunk(KIND_MAX, Math.floor(ep / K), vchunk);
+        const c = this.cached(KIND_MAX, Math.floor(ep / K), vchunk) ?? (await this.chunk(KIND_MAX, Math.floor(ep / K), vchunk));
         const i = vi * K + (ep % K);
         const d = c.data[i];
         if (d !== 0 && ep + d >= t) break;
@@ -563,9 +593,9 @@ export class Slasher {
         e.countDirty = true;
         e.unwritten.set(n, encodeIndexedAttestation(att));
         e.atts.set(n, att);
-        e.roots.set(n, root);
+        e.roots.set(n, this.intern(root));
       }
-      const rc = await this.chunk(KIND_ATTESTER, t, vchunk);
+      const rc = this.cached(KIND_ATTESTER, t, vchunk) ?? (await this.chunk(KIND_ATTESTER, t, vchunk));
       rc.data[vi] = n + 1;
       rc.dirty = true;
     }
@@ -584,13 +614,13 @@ export class Slasher {
     const s = att.data.source.epoch;
     const t = att.data.target.epoch;
     const K = this.epochChunkSize;
-    const minChunk = await this.chunk(KIND_MIN, Math.floor(s / K), vchunk);
+    const minChunk = this.cached(KIND_MIN, Math.floor(s / K), vchunk) ?? (await this.chunk(KIND_MIN, Math.floor(s / K), vchunk));
     const minDist = minChunk.data[vi * K + (s % K)];
     if (minDist !== MIN_NONE && s + minDist < t) {
       const other = await this.recordedAt(s + minDist, v, batchNo);
       if (other !== null && surrounds(att, other.att)) this.reportAttester(att, other.att, v, "surrounds_existing", rootBytes, fromHex(other.root), result, slashed);
     }
-    const maxChunk = await this.chunk(KIND_MAX, Math.floor(s / K), vchunk);
+    const maxChunk = this.cached(KIND_MAX, Math.floor(s / K), vchunk) ?? (await this.chunk(KIND_MAX, Math.floor(s / K), vchunk));
     const maxDist = maxChunk.data[vi * K + (s % K)];
     if (maxDist !== 0 && s + maxDist > t) {
       const other = await this.recordedAt(s + maxDist, v, batchNo);
@@ -601,7 +631,7 @@ export class Slasher {
   private async recordedAt(target: number, v: number, batchNo: number): Promise<{att: IndexedAttestation; root: string} | null> {
     const C = this.validatorChunkSize;
     const vchunk = Math.floor(v / C);
-    const recorded = (await this.chunk(KIND_ATTESTER, target, vchunk)).data[v - vchunk * C];
+    const recorded = (this.cached(KIND_ATTESTER, target, vchunk) ?? (await this.chunk(KIND_ATTESTER, target, vchunk))).data[v - vchunk * C];
     if (recorded === 0) return null;
     return this.storedAttestation(target, recorded - 1, batchNo);
   }

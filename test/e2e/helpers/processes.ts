@@ -107,7 +107,7 @@ export async function getJson(url: string, init?: RequestInit): Promise<any> {
  */
 export async function startInteropBeacon(
   dir: string,
-  opts: {validators: number; genesisTime: number; slotMs: number}
+  opts: {validators: number; genesisTime: number; slotMs: number; extraArgs?: string[]}
 ): Promise<{beacon: Proc; url: string}> {
   const config = join(dir, "config.yaml");
   writeFileSync(config, `PRESET_BASE: minimal\nSLOT_DURATION_MS: ${opts.slotMs}\n`);
@@ -116,6 +116,7 @@ export async function startInteropBeacon(
     "--interop-validators", String(opts.validators), "--genesis-time", String(opts.genesisTime), "--rest-port", "0",
     // The URL is read from an info line, whatever GNOMON_LOG_LEVEL says.
     "--log-level", "info",
+    ...(opts.extraArgs ?? []),
   ]);
   try {
     return {beacon, url: await restUrl(beacon, "gnomon beacon")};
