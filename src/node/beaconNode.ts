@@ -129,6 +129,7 @@ export class BeaconNode {
           dir: join(opts.dataDir, "slasher"),
           historyEpochs: opts.slasher.historyEpochs,
           batchSlots: opts.slasher.batchSlots,
+          thread: {preset: network.preset, configOverrides: network.configOverrides},
           sink: chain,
           logger: opts.logger.child({module: "slasher"}),
         });

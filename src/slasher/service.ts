@@ -1,17 +1,19 @@
 /**
- * The slasher as a node runs it: its own database under the data dir, inputs queued as the
- * chain validates them, one batch per slot (never two at once, never under the chain's import
- * lock: a block import never waits for it), and every slashing found handed to a sink (the
- * chain's pool submission, which verifies it like any other) and logged. Slashings found before
- * a restart are handed over again at start; the pool and the state refuse what is already done.
+ * The slasher as a node runs it: its own database under the data dir and (for a node) its own
+ * thread, inputs queued as the chain validates them, one batch per slot (never two at once,
+ * never under the chain's import lock: a block import never waits for it), and every slashing
+ * found handed to a sink (the chain's pool submission, which verifies it like any other) and
+ * logged. Slashings found before a restart are handed over again at start; the pool and the
+ * state refuse what is already done.
  */
 import type {AttesterSlashing, IndexedAttestation, ProposerSlashing, SignedBeaconBlockHeader} from "../types/index.ts";
-import {SLOTS_PER_EPOCH} from "../params/index.ts";
+import {SLOTS_PER_EPOCH, type PresetName} from "../params/index.ts";
 import {toHex} from "../util/bytes.ts";
 import {GnomonError} from "../util/errors.ts";
 import type {Logger} from "../util/logger.ts";
 import {Slasher, type BatchResult} from "./slasher.ts";
 import {LevelSlasherStore} from "./store.ts";
+import {WorkerSlasher, type SlasherBackend} from "./workerClient.ts";
 
 export interface SlashingSink {
   submitAttesterSlashing(slashing: AttesterSlashing): Promise<void>;
@@ -26,17 +28,19 @@ export interface SlasherServiceOptions {
   batchSlots?: number;
   sink: SlashingSink;
   logger: Logger;
+  /** Run the slasher on its own thread, which selects this network (the node's); absent: on the calling thread. */
+  thread?: {preset: PresetName; configOverrides: Record<string, string>};
 }
 
 export class SlasherService {
-  readonly slasher: Slasher;
+  readonly slasher: SlasherBackend;
   private readonly sink: SlashingSink;
   private readonly logger: Logger;
   private readonly batchSlots: number;
   private running: Promise<void> | null = null;
   private stopped = false;
 
-  private constructor(slasher: Slasher, opts: SlasherServiceOptions) {
+  private constructor(slasher: SlasherBackend, opts: SlasherServiceOptions) {
     this.slasher = slasher;
     this.sink = opts.sink;
     this.logger = opts.logger;
@@ -44,19 +48,26 @@ export class SlasherService {
   }
 
   static async start(opts: SlasherServiceOptions): Promise<SlasherService> {
-    const store = await LevelSlasherStore.open(opts.dir);
-    let slasher: Slasher;
-    try {
-      slasher = await Slasher.open(store, {historyEpochs: opts.historyEpochs, logger: opts.logger});
-    } catch (e) {
-      await store.close();
-      throw e;
+    let slasher: SlasherBackend;
+    if (opts.thread !== undefined) {
+      slasher = await WorkerSlasher.start({dir: opts.dir, historyEpochs: opts.historyEpochs, ...opts.thread}, opts.logger);
+    } else {
+      const store = await LevelSlasherStore.open(opts.dir);
+      try {
+        slasher = await Slasher.open(store, {historyEpochs: opts.historyEpochs, logger: opts.logger});
+      } catch (e) {
+        await store.close();
+        throw e;
+      }
     }
     const service = new SlasherService(slasher, opts);
     const stored = await slasher.storedSlashings();
     for (const s of stored.proposer) await service.submit("proposer", s);
     for (const s of stored.attester) await service.submit("attester", s);
-    opts.logger.info({historyEpochs: opts.historyEpochs, storedSlashings: stored.proposer.length + stored.attester.length}, "slasher started");
+    opts.logger.info(
+      {historyEpochs: opts.historyEpochs, thread: opts.thread !== undefined, storedSlashings: stored.proposer.length + stored.attester.length},
+      "slasher started"
+    );
     return service;
   }
 
