@@ -149,7 +149,7 @@ export class Slasher {
       validatorChunkSize: opts.validatorChunkSize ?? 256,
       epochChunkSize: opts.epochChunkSize ?? 4,
       checkpointBatches: opts.checkpointBatches ?? SLOTS_PER_EPOCH,
-      cacheBytes: opts.cacheBytes ?? 256 * 2 ** 20,
+      cacheBytes: opts.cacheBytes ?? 64 * 2 ** 20,
       logger: opts.logger ?? silentLogger,
     };
     if (!Number.isInteger(full.historyEpochs) || full.historyEpochs < 2 || full.historyEpochs > MAX_HISTORY_EPOCHS) {
