@@ -3,7 +3,7 @@
  * test plays offending validators with their interop keys through the REST API. A double vote,
  * a vote whose source is moved back (surrounding the validator's previous vote) and a second
  * block for an already-proposed slot each get their validator slashed on chain within 2 epochs,
- * with the spec's penalty; a wrongly signed conflicting vote and malformed bodies slash nobody;
+ * with the spec's penalty, and their slashings on the events stream; a wrongly signed conflicting vote and malformed bodies slash nobody;
  * the same evidence again, and a kill -9 and restart, give no second slashing; nobody else is
  * ever slashed.
  */
@@ -31,6 +31,7 @@ describe("e2e: gnomon dev --slasher", function () {
   let dir: string;
   let dev: (Proc & {url: Promise<string>}) | undefined;
   let probe: ChainProbe;
+  const events = new AbortController();
 
   before(async () => {
     useNetwork("minimal");
@@ -40,6 +41,7 @@ describe("e2e: gnomon dev --slasher", function () {
     await probe.init();
   });
   after(async () => {
+    events.abort();
     useNetwork("mainnet");
     if (dev !== undefined && dev.proc.exitCode === null && dev.proc.signalCode === null) {
       dev.proc.kill("SIGKILL");
@@ -53,6 +55,19 @@ describe("e2e: gnomon dev --slasher", function () {
     await probe.untilSlot(4 * SLOTS_PER_EPOCH + 1, 90_000);
     const current = Math.floor((await probe.headSlot()) / SLOTS_PER_EPOCH);
     const previous = current - 1;
+    // The events stream, from before the offences on.
+    const frames: string[] = [];
+    const res = await fetch(`${probe.url}/eth/v1/events?topics=attester_slashing,proposer_slashing`, {signal: events.signal});
+    assert.equal(res.status, 200);
+    void (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of res.body!) frames.push(decoder.decode(chunk as Uint8Array, {stream: true}));
+      } catch {
+        // aborted at the end of the test
+      }
+    })();
+
     // Offenders whose duty is not at the epoch's first slot: their honest head block is not the target block.
     const [k1, k2, k3] = (await probe.duties(previous)).filter((d) => Number(d.slot) % SLOTS_PER_EPOCH !== 0).map((d) => Number(d.validator_index));
 
@@ -92,6 +107,10 @@ describe("e2e: gnomon dev --slasher", function () {
     await probe.expectSlashedWithPenalty(proposer, deadline);
     const expected = [...new Set([k1, k2, proposer])].sort((a, b) => a - b);
     assert.deepEqual(await probe.slashedSet(), expected);
+    const stream = frames.join("");
+    assert.equal(stream.match(/event: attester_slashing/g)?.length, 2, stream);
+    assert.equal(stream.match(/event: proposer_slashing/g)?.length, 1, stream);
+    events.abort();
 
     // The same evidence again: nothing new.
     await probe.postAttestation(double);
