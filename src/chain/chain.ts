@@ -52,6 +52,7 @@ import type {
   Liveness,
   PoolAttestationFilter,
   ProduceBlockOptions,
+  SlasherInput,
   ProducedBlock,
   ProposerDuties,
   StateId,
@@ -133,6 +134,8 @@ export class BeaconChain implements IBeaconChain {
   readonly validation: ValidationContext;
   /** Where the network hands decoded gossip messages. */
   readonly gossip: ChainGossipSink;
+  /** Receives what the node validated when a slasher runs (set by the node before start). */
+  slasherInput: SlasherInput | null = null;
 
   /** The anchor: the finalized block whose post-state is stored, and the finalized checkpoint as persisted. */
   anchorBlockRoot: string;

@@ -21,6 +21,7 @@ import type {
   BeaconBlock,
   Checkpoint,
   HeadEvent,
+  IndexedAttestation,
   ProposerDuty,
   ProposerSlashing,
   SignedAggregateAndProof,
@@ -210,6 +211,8 @@ export interface ChainEvents {
   chain_reorg: [ChainReorgEvent];
   /** A block the chain needs but does not know: the parent of a gossip block, or a block attestations vote for (sync fetches it by root). */
   unknown_block_root: [UnknownBlockRootEvent];
+  attester_slashing: [AttesterSlashing];
+  proposer_slashing: [ProposerSlashing];
 }
 
 export interface UnknownBlockRootEvent {
@@ -218,6 +221,17 @@ export interface UnknownBlockRootEvent {
   slot?: number;
   /** The peer that sent the message that needs it (a peer likely to have it). */
   peerId?: string;
+}
+
+/**
+ * What a slasher needs from the chain: every attestation and block header the node validated
+ * (signatures verified), from any source (API, blocks' contents, gossip), including those that
+ * lose fork choice or conflict with what the node already accepted. Called synchronously; an
+ * implementation only queues.
+ */
+export interface SlasherInput {
+  onValidatedAttestation(attestation: IndexedAttestation): void;
+  onValidatedBlockHeader(header: SignedBeaconBlockHeader): void;
 }
 
 export interface IBeaconChain {

@@ -15,6 +15,7 @@ import {ssz, type BeaconStateView} from "../types/index.ts";
 import {toHex} from "../util/bytes.ts";
 import {GnomonError, InputError} from "../util/errors.ts";
 import type {Logger} from "../util/logger.ts";
+import type {SlasherService} from "../slasher/index.ts";
 import {createInteropGenesisState} from "./genesis/interopGenesis.ts";
 import {loadOrCreatePeerId, unnetworkedNode} from "./identity.ts";
 import {resolveNetwork, type NetworkRequest, type ResolvedNetwork} from "./network.ts";
@@ -40,6 +41,8 @@ export interface BeaconNodeOptions {
   time?: TimeSource;
   /** Write the per-slot status line (default true). */
   statusLine?: boolean;
+  /** Run the slasher (its database in <dataDir>/slasher) with this many epochs of history. */
+  slasher?: {historyEpochs: number; batchSlots?: number};
 }
 
 export class NodeError extends GnomonError {}
@@ -54,6 +57,7 @@ export class BeaconNode {
   readonly blsPool: BlsWorkerPool;
   readonly api: ApiServer | null;
   readonly network: ResolvedNetwork;
+  readonly slasher: SlasherService | null;
   /** The REST API's base URL, once listening. */
   readonly restUrl: string | null;
   private readonly logger: Logger;
@@ -69,6 +73,7 @@ export class BeaconNode {
     restUrl: string | null;
     logger: Logger;
     stopStatus: () => void;
+    slasher: SlasherService | null;
   }) {
     this.chain = init.chain;
     this.db = init.db;
@@ -78,6 +83,7 @@ export class BeaconNode {
     this.restUrl = init.restUrl;
     this.logger = init.logger;
     this.stopStatus = init.stopStatus;
+    this.slasher = init.slasher;
   }
 
   static async start(opts: BeaconNodeOptions): Promise<BeaconNode> {
@@ -116,6 +122,22 @@ export class BeaconNode {
         created ? "new chain from genesis" : "chain loaded from the database"
       );
 
+      let slasher: SlasherService | null = null;
+      if (opts.slasher !== undefined) {
+        const {SlasherService} = await import("../slasher/index.ts");
+        slasher = await SlasherService.start({
+          dir: join(opts.dataDir, "slasher"),
+          historyEpochs: opts.slasher.historyEpochs,
+          batchSlots: opts.slasher.batchSlots,
+          thread: {preset: network.preset, configOverrides: network.configOverrides},
+          sink: chain,
+          logger: opts.logger.child({module: "slasher"}),
+        });
+        chain.slasherInput = slasher;
+        const service = slasher;
+        chain.clock.on("slot", (slot) => service.onSlot(slot));
+      }
+
       let api: ApiServer | null = null;
       let restUrl: string | null = null;
       if (opts.rest !== null) {
@@ -125,12 +147,13 @@ export class BeaconNode {
           restUrl = await api.listen();
         } catch (e) {
           await chain.stop();
+          await slasher?.stop();
           throw new NodeError("REST_LISTEN_FAILED", `cannot listen on ${opts.rest.address}:${opts.rest.port}: ${(e as Error).message}`, {cause: e});
         }
       }
       chain.start();
       const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}));
-      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus});
+      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, slasher});
     } catch (e) {
       await blsPool.close();
       await db.close();
@@ -147,6 +170,7 @@ export class BeaconNode {
       this.stopStatus();
       if (this.api !== null) await this.api.close();
       await this.chain.stop();
+      await this.slasher?.stop();
       await this.blsPool.close();
       await this.db.close();
       this.logger.info("beacon node stopped");

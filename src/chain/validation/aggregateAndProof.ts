@@ -204,4 +204,5 @@ export function importAggregate(chain: BeaconChain, c: ValidatedAggregate): void
     indices: c.attestingIndices,
   });
   chain.events.emit("attestation", aggregate);
+  chain.slasherInput?.onValidatedAttestation({attesting_indices: [...c.attestingIndices].sort((a, b) => a - b), data, signature: aggregate.signature});
 }

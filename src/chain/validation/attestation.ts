@@ -145,6 +145,7 @@ export function importAttestation(chain: BeaconChain, v: ValidatedAttestation): 
     indices: [validatorIndex],
   });
   chain.events.emit("attestation", attestation);
+  chain.slasherInput?.onValidatedAttestation({attesting_indices: [validatorIndex], data, signature: attestation.signature});
 }
 
 /**
