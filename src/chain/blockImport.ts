@@ -24,7 +24,7 @@ import {GnomonError} from "../util/errors.ts";
 import {BlockErrorCode, BlockImportError} from "./errors.ts";
 import type {BeaconChain} from "./chain.ts";
 import type {ImportedBlock, ImportSource} from "./interface.ts";
-import {feedBlockToSlasher, feedRejectedBlockHeader} from "./slasherFeed.ts";
+import {feedBlockToSlasher, feedRejectedBlockHeader, feedVerifiedBlockHeader} from "./slasherFeed.ts";
 import {intersectSorted} from "./util.ts";
 
 export interface ImportOptions {
@@ -103,7 +103,8 @@ export async function importBlock(chain: BeaconChain, signed: SignedBeaconBlock,
     });
   } catch (e) {
     if (e instanceof BlockProcessingError || e instanceof StateTransitionError) {
-      if (pre !== undefined && !replay) await feedRejectedBlockHeader(chain.slasherInput, chain.blsVerifier, signed, pre);
+      if (!replay && opts.proposerVerified === true) feedVerifiedBlockHeader(chain.slasherInput, signed);
+      else if (!replay && pre !== undefined) await feedRejectedBlockHeader(chain.slasherInput, chain.blsVerifier, signed, pre);
       throw new BlockImportError(BlockErrorCode.INVALID, `block at slot ${block.slot} is invalid: ${e.message}`, {
         cause: e,
         reason: e.code,

@@ -76,6 +76,7 @@ import {InvalidBlocks} from "./seen/invalidBlocks.ts";
 import {SeenBlockProposers} from "./seen/seenBlockProposers.ts";
 import {SeenValidators} from "./seen/seenValidators.ts";
 import {validateGossipBlock} from "./validation/block.ts";
+import {feedRepeatProposal} from "./slasherFeed.ts";
 import type {SeenCaches, ValidationContext} from "./validation/context.ts";
 import {submitAggregateAndProofs} from "./validation/aggregateAndProof.ts";
 import {submitAttestations} from "./validation/attestation.ts";
@@ -474,7 +475,11 @@ export class BeaconChain implements IBeaconChain {
       // Only once imported: a publisher whose block failed may publish a corrected one.
       this.seen.blockProposers.add(signedBlock.message.slot, signedBlock.message.proposer_index);
       return imported;
-    }, "block");
+    }, "block").catch(async (e: unknown) => {
+      // A second block for a proposer and slot is refused, but once its signature verifies (outside the lane) the slasher gets its header.
+      await feedRepeatProposal(this.slasherInput, this.validation, signedBlock, e);
+      throw e;
+    });
   }
 
   submitAttestations(attestations: Attestation[]): Promise<ItemFailure[]> {

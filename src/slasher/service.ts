@@ -1,8 +1,9 @@
 /**
  * The slasher as a node runs it: its own database under the data dir and (for a node) its own
  * thread, inputs queued as the chain validates them, one batch per slot (never two at once,
- * never under the chain's import lock: a block import never waits for it), and every slashing
- * found handed to a sink (the chain's pool submission, which verifies it like any other) and
+ * never as a job of the chain's processor: a block import never waits for it), and every slashing
+ * found handed to a sink (the chain's pool submission, a short job on the processor's chain
+ * lane, which verifies it like any other) and
  * logged. Slashings found before a restart are handed over again at start; the pool and the
  * state refuse what is already done.
  */

@@ -413,6 +413,10 @@ export class Slasher {
     const root1 = ssz.BeaconBlockHeader.hashTreeRoot(existing.message);
     const root2 = ssz.BeaconBlockHeader.hashTreeRoot(header.message);
     if (toHex(root1) === toHex(root2)) return;
+    // The same second header twice in a batch (refused on gossip, then imported from sync): one detection.
+    const pair = `${id}:${toHex(root2)}`;
+    if (inBatch.has(pair)) return;
+    inBatch.set(pair, header);
     result.proposerSlashings.push({signed_header_1: existing, signed_header_2: header});
     result.detections.push({kind: "proposer_double_vote", validator: proposer, slot, root1, root2});
   }
