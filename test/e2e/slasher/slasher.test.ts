@@ -99,7 +99,10 @@ describe("e2e: gnomon dev --slasher", function () {
     const block = ssz.SignedBeaconBlock.fromJson((await getJson(`${probe.url}/eth/v2/beacon/blocks/${proposedSlot}`)).data).message;
     block.body.graffiti = new Uint8Array(32).fill(0x42);
     const proposer = block.proposer_index;
-    assert.equal((await probe.postSignedBlock(block)).status, 400, "the second block (its state root is now wrong) is not imported");
+    // Refused as a repeated proposal before import; its header, signed by the proposer, is evidence.
+    const second = await probe.postSignedBlock(block);
+    assert.equal(second.status, 400, second.text);
+    assert.match(second.text, /BLOCK_REPEAT_PROPOSAL/);
 
     const deadline = (current + 2) * SLOTS_PER_EPOCH;
     await probe.expectSlashedWithPenalty(k1, deadline);
