@@ -14,7 +14,7 @@ import {LevelSlasherStore, Slasher, type BatchResult} from "../src/slasher/index
 import type {IndexedAttestation, SignedBeaconBlockHeader} from "../src/types/index.ts";
 import {InputError} from "../src/util/errors.ts";
 import {mulberry32} from "../src/util/seededRandom.ts";
-import {median, report, type BenchResult} from "./harness.ts";
+import {report, resultOf, type BenchResult} from "./harness.ts";
 
 const root = (a: number, b: number): Uint8Array => {
   const r = new Uint8Array(32);
@@ -231,22 +231,7 @@ export const slasherBench: Command = {
     const allBatches = [...batchMs, ...checkpointMs];
     const totalBatchMs = allBatches.reduce((a, b) => a + b, 0);
     const votesPerSecond = votes / ((totalBatchMs + feedMs) / 1000);
-    const results: BenchResult[] = [
-      {
-        name: "batch per slot",
-        runs: batchMs.length,
-        medianMs: median(batchMs),
-        minMs: Math.min(...batchMs),
-        maxMs: Math.max(...batchMs),
-      },
-      {
-        name: "batch per slot with checkpoint",
-        runs: checkpointMs.length,
-        medianMs: median(checkpointMs),
-        minMs: Math.min(...checkpointMs),
-        maxMs: Math.max(...checkpointMs),
-      },
-    ];
+    const results: BenchResult[] = [resultOf("batch per slot", batchMs), resultOf("batch per slot with checkpoint", checkpointMs)];
     const summary = {
       validators: n,
       epochs,
