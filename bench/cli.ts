@@ -9,6 +9,7 @@ import {blockBench} from "./block.ts";
 import {forkChoiceBench} from "./forkChoice.ts";
 import {soakBench} from "./soak.ts";
 import {gossipBench} from "./gossip.ts";
+import {slasherBench} from "./slasher.ts";
 
 const subcommands: Command[] = [
   shuffleBench,
@@ -17,6 +18,7 @@ const subcommands: Command[] = [
   forkChoiceBench,
   soakBench,
   gossipBench,
+  slasherBench,
 ];
 
 export const benchCommand: Command = {

@@ -24,6 +24,7 @@ import {GnomonError} from "../util/errors.ts";
 import {BlockErrorCode, BlockImportError} from "./errors.ts";
 import type {BeaconChain} from "./chain.ts";
 import type {ImportedBlock, ImportSource} from "./interface.ts";
+import {feedBlockToSlasher, feedRejectedBlockHeader, feedVerifiedBlockHeader} from "./slasherFeed.ts";
 import {intersectSorted} from "./util.ts";
 
 export interface ImportOptions {
@@ -94,8 +95,9 @@ async function importBlockUntimed(chain: BeaconChain, signed: SignedBeaconBlock,
   }
 
   let post: CachedBeaconState;
+  let pre: CachedBeaconState | undefined;
   try {
-    const pre = chain.regen.getPreState(parentHex, block.slot);
+    pre = chain.regen.getPreState(parentHex, block.slot);
     post = await stateTransitionAsync(pre, signed, {
       verifier: chain.blsVerifier,
       verifySignatures: !replay,
@@ -109,6 +111,8 @@ async function importBlockUntimed(chain: BeaconChain, signed: SignedBeaconBlock,
     });
   } catch (e) {
     if (e instanceof BlockProcessingError || e instanceof StateTransitionError) {
+      if (!replay && opts.proposerVerified === true) feedVerifiedBlockHeader(chain.slasherInput, signed);
+      else if (!replay && pre !== undefined) await feedRejectedBlockHeader(chain.slasherInput, chain.blsVerifier, signed, pre);
       throw new BlockImportError(BlockErrorCode.INVALID, `block at slot ${block.slot} is invalid: ${e.message}`, {
         cause: e,
         reason: e.code,
@@ -144,6 +148,7 @@ async function importBlockUntimed(chain: BeaconChain, signed: SignedBeaconBlock,
 
   if (!replay) {
     chain.events.emit("block", {slot: block.slot, block: root, executionOptimistic: false});
+    feedBlockToSlasher(chain.slasherInput, signed, post);
     chain.logger.debug({slot: block.slot, root: rootHex, source: opts.source, msIntoSlot: chain.clock.nowMs() - chain.clock.slotStartMs(block.slot)}, "block imported");
   }
   await chain.afterForkChoiceChange({emitEvents: !replay});

@@ -52,6 +52,7 @@ import type {
   Liveness,
   PoolAttestationFilter,
   ProduceBlockOptions,
+  SlasherInput,
   ProducedBlock,
   ProposerDuties,
   StateId,
@@ -77,6 +78,7 @@ import {InvalidBlocks} from "./seen/invalidBlocks.ts";
 import {SeenBlockProposers} from "./seen/seenBlockProposers.ts";
 import {SeenValidators} from "./seen/seenValidators.ts";
 import {validateGossipBlock} from "./validation/block.ts";
+import {feedRepeatProposal} from "./slasherFeed.ts";
 import type {SeenCaches, ValidationContext} from "./validation/context.ts";
 import {submitAggregateAndProofs} from "./validation/aggregateAndProof.ts";
 import {submitAttestations} from "./validation/attestation.ts";
@@ -142,6 +144,8 @@ export class BeaconChain implements IBeaconChain {
   readonly gossip: ChainGossipSink;
   /** The eth1 follower that produced blocks take their eth1 vote and deposits from (null: re-vote, no deposits). */
   eth1: Eth1ForProduction | null = null;
+  /** Receives what the node validated when a slasher runs (set by the node before start). */
+  slasherInput: SlasherInput | null = null;
 
   /** The anchor: the finalized block whose post-state is stored, and the finalized checkpoint as persisted. */
   anchorBlockRoot: string;
@@ -494,7 +498,11 @@ export class BeaconChain implements IBeaconChain {
       // Only once imported: a publisher whose block failed may publish a corrected one.
       this.seen.blockProposers.add(signedBlock.message.slot, signedBlock.message.proposer_index);
       return imported;
-    }, "block");
+    }, "block").catch(async (e: unknown) => {
+      // A second block for a proposer and slot is refused, but once its signature verifies (outside the lane) the slasher gets its header.
+      await feedRepeatProposal(this.slasherInput, this.validation, signedBlock, e);
+      throw e;
+    });
   }
 
   submitAttestations(attestations: Attestation[]): Promise<ItemFailure[]> {

@@ -21,6 +21,7 @@ import type {
   BeaconBlock,
   Checkpoint,
   HeadEvent,
+  IndexedAttestation,
   ProposerDuty,
   ProposerSlashing,
   SignedAggregateAndProof,
@@ -211,6 +212,8 @@ export interface ChainEvents {
   chain_reorg: [ChainReorgEvent];
   /** A block the chain needs but does not know: the parent of a gossip block, or a block attestations vote for (sync fetches it by root). */
   unknown_block_root: [UnknownBlockRootEvent];
+  attester_slashing: [AttesterSlashing];
+  proposer_slashing: [ProposerSlashing];
 }
 
 export interface UnknownBlockRootEvent {
@@ -229,6 +232,17 @@ export interface BlockRange {
   headRoot: Uint8Array;
   /** The oldest block is the genesis block: nothing is missing below it. */
   fromGenesis: boolean;
+}
+
+/**
+ * What a slasher needs from the chain: every attestation and block header the node validated
+ * (signatures verified), from any source (API, blocks' contents, gossip), including those that
+ * lose fork choice or conflict with what the node already accepted. Called synchronously; an
+ * implementation only queues.
+ */
+export interface SlasherInput {
+  onValidatedAttestation(attestation: IndexedAttestation): void;
+  onValidatedBlockHeader(header: SignedBeaconBlockHeader): void;
 }
 
 export interface IBeaconChain {

@@ -15,6 +15,7 @@ import {ssz, type BeaconStateView} from "../types/index.ts";
 import {toHex} from "../util/bytes.ts";
 import {GnomonError, InputError} from "../util/errors.ts";
 import type {Logger} from "../util/logger.ts";
+import type {SlasherService} from "../slasher/index.ts";
 import {createInteropGenesisState} from "./genesis/interopGenesis.ts";
 import {depositContractDeployBlock, eth1ProviderFor, Eth1Follower, Eth1Store, type Eth1Provider} from "../eth1/index.ts";
 import {waitForEth1Genesis} from "./genesis/eth1Genesis.ts";
@@ -60,6 +61,8 @@ export interface BeaconNodeOptions {
   checkpointSync?: {url: string; wss?: Checkpoint};
   /** Prometheus metrics the node keeps up to date (served by the caller). */
   metrics?: BeaconMetrics;
+  /** Run the slasher (its database in <dataDir>/slasher) with this many epochs of history. */
+  slasher?: {historyEpochs: number; batchSlots?: number};
 }
 
 export class NodeError extends GnomonError {}
@@ -74,6 +77,7 @@ export class BeaconNode {
   readonly blsPool: BlsWorkerPool;
   readonly api: ApiServer | null;
   readonly network: ResolvedNetwork;
+  readonly slasher: SlasherService | null;
   /** The REST API's base URL, once listening. */
   readonly restUrl: string | null;
   /** The deposit contract follower (null without --eth1-endpoint). */
@@ -92,6 +96,7 @@ export class BeaconNode {
     logger: Logger;
     stopStatus: () => void;
     eth1: Eth1Follower | null;
+    slasher: SlasherService | null;
   }) {
     this.chain = init.chain;
     this.db = init.db;
@@ -102,6 +107,7 @@ export class BeaconNode {
     this.logger = init.logger;
     this.stopStatus = init.stopStatus;
     this.eth1 = init.eth1;
+    this.slasher = init.slasher;
   }
 
   static async start(opts: BeaconNodeOptions): Promise<BeaconNode> {
@@ -126,6 +132,7 @@ export class BeaconNode {
     // validator set. A small devnet, whose batches stay under the bar, never pays for them.
     const blsPool = new BlsWorkerPool({minSetsForWorkers: NODE_MIN_SETS_FOR_WORKERS});
     let openedChain: BeaconChain | null = null;
+    let slasher: SlasherService | null = null;
     try {
       const storedNetwork = await readStoredNetwork(db);
       let request = opts.network;
@@ -182,6 +189,21 @@ export class BeaconNode {
         chainCreated ? (opts.checkpointSync ? "new chain from a checkpoint" : "new chain from genesis") : "chain loaded from the database"
       );
 
+      if (opts.slasher !== undefined) {
+        const {SlasherService} = await import("../slasher/index.ts");
+        slasher = await SlasherService.start({
+          dir: join(opts.dataDir, "slasher"),
+          historyEpochs: opts.slasher.historyEpochs,
+          batchSlots: opts.slasher.batchSlots,
+          thread: {preset: network.preset, configOverrides: network.configOverrides},
+          sink: chain,
+          logger: opts.logger.child({module: "slasher"}),
+        });
+        chain.slasherInput = slasher;
+        const service = slasher;
+        chain.clock.on("slot", (slot) => service.onSlot(slot));
+      }
+
       let api: ApiServer | null = null;
       let restUrl: string | null = null;
       if (opts.rest !== null) {
@@ -214,9 +236,10 @@ export class BeaconNode {
         stopGenesisWait();
         stopStatusLine();
       };
-      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1});
+      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1, slasher});
     } catch (e) {
       await openedChain?.stop();
+      await slasher?.stop();
       await blsPool.close();
       await db.close();
       created.remove();
@@ -234,6 +257,7 @@ export class BeaconNode {
       await this.eth1?.stop();
       if (this.api !== null) await this.api.close();
       await this.chain.stop();
+      await this.slasher?.stop();
       await this.blsPool.close();
       await this.db.close();
       this.logger.info("beacon node stopped");
@@ -269,7 +293,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 class CreatedPaths {
   private readonly paths: string[];
   constructor(dataDir: string) {
-    this.paths = existsSync(dataDir) ? [join(dataDir, "beacon"), join(dataDir, "node-key")].filter((p) => !existsSync(p)) : [dataDir];
+    this.paths = existsSync(dataDir) ? [join(dataDir, "beacon"), join(dataDir, "node-key"), join(dataDir, "slasher")].filter((p) => !existsSync(p)) : [dataDir];
   }
   remove(): void {
     for (const p of this.paths) rmSync(p, {recursive: true, force: true});

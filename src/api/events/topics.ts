@@ -9,7 +9,17 @@ import {toHex} from "../../util/bytes.ts";
 import {headEventToJson} from "../codec/beaconApi.ts";
 import {FORK_NAME} from "../http/response.ts";
 
-export const EMITTED_TOPICS = ["head", "head_v2", "block", "attestation", "voluntary_exit", "finalized_checkpoint", "chain_reorg"] as const;
+export const EMITTED_TOPICS = [
+  "head",
+  "head_v2",
+  "block",
+  "attestation",
+  "voluntary_exit",
+  "finalized_checkpoint",
+  "chain_reorg",
+  "attester_slashing",
+  "proposer_slashing",
+] as const;
 export type Topic = (typeof EMITTED_TOPICS)[number];
 
 /** Topics the API defines for later forks or for gossip Gnomon does not have: accepted, never sent. */
@@ -17,8 +27,6 @@ export const SILENT_TOPICS = [
   "block_gossip",
   "single_attestation",
   "bls_to_execution_change",
-  "proposer_slashing",
-  "attester_slashing",
   "contribution_and_proof",
   "light_client_finality_update",
   "light_client_optimistic_update",
@@ -61,6 +69,8 @@ export const TOPIC_SOURCES: {[T in Topic]: {event: keyof ChainEvents; toJson(pay
   },
   attestation: {event: "attestation", toJson: (a: ChainEvents["attestation"][0]) => ssz.Attestation.toJson(a)},
   voluntary_exit: {event: "voluntary_exit", toJson: (x: ChainEvents["voluntary_exit"][0]) => ssz.SignedVoluntaryExit.toJson(x)},
+  attester_slashing: {event: "attester_slashing", toJson: (x: ChainEvents["attester_slashing"][0]) => ssz.AttesterSlashing.toJson(x)},
+  proposer_slashing: {event: "proposer_slashing", toJson: (x: ChainEvents["proposer_slashing"][0]) => ssz.ProposerSlashing.toJson(x)},
   finalized_checkpoint: {
     event: "finalized_checkpoint",
     toJson: (e: ChainEvents["finalized_checkpoint"][0]) => ({

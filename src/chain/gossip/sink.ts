@@ -26,6 +26,7 @@ import {
   validateProposerSlashing,
   validateVoluntaryExit,
 } from "../validation/operations.ts";
+import {feedConflictingVotes, feedRepeatProposal, indexedAggregate, indexedVote} from "../slasherFeed.ts";
 import {GossipAction, type GossipKind, type GossipMessage, type GossipSink, type GossipVerdict} from "./interface.ts";
 import {PendingBlocks} from "./pendingBlocks.ts";
 import {ACCEPT_VERDICT, verdict, verdictOfError} from "./verdict.ts";
@@ -172,6 +173,8 @@ export class ChainGossipSink implements GossipSink {
       }, "block");
     } catch (e) {
       if (e instanceof ProcessorError) return verdict(GossipAction.IGNORE, QUEUE_FULL);
+      // Outside the exclusive lane: a repeated proposal's signature check never holds a block back.
+      await feedRepeatProposal(chain.slasherInput, chain.validation, signed, e);
       if (e instanceof GnomonError && e.code === BlockErrorCode.PARENT_UNKNOWN) {
         const parentHex = toHex(signed.message.parent_root);
         this.pendingBlocks.add(parentHex, {signed, peerId});
@@ -201,15 +204,23 @@ export class ChainGossipSink implements GossipSink {
   private async processAttestations(items: AttestationItem[]): Promise<GossipVerdict[]> {
     const chain = this.chain;
     const outcomes = await validateAttestationBatch(chain.validation, items);
-    return this.importBatch("attestation", items, outcomes, (value) => {
-      const data = value.attestation.data;
-      // Another batch may have imported this validator's vote while this one was verified.
-      if (chain.seenAttesters.get(data.target.epoch, value.validatorIndex) !== undefined) {
-        return verdict(GossipAction.IGNORE, AttestationErrorCode.PRIOR_ATTESTATION_KNOWN);
-      }
-      importAttestation(chain, value);
-      return ACCEPT_VERDICT;
-    }, (item) => item.attestation.data.beacon_block_root);
+    // Verified on the BLS pool beside the import, outside the exclusive lane.
+    const feeding = feedConflictingVotes(chain.slasherInput, chain.blsVerifier, outcomes);
+    try {
+      return await this.importBatch("attestation", items, outcomes, (value) => {
+        const data = value.attestation.data;
+        // Another batch may have imported this validator's vote while this one was verified.
+        const prior = chain.seenAttesters.get(data.target.epoch, value.validatorIndex);
+        if (prior !== undefined) {
+          if (prior !== value.validated.dataRootHex) chain.slasherInput?.onValidatedAttestation(indexedVote(value));
+          return verdict(GossipAction.IGNORE, AttestationErrorCode.PRIOR_ATTESTATION_KNOWN);
+        }
+        importAttestation(chain, value);
+        return ACCEPT_VERDICT;
+      }, (item) => item.attestation.data.beacon_block_root);
+    } finally {
+      await feeding;
+    }
   }
 
   private async processAggregates(items: AggregateItem[]): Promise<GossipVerdict[]> {
@@ -219,6 +230,8 @@ export class ChainGossipSink implements GossipSink {
       const proof = value.signed.message;
       const data = proof.aggregate.data;
       if (chain.seenAggregators.has(data.target.epoch, proof.aggregator_index)) {
+        // Its signatures verified: the votes it carries are evidence even though it is not imported.
+        chain.slasherInput?.onValidatedAttestation(indexedAggregate(value));
         return verdict(GossipAction.IGNORE, AttestationErrorCode.AGGREGATOR_ALREADY_KNOWN);
       }
       if (chain.seenAggregates.isKnown(data.slot, value.validated.dataRootHex, proof.aggregate.aggregation_bits)) {

@@ -20,6 +20,7 @@ import {failed, toFailure, type Outcome} from "./attestation.ts";
 import {verifySetGroups} from "./batchVerify.ts";
 import type {ValidationContext} from "./context.ts";
 import {applyVoteToForkChoice} from "./pendingForkChoice.ts";
+import {indexedAggregate} from "../slasherFeed.ts";
 
 /** validator.md is_aggregator: bytes_to_uint64(hash(slot_signature)[0:8]) % modulo == 0. */
 export function isAggregator(committeeLength: number, slotSignature: Uint8Array): boolean {
@@ -204,4 +205,5 @@ export function importAggregate(chain: BeaconChain, c: ValidatedAggregate): void
     indices: c.attestingIndices,
   });
   chain.events.emit("attestation", aggregate);
+  chain.slasherInput?.onValidatedAttestation(indexedAggregate(c));
 }

@@ -19,6 +19,7 @@ import {verifySameMessageSets} from "./batchVerify.ts";
 import type {ValidationContext} from "./context.ts";
 import {attestationSigningRoot, validateAttestationData, type ValidatedData} from "./attestationData.ts";
 import {applyVoteToForkChoice} from "./pendingForkChoice.ts";
+import {feedConflictingVotes, indexedVote} from "../slasherFeed.ts";
 import {computeSubnetForAttestation} from "./subnet.ts";
 
 /** `reason` of PRIOR_ATTESTATION_KNOWN when the prior attestation has the same data (a resubmission). */
@@ -38,9 +39,17 @@ export interface ValidatedAttestation {
   signatureSet: Extract<SignatureSet, {type: "single"}>;
 }
 
-export type Outcome<T> = {ok: true; value: T} | {ok: false; error: GnomonError};
+/**
+ * A verdict of one item. `conflicting`: the vote was refused only because its validator already
+ * voted for the target epoch with other data; it is checked up to its signature, which is not
+ * verified (a slasher wants it once it verifies: it is a double or surround vote).
+ */
+export type Outcome<T> = {ok: true; value: T} | {ok: false; error: GnomonError; conflicting?: T};
 
-/** The conditions before the signature, in the spec's order where it can be kept. */
+/**
+ * The conditions before the signature, in the spec's order where it can be kept, except the
+ * prior-vote check, which the batch makes (a refused conflicting vote stays evidence).
+ */
 export function prepareAttestation(ctx: ValidationContext, item: AttestationItem): ValidatedAttestation {
   const {attestation, subnet} = item;
   const data = attestation.data;
@@ -64,9 +73,6 @@ export function prepareAttestation(ctx: ValidationContext, item: AttestationItem
     );
   }
   const validatorIndex = validated.committee[bit];
-  const targetEpoch = data.target.epoch;
-  const seen = ctx.seen.attesters.get(targetEpoch, validatorIndex);
-  if (seen !== undefined) throw priorKnown(validatorIndex, targetEpoch, seen === validated.dataRootHex);
   const signatureSet: ValidatedAttestation["signatureSet"] = {
     type: "single",
     pubkey: s.epochCtx.index2pubkey(validatorIndex),
@@ -95,20 +101,27 @@ export async function validateAttestationBatch(ctx: ValidationContext, items: At
     const inRound = new Set<string>();
     const deferred: number[] = [];
     for (const i of pending) {
+      let v: ValidatedAttestation;
       try {
-        const v = prepareAttestation(ctx, items[i]);
-        const key = `${v.attestation.data.target.epoch}:${v.validatorIndex}`;
-        const prior = accepted.get(key);
-        if (prior !== undefined) throw priorKnown(v.validatorIndex, v.attestation.data.target.epoch, prior === v.validated.dataRootHex);
-        if (inRound.has(key)) {
-          deferred.push(i);
-          continue;
-        }
-        inRound.add(key);
-        round.push({i, v, key});
+        v = prepareAttestation(ctx, items[i]);
       } catch (e) {
         outcomes[i] = failed(e);
+        continue;
       }
+      const targetEpoch = v.attestation.data.target.epoch;
+      const key = `${targetEpoch}:${v.validatorIndex}`;
+      const prior = ctx.seen.attesters.get(targetEpoch, v.validatorIndex) ?? accepted.get(key);
+      if (prior !== undefined) {
+        const sameData = prior === v.validated.dataRootHex;
+        outcomes[i] = {ok: false, error: priorKnown(v.validatorIndex, targetEpoch, sameData), conflicting: sameData ? undefined : v};
+        continue;
+      }
+      if (inRound.has(key)) {
+        deferred.push(i);
+        continue;
+      }
+      inRound.add(key);
+      round.push({i, v, key});
     }
     const valid = await verifySameMessageSets(ctx.blsVerifier, round.map((r) => r.v.signatureSet));
     round.forEach((r, k) => {
@@ -145,12 +158,14 @@ export function importAttestation(chain: BeaconChain, v: ValidatedAttestation): 
     indices: [validatorIndex],
   });
   chain.events.emit("attestation", attestation);
+  chain.slasherInput?.onValidatedAttestation(indexedVote(v));
 }
 
 /**
  * The REST pool endpoint: the same validation without a subnet. Resubmitting an attestation
  * already accepted succeeds without effect (a restarted validator client may send it again); a
- * different attestation of the same validator for the same target epoch is refused.
+ * different attestation of the same validator for the same target epoch is refused, and handed
+ * to the slasher (when one runs) once its signature verifies.
  */
 export async function submitAttestations(chain: BeaconChain, attestations: Attestation[]): Promise<ItemFailure[]> {
   const nowMs = chain.clock.nowMs();
@@ -160,6 +175,7 @@ export async function submitAttestations(chain: BeaconChain, attestations: Attes
     if (o.ok) importAttestation(chain, o.value);
     else if (!isResubmission(o.error)) failures.push(toFailure(index, o.error));
   });
+  await feedConflictingVotes(chain.slasherInput, chain.blsVerifier, outcomes);
   return failures;
 }
 

@@ -76,6 +76,7 @@ export async function validateProposerSlashing(ctx: ValidationContext, slashing:
 export function importProposerSlashing(chain: BeaconChain, slashing: ProposerSlashing): void {
   chain.seen.proposerSlashings.add(slashing.signed_header_1.message.proposer_index);
   chain.opPool.addProposerSlashing(slashing);
+  chain.events.emit("proposer_slashing", slashing);
 }
 
 export interface ValidatedAttesterSlashing {
@@ -105,6 +106,7 @@ export function importAttesterSlashing(chain: BeaconChain, v: ValidatedAttesterS
   chain.seen.attesterSlashings.addAll(v.intersection);
   chain.opPool.addAttesterSlashing(v.slashing, v.slashable);
   chain.forkChoice.addEquivocatingIndices(v.intersection);
+  chain.events.emit("attester_slashing", v.slashing);
 }
 
 // ---- the REST pool endpoints: validate, then import ----

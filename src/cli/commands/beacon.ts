@@ -31,6 +31,24 @@ export function restOptions(opts: ParsedOptions): {address: string; port: number
   return {address, port: intOption(opts, "rest-port", 0, 65535)!};
 }
 
+/** --slasher and --slasher-history: undefined when the slasher is off. */
+export function slasherOption(opts: ParsedOptions): {historyEpochs: number; batchSlots: number} | undefined {
+  // Bounds of the slasher's u16 span distances (MAX_HISTORY_EPOCHS in src/slasher).
+  const history = intOption(opts, "slasher-history", 2, 0xfff0);
+  const batchSlots = intOption(opts, "slasher-batch-slots", 1, 1024);
+  if (opts.slasher !== true) {
+    if (history !== undefined || batchSlots !== undefined) throw new InputError("--slasher-history and --slasher-batch-slots need --slasher");
+    return undefined;
+  }
+  return {historyEpochs: history ?? 4096, batchSlots: batchSlots ?? 1};
+}
+
+export const slasherOptionSpecs: Command["options"] = {
+  slasher: {type: "boolean", description: "Run the slasher: detect double votes, surround votes and double proposals, and pool their slashings"},
+  "slasher-history": {type: "string", description: "Epochs of history the slasher keeps (default 4096)", valueName: "EPOCHS"},
+  "slasher-batch-slots": {type: "string", description: "Slots between two slasher batches (default 1)", valueName: "N"},
+};
+
 export const restOptionSpecs: Command["options"] = {
   "rest-address": {type: "string", description: "Address the REST API binds to", default: "127.0.0.1", valueName: "ip"},
   "rest-port": {type: "string", description: "REST API port (0: any free port)", default: "5052", valueName: "port"},
@@ -61,11 +79,12 @@ async function run(opts: ParsedOptions): Promise<number> {
   const {untilSignal} = await import("../../node/run.ts");
   const stopped = untilSignal(logger);
   const eth1Endpoint = eth1EndpointOption(opts);
+  const slasher = slasherOption(opts);
   const startAbort = new AbortController();
   void stopped.then(() => startAbort.abort());
   const metrics = metricsAt === null ? undefined : (await import("../../metrics/index.ts")).createBeaconMetrics();
   const node = await startOrInterrupted(() =>
-    BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger, eth1Endpoint, signal: startAbort.signal, checkpointSync, metrics})
+    BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger, eth1Endpoint, slasher, signal: startAbort.signal, checkpointSync, metrics})
   );
   if (node === null) {
     await logging.close();
@@ -158,6 +177,7 @@ export const beaconCommand: Command = {
     ...restOptionSpecs,
     ...metricsOptionSpecs,
     ...logFileOptionSpecs,
+    ...slasherOptionSpecs,
   },
   details: [
     "A data dir remembers its chain: later starts load it (genesis flags are then only checked),",

@@ -8,7 +8,7 @@ import {join} from "node:path";
 import {type Command, type ParsedOptions, intOption} from "../command.ts";
 import {defaultConfigRaw} from "../../params/index.ts";
 import {InputError} from "../../util/errors.ts";
-import {eth1EndpointOption, eth1EndpointSpec, logLevelOption, presetOption, restOptions, restOptionSpecs, startOrInterrupted} from "./beacon.ts";
+import {eth1EndpointOption, eth1EndpointSpec, logLevelOption, presetOption, restOptions, restOptionSpecs, slasherOption, slasherOptionSpecs, startOrInterrupted} from "./beacon.ts";
 import {logFileOptionSpecs, metricsOption, metricsOptionSpecs, serveMetrics, setupLogging} from "./operatorOptions.ts";
 
 /** Seconds between building a new genesis and its genesis time: the node and client start in it. */
@@ -22,6 +22,7 @@ async function run(opts: ParsedOptions): Promise<number> {
   const secondsPerSlot = intOption(opts, "seconds-per-slot", 1, 3600);
   const genesisTime = intOption(opts, "genesis-time");
   const dataDir = String(opts["data-dir"]);
+  const slasher = slasherOption(opts);
 
   const {BeaconNode, farFutureForkEpochs} = await import("../../node/index.ts");
   const configOverrides = farFutureForkEpochs(defaultConfigRaw(preset ?? "minimal"));
@@ -54,6 +55,7 @@ async function run(opts: ParsedOptions): Promise<number> {
     rest,
     logger,
     eth1Endpoint,
+    slasher,
     signal: startAbort.signal,
     metrics,
   }));
@@ -128,6 +130,7 @@ export const devCommand: Command = {
     ...metricsOptionSpecs,
     ...logFileOptionSpecs,
     "doppelganger-protection": {type: "boolean", description: "Watch the keys' liveness for two epochs before signing; exit if one is live elsewhere"},
+    ...slasherOptionSpecs,
   },
   details: [
     "Starting again on the same --data-dir continues the same chain (genesis is read from the database);",

@@ -80,6 +80,21 @@ export async function stopProcess(p: Proc | undefined, signal: NodeJS.Signals = 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `fn` every 250 ms until it returns a value (errors count as "not yet"); fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch {
+      // not ready yet
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
 export async function getJson(url: string, init?: RequestInit): Promise<any> {
   const res = await fetch(url, init);
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
@@ -92,7 +107,7 @@ export async function getJson(url: string, init?: RequestInit): Promise<any> {
  */
 export async function startInteropBeacon(
   dir: string,
-  opts: {validators: number; genesisTime: number; slotMs: number}
+  opts: {validators: number; genesisTime: number; slotMs: number; extraArgs?: string[]}
 ): Promise<{beacon: Proc; url: string}> {
   const config = join(dir, "config.yaml");
   writeFileSync(config, `PRESET_BASE: minimal\nSLOT_DURATION_MS: ${opts.slotMs}\n`);
@@ -101,6 +116,7 @@ export async function startInteropBeacon(
     "--interop-validators", String(opts.validators), "--genesis-time", String(opts.genesisTime), "--rest-port", "0",
     // The URL is read from an info line, whatever GNOMON_LOG_LEVEL says.
     "--log-level", "info",
+    ...(opts.extraArgs ?? []),
   ]);
   try {
     return {beacon, url: await restUrl(beacon, "gnomon beacon")};
