@@ -28,10 +28,10 @@ export function formatStatusLine(chain: BeaconChain, slot: number, peers: number
 }
 
 /** Logs the status line at every slot's attestation point; returns the unsubscribe. */
-export function startStatusLine(chain: BeaconChain, logger: Logger): () => void {
+export function startStatusLine(chain: BeaconChain, logger: Logger, peerCount: () => number = () => 0): () => void {
   const onPoint = (slot: number): void => {
     try {
-      logger.info(formatStatusLine(chain, slot, 0));
+      logger.info(formatStatusLine(chain, slot, peerCount()));
     } catch (e) {
       logger.warn({err: (e as Error).message}, "status line failed");
     }

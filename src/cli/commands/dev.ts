@@ -10,6 +10,7 @@ import {defaultConfigRaw} from "../../params/index.ts";
 import {InputError} from "../../util/errors.ts";
 import {createLogger} from "../../util/logger.ts";
 import {logLevelOption, presetOption, restOptions, restOptionSpecs} from "./beacon.ts";
+import {p2pOptions, p2pOptionSpecs} from "./p2pOptions.ts";
 
 /** Seconds between building a new genesis and its genesis time: the node and client start in it. */
 const GENESIS_DELAY_SECONDS = 3;
@@ -22,6 +23,7 @@ async function run(opts: ParsedOptions): Promise<number> {
   const secondsPerSlot = intOption(opts, "seconds-per-slot", 1, 3600);
   const genesisTime = intOption(opts, "genesis-time");
   const dataDir = String(opts["data-dir"]);
+  const p2p = p2pOptions(opts);
 
   const {BeaconNode, farFutureForkEpochs} = await import("../../node/index.ts");
   const configOverrides = farFutureForkEpochs(defaultConfigRaw(preset ?? "minimal"));
@@ -41,6 +43,7 @@ async function run(opts: ParsedOptions): Promise<number> {
     genesisFlags: "--validators N",
     rest,
     logger,
+    p2p,
   });
   const stored = node.chain.getHead().state.state.validators.length;
   if (validators !== undefined && validators !== stored) {
@@ -81,6 +84,7 @@ export const devCommand: Command = {
     "genesis-time": {type: "string", description: "Genesis time of a new chain, unix seconds (default: a few seconds after start)", valueName: "T"},
     "data-dir": {type: "string", description: "Where the chain and the validator client's slashing protection live", default: "./data/dev", valueName: "dir"},
     ...restOptionSpecs,
+    ...p2pOptionSpecs,
   },
   details: [
     "Starting again on the same --data-dir continues the same chain (genesis is read from the database);",
