@@ -62,7 +62,10 @@ export async function createHost(opts: HostOptions): Promise<Libp2pHost> {
     addresses: {listen: [multiaddrFor(opts.listenAddress, opts.port)]},
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux(), mplex()],
+    // mplex closes a connection whose peer opens more than `disconnectThreshold` streams in a
+    // second (default 5); a client's first second (identify, status, metadata, ping, gossipsub,
+    // then block requests) opens more than that.
+    streamMuxers: [yamux(), mplex({disconnectThreshold: 256})],
     connectionManager: {maxConnections: opts.maxPeers * 2, dialTimeout: 10_000},
     nodeInfo: {name: "gnomon", version: VERSION, userAgent: `Gnomon/v${VERSION}`},
     services: {
