@@ -24,24 +24,10 @@ import {computeForkDigest} from "../../../src/state-transition/index.ts";
 import {ssz, type Status} from "../../../src/types/index.ts";
 import {fromHex, toHex} from "../../../src/util/bytes.ts";
 import {silentLogger} from "../../../src/util/logger.ts";
-import {getJson, restUrl, runGnomon, sleep, stopProcess, type Proc} from "../helpers/processes.ts";
+import {getJson, restUrl, runGnomon, sleep, stopProcess, waitFor, type Proc} from "../helpers/processes.ts";
 
 const VALIDATORS = 16;
 const FAR = "18446744073709551615";
-
-async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not ready yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 interface TestPeer {
   host: Libp2pHost;
