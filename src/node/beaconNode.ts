@@ -17,7 +17,6 @@ import {GnomonError, InputError} from "../util/errors.ts";
 import type {Logger} from "../util/logger.ts";
 import {createInteropGenesisState} from "./genesis/interopGenesis.ts";
 import {loadOrCreateNodeKey, unnetworkedNode} from "./identity.ts";
-import {importGossipSink} from "./importGossipSink.ts";
 import {Network, type NetworkOptions} from "../network/network.ts";
 import {peerIdFromPrivateKey} from "@libp2p/peer-id";
 import {resolveNetwork, type NetworkRequest, type ResolvedNetwork} from "./network.ts";
@@ -129,7 +128,7 @@ export class BeaconNode {
       let p2p: Network | null = null;
       if (opts.p2p != null) {
         try {
-          p2p = await Network.start({chain, sink: importGossipSink(chain), privateKey: nodeKey, options: opts.p2p, logger: opts.logger.child({module: "network"})});
+          p2p = await Network.start({chain, sink: chain.gossip, privateKey: nodeKey, options: opts.p2p, logger: opts.logger.child({module: "network"})});
         } catch (e) {
           await chain.stop();
           throw e;

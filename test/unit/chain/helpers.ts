@@ -11,7 +11,10 @@ import {FakeTime} from "../../../src/clock/index.ts";
 import {interopSecretKey, sign, type AsyncSignatureVerifier, type SecretKey} from "../../../src/crypto/index.ts";
 import {BeaconDb} from "../../../src/db/index.ts";
 import {openChain, type BeaconChain} from "../../../src/chain/index.ts";
+import type {GossipSinkOptions} from "../../../src/chain/gossip/sink.ts";
+import type {Logger} from "../../../src/util/logger.ts";
 import {isAggregator} from "../../../src/chain/validation/aggregateAndProof.ts";
+import {computeSubnetForAttestation} from "../../../src/chain/validation/subnet.ts";
 import {interopDeposits} from "../../../src/node/genesis/interopDeposits.ts";
 import {
   config,
@@ -75,7 +78,7 @@ export interface TestChain {
 }
 
 export async function openTestChain(
-  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier} = {}
+  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier; gossip?: GossipSinkOptions; logger?: Logger} = {}
 ): Promise<TestChain> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gnomon-chain-"));
   const db = await BeaconDb.open(dir);
@@ -86,6 +89,8 @@ export async function openTestChain(
     network: {preset: "minimal", configOverrides: {}},
     time,
     blsVerifier: opts.blsVerifier,
+    gossip: opts.gossip,
+    logger: opts.logger,
   });
   return {
     chain,
@@ -150,6 +155,14 @@ export class InProcessValidators {
 
   /** Aggregators of `slot` publish the pool's aggregate of their committee. */
   async aggregate(slot: number): Promise<SignedAggregateAndProof[]> {
+    const out = await this.buildAggregates(slot);
+    const failures = await this.chain.submitAggregateAndProofs(out);
+    for (const f of failures) this.errors.push(`aggregate ${f.index} at slot ${slot}: ${f.code} ${f.message}`);
+    return out;
+  }
+
+  /** The signed aggregates the aggregators of `slot` would publish (the pool's aggregate of their committee). */
+  async buildAggregates(slot: number): Promise<SignedAggregateAndProof[]> {
     const epoch = computeEpochAtSlot(slot);
     const {duties} = await this.chain.getAttesterDuties(epoch, this.keys.map((_, i) => i));
     const out: SignedAggregateAndProof[] = [];
@@ -164,8 +177,6 @@ export class InProcessValidators {
       const signature = sign(sk, computeSigningRoot(ssz.AggregateAndProof, message, this.domain(DOMAIN_AGGREGATE_AND_PROOF)));
       out.push({message, signature});
     }
-    const failures = await this.chain.submitAggregateAndProofs(out);
-    for (const f of failures) this.errors.push(`aggregate ${f.index} at slot ${slot}: ${f.code} ${f.message}`);
     return out;
   }
 }
@@ -229,4 +240,26 @@ export async function advanceTo(t: TestChain, slot: number, ms = 0): Promise<voi
   const target = t.chain.clock.slotStartMs(slot) + ms;
   if (target > t.time.now()) t.time.advance(target - t.time.now());
   await t.chain.lock.run(async () => undefined);
+}
+
+/**
+ * One unaggregated attestation per member of every committee of `slot`, voting for the head, each
+ * with the subnet it belongs on: what the validators' gossip on the subnets carries.
+ */
+export async function buildGossipAttestations(chain: BeaconChain, slot: number): Promise<{attestation: Attestation; subnet: number}[]> {
+  const head = chain.getHead().state;
+  const epoch = computeEpochAtSlot(slot);
+  const perSlot = head.epochCtx.getCommitteeCountPerSlot(epoch);
+  const domain = computeDomain(DOMAIN_BEACON_ATTESTER, config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
+  const out: {attestation: Attestation; subnet: number}[] = [];
+  for (let index = 0; index < perSlot; index++) {
+    const data = await chain.produceAttestationData(slot, index);
+    const signingRoot = computeSigningRoot(ssz.AttestationData, data, domain);
+    const committee = head.epochCtx.getBeaconCommittee(slot, index);
+    committee.forEach((validatorIndex, position) => {
+      const attestation = {aggregation_bits: BitArray.fromSingleBit(committee.length, position), data, signature: sign(interopSecretKey(validatorIndex), signingRoot)};
+      out.push({attestation, subnet: computeSubnetForAttestation(perSlot, slot, index)});
+    });
+  }
+  return out;
 }
