@@ -277,7 +277,7 @@ export class PeerManager {
   private async dialStatic(): Promise<void> {
     for (const addr of this.staticAddrs) {
       const id = peerIdOfMultiaddr(addr);
-      if (this.stopped || (id !== null && this.peers.has(id))) continue;
+      if (this.stopped || (id !== null && (this.peers.has(id) || this.isBanned(id)))) continue;
       try {
         await this.deps.host.dial(addr, {signal: AbortSignal.timeout(10_000)});
       } catch (e) {
