@@ -1,7 +1,7 @@
 /**
  * A beacon node: the database under the data dir, the BLS worker pool, the chain (loaded, or
- * created from a genesis state), the REST API, the clock and the status line. `stop()` closes
- * them in reverse order.
+ * created from a genesis state), the libp2p network, the REST API, the clock and the status line.
+ * `stop()` closes them in reverse order.
  */
 import {existsSync, mkdirSync, rmSync} from "node:fs";
 import {join} from "node:path";
@@ -19,7 +19,9 @@ import type {SlasherService} from "../slasher/index.ts";
 import {createInteropGenesisState} from "./genesis/interopGenesis.ts";
 import {depositContractDeployBlock, eth1ProviderFor, Eth1Follower, Eth1Store, type Eth1Provider} from "../eth1/index.ts";
 import {waitForEth1Genesis} from "./genesis/eth1Genesis.ts";
-import {loadOrCreatePeerId, unnetworkedNode} from "./identity.ts";
+import {loadOrCreateNodeKey, unnetworkedNode} from "./identity.ts";
+import {Network, type NetworkOptions} from "../network/network.ts";
+import {peerIdFromPrivateKey} from "@libp2p/peer-id";
 import {resolveNetwork, type NetworkRequest, type ResolvedNetwork} from "./network.ts";
 import {startStatusLine} from "./statusLine.ts";
 import {checkGenesisMatchesConfig, decodeGenesisState, presetOfState, readGenesisBytes} from "./genesisFile.ts";
@@ -63,6 +65,8 @@ export interface BeaconNodeOptions {
   metrics?: BeaconMetrics;
   /** Run the slasher (its database in <dataDir>/slasher) with this many epochs of history. */
   slasher?: {historyEpochs: number; batchSlots?: number};
+  /** libp2p networking; null or absent: none. */
+  p2p?: NetworkOptions | null;
 }
 
 export class NodeError extends GnomonError {}
@@ -78,6 +82,8 @@ export class BeaconNode {
   readonly api: ApiServer | null;
   readonly network: ResolvedNetwork;
   readonly slasher: SlasherService | null;
+  /** The libp2p network, when started with p2p options. */
+  readonly p2p: Network | null;
   /** The REST API's base URL, once listening. */
   readonly restUrl: string | null;
   /** The deposit contract follower (null without --eth1-endpoint). */
@@ -92,6 +98,7 @@ export class BeaconNode {
     blsPool: BlsWorkerPool;
     api: ApiServer | null;
     network: ResolvedNetwork;
+    p2p: Network | null;
     restUrl: string | null;
     logger: Logger;
     stopStatus: () => void;
@@ -103,6 +110,7 @@ export class BeaconNode {
     this.blsPool = init.blsPool;
     this.api = init.api;
     this.network = init.network;
+    this.p2p = init.p2p;
     this.restUrl = init.restUrl;
     this.logger = init.logger;
     this.stopStatus = init.stopStatus;
@@ -133,6 +141,7 @@ export class BeaconNode {
     const blsPool = new BlsWorkerPool({minSetsForWorkers: NODE_MIN_SETS_FOR_WORKERS});
     let openedChain: BeaconChain | null = null;
     let slasher: SlasherService | null = null;
+    let p2p: Network | null = null;
     try {
       const storedNetwork = await readStoredNetwork(db);
       let request = opts.network;
@@ -204,11 +213,15 @@ export class BeaconNode {
         chain.clock.on("slot", (slot) => service.onSlot(slot));
       }
 
+      const nodeKey = await loadOrCreateNodeKey(opts.dataDir);
+      if (opts.p2p != null) {
+        p2p = await Network.start({chain, sink: chain.gossip, privateKey: nodeKey, options: opts.p2p, logger: opts.logger.child({module: "network"})});
+      }
       let api: ApiServer | null = null;
       let restUrl: string | null = null;
       if (opts.rest !== null) {
-        const peerId = await loadOrCreatePeerId(opts.dataDir);
-        api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger: opts.logger, network: unnetworkedNode(peerId)});
+        const apiNetwork = p2p ?? unnetworkedNode(peerIdFromPrivateKey(nodeKey).toString());
+        api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger: opts.logger, network: apiNetwork});
         try {
           restUrl = await api.listen();
         } catch (e) {
@@ -231,13 +244,14 @@ export class BeaconNode {
       opts.metrics?.bindChain(chain, join(opts.dataDir, "beacon"));
       const stopGenesisWait = startGenesisWait(chain, logger);
       const eth1Status = eth1 === null ? undefined : () => eth1.statusText();
-      const stopStatusLine = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), eth1Status);
+      const stopStatusLine = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), () => p2p?.syncPeers().length ?? 0, eth1Status);
       const stopStatus = (): void => {
         stopGenesisWait();
         stopStatusLine();
       };
-      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1, slasher});
+      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1, slasher, p2p});
     } catch (e) {
+      await p2p?.stop();
       await openedChain?.stop();
       await slasher?.stop();
       await blsPool.close();
@@ -256,6 +270,7 @@ export class BeaconNode {
       this.stopStatus();
       await this.eth1?.stop();
       if (this.api !== null) await this.api.close();
+      if (this.p2p !== null) await this.p2p.stop();
       await this.chain.stop();
       await this.slasher?.stop();
       await this.blsPool.close();

@@ -31,10 +31,10 @@ export function formatStatusLine(chain: BeaconChain, slot: number, peers: number
  * Logs the status line at every slot's attestation point; returns the unsubscribe. `extra`
  * appends a part's own status (the eth1 follower's).
  */
-export function startStatusLine(chain: BeaconChain, logger: Logger, extra?: () => string): () => void {
+export function startStatusLine(chain: BeaconChain, logger: Logger, peerCount: () => number = () => 0, extra?: () => string): () => void {
   const onPoint = (slot: number): void => {
     try {
-      logger.info(formatStatusLine(chain, slot, 0) + (extra === undefined ? "" : ` | ${extra()}`));
+      logger.info(formatStatusLine(chain, slot, peerCount()) + (extra === undefined ? "" : ` | ${extra()}`));
     } catch (e) {
       logger.warn({err: (e as Error).message}, "status line failed");
     }

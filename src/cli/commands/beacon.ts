@@ -9,6 +9,7 @@ import {createLogger, type Logger} from "../../util/logger.ts";
 import type {GenesisSource, NetworkRequest} from "../../node/index.ts";
 import type {Checkpoint} from "../../types/index.ts";
 import {logFileOptionSpecs, metricsOption, metricsOptionSpecs, serveMetrics, setupLogging} from "./operatorOptions.ts";
+import {p2pOptions, p2pOptionSpecs} from "./p2pOptions.ts";
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
@@ -80,11 +81,12 @@ async function run(opts: ParsedOptions): Promise<number> {
   const stopped = untilSignal(logger);
   const eth1Endpoint = eth1EndpointOption(opts);
   const slasher = slasherOption(opts);
+  const p2p = p2pOptions(opts);
   const startAbort = new AbortController();
   void stopped.then(() => startAbort.abort());
   const metrics = metricsAt === null ? undefined : (await import("../../metrics/index.ts")).createBeaconMetrics();
   const node = await startOrInterrupted(() =>
-    BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger, eth1Endpoint, slasher, signal: startAbort.signal, checkpointSync, metrics})
+    BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger, eth1Endpoint, slasher, p2p, signal: startAbort.signal, checkpointSync, metrics})
   );
   if (node === null) {
     await logging.close();
@@ -162,7 +164,7 @@ function genesisOption(opts: ParsedOptions): GenesisSource | undefined {
 
 export const beaconCommand: Command = {
   name: "beacon",
-  summary: "Run a beacon node (chain, database, REST API)",
+  summary: "Run a beacon node (chain, database, libp2p network, REST API)",
   usage: "beacon [options]",
   options: {
     "data-dir": {type: "string", description: "Where the node keeps its database and key", default: "./data", valueName: "dir"},
@@ -178,6 +180,7 @@ export const beaconCommand: Command = {
     ...metricsOptionSpecs,
     ...logFileOptionSpecs,
     ...slasherOptionSpecs,
+    ...p2pOptionSpecs,
   },
   details: [
     "A data dir remembers its chain: later starts load it (genesis flags are then only checked),",
@@ -194,6 +197,7 @@ export const beaconCommand: Command = {
     "  gnomon beacon --config config.yaml --eth1-endpoint http://127.0.0.1:8545   # genesis from the deposit contract",
     "  gnomon beacon --preset minimal --checkpoint-sync-url http://127.0.0.1:5052 --data-dir /tmp/cp --rest-port 5053",
     "  gnomon beacon --metrics --log-file /var/log/gnomon/beacon.log",
+    "  gnomon beacon --genesis-state genesis.ssz --p2p-port 9001 --bootnodes enr:-Iu4Q...",
   ].join("\n"),
   run,
 };

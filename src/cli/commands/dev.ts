@@ -10,6 +10,7 @@ import {defaultConfigRaw} from "../../params/index.ts";
 import {InputError} from "../../util/errors.ts";
 import {eth1EndpointOption, eth1EndpointSpec, logLevelOption, presetOption, restOptions, restOptionSpecs, slasherOption, slasherOptionSpecs, startOrInterrupted} from "./beacon.ts";
 import {logFileOptionSpecs, metricsOption, metricsOptionSpecs, serveMetrics, setupLogging} from "./operatorOptions.ts";
+import {p2pOptions, p2pOptionSpecs} from "./p2pOptions.ts";
 
 /** Seconds between building a new genesis and its genesis time: the node and client start in it. */
 const GENESIS_DELAY_SECONDS = 3;
@@ -23,6 +24,7 @@ async function run(opts: ParsedOptions): Promise<number> {
   const genesisTime = intOption(opts, "genesis-time");
   const dataDir = String(opts["data-dir"]);
   const slasher = slasherOption(opts);
+  const p2p = p2pOptions(opts);
 
   const {BeaconNode, farFutureForkEpochs} = await import("../../node/index.ts");
   const configOverrides = farFutureForkEpochs(defaultConfigRaw(preset ?? "minimal"));
@@ -56,6 +58,7 @@ async function run(opts: ParsedOptions): Promise<number> {
     logger,
     eth1Endpoint,
     slasher,
+    p2p,
     signal: startAbort.signal,
     metrics,
   }));
@@ -131,6 +134,7 @@ export const devCommand: Command = {
     ...logFileOptionSpecs,
     "doppelganger-protection": {type: "boolean", description: "Watch the keys' liveness for two epochs before signing; exit if one is live elsewhere"},
     ...slasherOptionSpecs,
+    ...p2pOptionSpecs,
   },
   details: [
     "Starting again on the same --data-dir continues the same chain (genesis is read from the database);",

@@ -80,8 +80,8 @@ export async function stopProcess(p: Proc | undefined, signal: NodeJS.Signals = 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `fn` every 250 ms until it returns a value (errors count as "not yet"); fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
+/** Polls `fn` every 250 ms until it returns a value (a throw counts as not yet); fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined> | T | undefined): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -114,6 +114,8 @@ export async function startInteropBeacon(
   const beacon = runGnomon([
     "beacon", "--data-dir", join(dir, "beacon"), "--preset", "minimal", "--config", config,
     "--interop-validators", String(opts.validators), "--genesis-time", String(opts.genesisTime), "--rest-port", "0",
+    // Never the default p2p port: other tests and engineers run nodes at the same time.
+    "--p2p-port", "0", "--discovery", "false",
     // The URL is read from an info line, whatever GNOMON_LOG_LEVEL says.
     "--log-level", "info",
     ...(opts.extraArgs ?? []),
