@@ -36,7 +36,17 @@ export function runProcess(command: string, args: string[], env: NodeJS.ProcessE
 
 /** `gnomon <args>` on the project's Node. */
 export function runGnomon(args: string[], env?: NodeJS.ProcessEnv): Proc {
-  return runProcess(NODE, [GNOMON, ...args], env);
+  return runProcess(NODE, [GNOMON, ...withFreeP2pPort(args)], env);
+}
+
+/**
+ * Nodes in tests listen for peers on a free port without discovery unless the test sets the p2p
+ * flags itself: tests run next to each other, and the default port 9000 may be taken.
+ */
+function withFreeP2pPort(args: string[]): string[] {
+  if (args[0] !== "dev" && args[0] !== "beacon") return args;
+  if (args.includes("--help") || args.some((a) => a === "--p2p" || a === "--p2p-port")) return args;
+  return [...args, "--p2p-port", "0", "--discovery", "false"];
 }
 
 /** The REST URL the node logs once its server listens; rejects if it exits or takes a minute. */
