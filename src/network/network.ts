@@ -7,7 +7,7 @@ import {BitArray} from "@chainsafe/ssz";
 import type {PrivateKey} from "@libp2p/interface";
 import type {ApiNetwork, CommitteeSubscription, NetworkIdentity, PeerInfo, PublishMessage} from "../api/context.ts";
 import type {BeaconChain} from "../chain/index.ts";
-import type {GossipMessage, GossipSink} from "../chain/gossip/interface.ts";
+import type {GossipMessage, GossipSink, GossipVerdict} from "../chain/gossip/interface.ts";
 import {config, FAR_FUTURE_EPOCH} from "../params/index.ts";
 import {computeEpochAtSlot, computeForkDigest, computeStartSlotAtEpoch} from "../state-transition/index.ts";
 import {ssz, type Attestation, type MetaData, type SignedBeaconBlock, type Status} from "../types/index.ts";
@@ -61,6 +61,8 @@ export interface NetworkInit {
   privateKey: PrivateKey;
   options: NetworkOptions;
   logger: Logger;
+  /** Gossip verdicts per topic go here when the node keeps metrics. */
+  onGossipVerdict?: (topic: string, verdict: GossipVerdict) => void;
 }
 
 export class Network implements INetworkPeers, ApiNetwork {
@@ -162,7 +164,7 @@ export class Network implements INetworkPeers, ApiNetwork {
         },
         {targetPeers: options.targetPeers, staticPeers: options.staticPeers}
       );
-      const gossip = new Gossip({pubsub: host.services.pubsub, forkDigest, sink: init.sink, logger: logger.child({module: "gossip"}), now: () => Date.now(), decompressed});
+      const gossip = new Gossip({pubsub: host.services.pubsub, forkDigest, sink: init.sink, logger: logger.child({module: "gossip"}), now: () => Date.now(), decompressed, onVerdict: init.onGossipVerdict});
       if (options.discoveryPort !== null) {
         discovery = await Discovery.start({
           privateKey: init.privateKey,

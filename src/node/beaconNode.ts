@@ -27,7 +27,8 @@ import {startStatusLine} from "./statusLine.ts";
 import {checkGenesisMatchesConfig, decodeGenesisState, presetOfState, readGenesisBytes} from "./genesisFile.ts";
 import {fetchCheckpointAnchor} from "./checkpointSync.ts";
 import {startGenesisWait} from "./genesisWait.ts";
-import type {BeaconMetrics} from "../metrics/index.ts";
+import type {BeaconMetrics, GossipVerdict as GossipVerdictLabel} from "../metrics/index.ts";
+import type {GossipAction} from "../chain/gossip/interface.ts";
 import type {Checkpoint} from "../types/index.ts";
 
 export type GenesisSource =
@@ -215,7 +216,19 @@ export class BeaconNode {
 
       const nodeKey = await loadOrCreateNodeKey(opts.dataDir);
       if (opts.p2p != null) {
-        p2p = await Network.start({chain, sink: chain.gossip, privateKey: nodeKey, options: opts.p2p, logger: opts.logger.child({module: "network"})});
+        const metrics = opts.metrics;
+        p2p = await Network.start({
+          chain,
+          sink: chain.gossip,
+          privateKey: nodeKey,
+          options: opts.p2p,
+          logger: opts.logger.child({module: "network"}),
+          onGossipVerdict: metrics === undefined ? undefined : (topic, v) => metrics.onGossipVerdict(topic, gossipVerdictLabel(v.action)),
+        });
+        if (metrics !== undefined) {
+          const network = p2p;
+          chain.clock.on("slot", () => metrics.peers.set(network.getPeers().filter((p) => p.state === "connected").length));
+        }
       }
       let api: ApiServer | null = null;
       let restUrl: string | null = null;
@@ -404,4 +417,9 @@ function checkHeadNotInFuture(chain: BeaconChain): void {
         "the chain was run with another slot time or the system clock went back (use another --data-dir, or fix the clock)"
     );
   }
+}
+
+/** The metric's label for a gossip verdict: accept, ignore or reject. */
+function gossipVerdictLabel(action: GossipAction): GossipVerdictLabel {
+  return action === "ACCEPT" ? "accept" : action === "IGNORE" ? "ignore" : "reject";
 }

@@ -28,6 +28,8 @@ export interface GossipOptions {
   now(): number;
   /** Decompressed payloads the message-id function already produced. */
   decompressed: WeakMap<object, Uint8Array | null>;
+  /** Every verdict, by topic name (e.g. "beacon_block", "beacon_attestation"), for metrics. */
+  onVerdict?: (topic: string, verdict: GossipVerdict) => void;
 }
 
 const ACCEPTANCE: Record<GossipAction, TopicValidatorResult> = {
@@ -115,6 +117,7 @@ export class Gossip {
       }
     }
     this.opts.pubsub.reportMessageValidationResult(msgId, peerId, ACCEPTANCE[verdict.action]);
+    this.opts.onVerdict?.(topic?.kind ?? "unknown", verdict);
     if (verdict.action === GossipAction.ACCEPT) this.stats.accepted++;
     else if (verdict.action === GossipAction.IGNORE) this.stats.ignored++;
     else {
