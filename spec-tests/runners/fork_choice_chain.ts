@@ -12,12 +12,13 @@
  * aggregator: each is wrapped in a SignedAggregateAndProof by a member of its committee, signed
  * with that member's key (the consensus-specs test keys: validator i has secret key i + 1).
  */
+import {createHash} from "node:crypto";
 import {callingThreadVerifier, secretKeyFromBytes, sign, skToPk, type AsyncSignatureVerifier, type SecretKey} from "../../src/crypto/index.ts";
 import {BeaconChain} from "../../src/chain/chain.ts";
 import {openChain} from "../../src/chain/open.ts";
 import {isAggregator} from "../../src/chain/validation/aggregateAndProof.ts";
 import {FakeTime} from "../../src/clock/fakeTime.ts";
-import {BeaconDb} from "../../src/db/index.ts";
+import {BeaconDb, MemoryStore} from "../../src/db/index.ts";
 import {getProposerHead} from "../../src/fork-choice/proposerHead.ts";
 import {ACTIVE_PRESET, config, DOMAIN_AGGREGATE_AND_PROOF, DOMAIN_SELECTION_PROOF} from "../../src/params/index.ts";
 import {computeEpochAtSlot, computeSigningRoot, getDomain} from "../../src/state-transition/index.ts";
@@ -92,9 +93,11 @@ function asAggregate(chain: BeaconChain, attestation: Attestation): SignedAggreg
   throw new CaseFailure(`no member of committee ${data.index} at slot ${data.slot} is an aggregator`);
 }
 
-/** The chain's fork choice and head, compared before and after a refused step. */
-function chainState(chain: BeaconChain): string {
-  return JSON.stringify({fc: chain.forkChoice.snapshot(), head: chain.headRoot}, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+/** The chain's fork choice, head and database, compared before and after a refused step. */
+async function chainState(chain: BeaconChain, store: MemoryStore): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const [k, v] of store.entries({})) hash.update(k).update(v);
+  return JSON.stringify({fc: chain.forkChoice.snapshot(), head: chain.headRoot, db: hash.digest("hex")}, (_, v) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 export async function replayOnChain(
@@ -108,7 +111,8 @@ export async function replayOnChain(
   const anchorRoot = ssz.BeaconBlock.hashTreeRoot(anchorBlock);
   // get_forkchoice_store: store.time is the anchor slot's start, both checkpoints are (anchor epoch, anchor root).
   const time = new FakeTime(state.genesis_time * 1000 + state.slot * config.SLOT_DURATION_MS);
-  const db = BeaconDb.inMemory();
+  const store = new MemoryStore();
+  const db = new BeaconDb(store);
   const {chain} = await openChain({
     db,
     checkpointAnchor: async () => ({
@@ -123,7 +127,7 @@ export async function replayOnChain(
   });
   chain.start();
   const view = chainView(chain);
-  const snapshot = () => chainState(chain);
+  const snapshot = () => chainState(chain, store);
   try {
     for (const step of steps) {
       const {at, valid} = step;

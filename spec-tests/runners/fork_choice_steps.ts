@@ -132,7 +132,7 @@ export function runChecks(view: ForkChoiceView, checks: Record<string, unknown>,
 }
 
 /** The step's handler must succeed (valid) or be refused, leaving `state()` as it was. */
-export async function expectOutcome(valid: boolean, what: string, state: () => string, fn: () => unknown): Promise<void> {
+export async function expectOutcome(valid: boolean, what: string, state: () => string | Promise<string>, fn: () => unknown): Promise<void> {
   if (valid) {
     try {
       await fn();
@@ -141,7 +141,7 @@ export async function expectOutcome(valid: boolean, what: string, state: () => s
     }
     return;
   }
-  const before = state();
+  const before = await state();
   let refused = false;
   try {
     await fn();
@@ -149,5 +149,5 @@ export async function expectOutcome(valid: boolean, what: string, state: () => s
     refused = true;
   }
   if (!refused) throw new CaseFailure(`${what}: expected to be refused, accepted`);
-  if (state() !== before) throw new CaseFailure(`${what}: refused, but the state changed`);
+  if ((await state()) !== before) throw new CaseFailure(`${what}: refused, but the state changed`);
 }
