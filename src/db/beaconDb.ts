@@ -1,46 +1,38 @@
 /**
- * The beacon node's embedded database (level). It stores SSZ bytes and knows nothing of
- * consensus: the chain decides what to write, and hands related writes over as one atomic batch
- * so that a kill -9 at any moment leaves either all of them or none.
+ * The beacon node's embedded database. It stores SSZ bytes and knows nothing of consensus: the
+ * chain decides what to write, and hands related writes over as one atomic batch so that a
+ * kill -9 at any moment leaves either all of them or none. It runs on any KeyValueStore: level
+ * on disk (open), or memory (inMemory) for a node that needs no disk.
  */
-import {Level} from "level";
-import {GnomonError} from "../util/errors.ts";
+import {DbError} from "./errors.ts";
 import {Bucket, bucketRange, key, readU64BE, u64BE} from "./keys.ts";
+import type {DbOp, KeyValueStore} from "./kvStore.ts";
+import {LevelStore} from "./levelStore.ts";
+import {MemoryStore} from "./memoryStore.ts";
 
-export class DbError extends GnomonError {
-  constructor(message: string, options?: ErrorOptions) {
-    super("DB_ERROR", message, options);
-  }
-}
-
-export type DbOp = {type: "put"; key: Uint8Array; value: Uint8Array} | {type: "del"; key: Uint8Array};
+export {DbError, type DbOp};
 
 const EMPTY = new Uint8Array(0);
-
-/** level hands back Buffers; callers get plain Uint8Array views of the same memory. */
-function plain(v: Uint8Array | undefined): Uint8Array | undefined {
-  return v === undefined ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-}
 const utf8 = new TextEncoder();
 
 export class BeaconDb {
-  private readonly db: Level<Uint8Array, Uint8Array>;
+  private readonly db: KeyValueStore;
+  /** The directory of a level database, or the name of a memory one. */
   readonly path: string;
 
-  private constructor(path: string, db: Level<Uint8Array, Uint8Array>) {
-    this.path = path;
-    this.db = db;
+  constructor(store: KeyValueStore) {
+    this.path = store.location;
+    this.db = store;
   }
 
+  /** The level database at `path` (created if missing). */
   static async open(path: string): Promise<BeaconDb> {
-    const db = new Level<Uint8Array, Uint8Array>(path, {keyEncoding: "view", valueEncoding: "view"});
-    try {
-      await db.open();
-    } catch (e) {
-      const cause = (e as {cause?: Error}).cause;
-      throw new DbError(`cannot open database at ${path}: ${cause?.message ?? (e as Error).message}`, {cause: e});
-    }
-    return new BeaconDb(path, db);
+    return new BeaconDb(await LevelStore.open(path));
+  }
+
+  /** An empty database in memory: same semantics as on disk, gone when the process ends. */
+  static inMemory(name?: string): BeaconDb {
+    return new BeaconDb(new MemoryStore(name));
   }
 
   async close(): Promise<void> {
@@ -49,8 +41,7 @@ export class BeaconDb {
 
   /** Applies ops atomically; `sync` waits for the write to reach the disk (fsync). */
   async batch(ops: DbOp[], sync = false): Promise<void> {
-    if (ops.length === 0) return;
-    await this.db.batch(ops, {sync});
+    await this.db.batch(ops, sync);
   }
 
   // ---- blocks ----
@@ -70,7 +61,7 @@ export class BeaconDb {
   }
 
   async getBlock(root: Uint8Array): Promise<Uint8Array | undefined> {
-    return plain(await this.db.get(key(Bucket.block, root)));
+    return await this.db.get(key(Bucket.block, root));
   }
 
   async hasBlock(root: Uint8Array): Promise<boolean> {
@@ -82,7 +73,7 @@ export class BeaconDb {
     const out: {slot: number; root: Uint8Array}[] = [];
     const range = {gte: key(Bucket.blockSlot, u64BE(fromSlot)), lt: key(Bucket.blockSlot, u64BE(toSlot + 1))};
     for await (const k of this.db.keys(range)) {
-      out.push({slot: readU64BE(k, 1), root: plain(k.slice(9, 41))!});
+      out.push({slot: readU64BE(k, 1), root: k.slice(9, 41)});
     }
     return out;
   }
@@ -94,14 +85,14 @@ export class BeaconDb {
   }
 
   async getFinalizedRootAtSlot(slot: number): Promise<Uint8Array | undefined> {
-    return plain(await this.db.get(key(Bucket.finalizedSlot, u64BE(slot))));
+    return await this.db.get(key(Bucket.finalizedSlot, u64BE(slot)));
   }
 
   /** The finalized canonical block at or before `slot` (skipped slots resolve to the previous block). */
   async getFinalizedBlockAtOrBefore(slot: number): Promise<{slot: number; root: Uint8Array} | undefined> {
     const {gte} = bucketRange(Bucket.finalizedSlot);
-    for await (const [k, v] of this.db.iterator({gte, lte: key(Bucket.finalizedSlot, u64BE(slot)), reverse: true, limit: 1})) {
-      return {slot: readU64BE(k, 1), root: plain(v)!};
+    for await (const [k, v] of this.db.entries({gte, lte: key(Bucket.finalizedSlot, u64BE(slot)), reverse: true, limit: 1})) {
+      return {slot: readU64BE(k, 1), root: v};
     }
     return undefined;
   }
@@ -117,14 +108,14 @@ export class BeaconDb {
   }
 
   async getCheckpointState(epoch: number, root: Uint8Array): Promise<Uint8Array | undefined> {
-    return plain(await this.db.get(key(Bucket.checkpointState, u64BE(epoch), root)));
+    return await this.db.get(key(Bucket.checkpointState, u64BE(epoch), root));
   }
 
   /** Every stored checkpoint (epoch, root), ascending by epoch. */
   async checkpointStateKeys(): Promise<{epoch: number; root: Uint8Array}[]> {
     const out: {epoch: number; root: Uint8Array}[] = [];
     for await (const k of this.db.keys(bucketRange(Bucket.checkpointState))) {
-      out.push({epoch: readU64BE(k, 1), root: plain(k.slice(9, 41))!});
+      out.push({epoch: readU64BE(k, 1), root: k.slice(9, 41)});
     }
     return out;
   }
@@ -136,8 +127,8 @@ export class BeaconDb {
   /** The archived finalized state with the greatest slot <= `slot`. */
   async getArchivedStateAtOrBefore(slot: number): Promise<{slot: number; state: Uint8Array} | undefined> {
     const {gte} = bucketRange(Bucket.stateArchive);
-    for await (const [k, v] of this.db.iterator({gte, lte: key(Bucket.stateArchive, u64BE(slot)), reverse: true, limit: 1})) {
-      return {slot: readU64BE(k, 1), state: plain(v)!};
+    for await (const [k, v] of this.db.entries({gte, lte: key(Bucket.stateArchive, u64BE(slot)), reverse: true, limit: 1})) {
+      return {slot: readU64BE(k, 1), state: v};
     }
     return undefined;
   }
@@ -149,6 +140,6 @@ export class BeaconDb {
   }
 
   async getMeta(name: string): Promise<Uint8Array | undefined> {
-    return plain(await this.db.get(key(Bucket.meta, utf8.encode(name))));
+    return await this.db.get(key(Bucket.meta, utf8.encode(name)));
   }
 }

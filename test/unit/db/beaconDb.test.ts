@@ -6,12 +6,13 @@ import {BeaconDb, DbError} from "../../../src/db/index.ts";
 
 const root = (b: number) => new Uint8Array(32).fill(b);
 
-describe("BeaconDb", () => {
+// The same assertions on disk and in memory.
+for (const backend of ["level", "memory"] as const) describe(`BeaconDb (${backend})`, () => {
   let dir: string;
   let db: BeaconDb;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "gnomon-db-"));
-    db = await BeaconDb.open(dir);
+    db = backend === "level" ? await BeaconDb.open(dir) : BeaconDb.inMemory();
   });
   afterEach(async () => {
     await db.close();
@@ -51,7 +52,7 @@ describe("BeaconDb", () => {
     assert.equal(await db.getArchivedStateAtOrBefore(63), undefined);
   });
 
-  it("persists across reopen, and refuses a second opener with a typed error", async () => {
+  if (backend === "level") it("persists across reopen, and refuses a second opener with a typed error", async () => {
     await db.batch([db.putMetaOp("anchor", Uint8Array.of(7))], true);
     await assert.rejects(BeaconDb.open(dir), DbError);
     await db.close();
