@@ -38,5 +38,5 @@ export const uiRoutes: RouteGroup = (app) => {
 
   app.get("/ui", send(index));
   app.get("/ui/", send(index));
-  for (const [name, file] of files) if (name !== "index.html") app.get(`/ui/${name}`, send(file));
+  for (const [name, file] of files) app.get(`/ui/${name}`, send(file));
 };
