@@ -11,9 +11,9 @@ import type {RouteGroup} from "../context.ts";
 import {badRequest} from "../errors.ts";
 import {json} from "../http/response.ts";
 import {parseOptionalUint} from "../params.ts";
-import type {IBeaconChain} from "../../chain/interface.ts";
+import type {HeadInfo, IBeaconChain} from "../../chain/interface.ts";
 import {previousEpochTargetParticipation} from "../../chain/participation.ts";
-import {SLOTS_PER_EPOCH} from "../../params/index.ts";
+import {SLOTS_PER_EPOCH, SLOTS_PER_HISTORICAL_ROOT} from "../../params/index.ts";
 import {computeEpochAtSlot, getBlockRootAtSlot} from "../../state-transition/index.ts";
 import {toHex} from "../../util/bytes.ts";
 
@@ -31,7 +31,9 @@ export interface EpochParticipation {
 
 /**
  * A state is fixed by its slot and the latest block at or before it, so that pair keys the
- * figure for as long as the chain keeps that block (a reorg gives new keys).
+ * figure for as long as the chain keeps that block (a reorg gives new keys). Slots older than the
+ * head state's block_roots window (64 slots on the minimal preset) are keyed only once finalized;
+ * before that they are read again on each request.
  */
 export class ParticipationReader {
   private readonly cache = new Map<string, number>();
@@ -44,24 +46,30 @@ export class ParticipationReader {
   async read(epochs: number): Promise<EpochParticipation[]> {
     const head = this.chain.getHead();
     const headEpoch = computeEpochAtSlot(head.slot);
+    const finalizedSlot = this.chain.getFinalizedCheckpoint().epoch * SLOTS_PER_EPOCH;
     const out: EpochParticipation[] = [];
     for (let epoch = Math.max(0, headEpoch - epochs); epoch < headEpoch; epoch++) {
       const lastSlotOfNext = (epoch + 2) * SLOTS_PER_EPOCH - 1;
       const slot = Math.min(lastSlotOfNext, head.slot);
-      const blockRoot = slot === head.slot ? head.root : getBlockRootAtSlot(head.state.state, slot);
-      const key = `${slot}:${toHex(blockRoot)}`;
-      let value = this.cache.get(key);
+      const key = this.keyOf(slot, head, finalizedSlot);
+      let value = key === null ? undefined : this.cache.get(key);
       if (value === undefined) {
         const r = slot === head.slot ? {state: head.state} : await this.chain.getStateById(slot);
         // States below a checkpoint-sync anchor are not held: that epoch is left out.
         const v = r === null ? null : previousEpochTargetParticipation(r.state);
         if (v === null) continue;
         value = v;
-        this.remember(key, value);
+        if (key !== null) this.remember(key, value);
       }
       out.push({epoch, targetParticipation: value, complete: head.slot >= lastSlotOfNext});
     }
     return out;
+  }
+
+  private keyOf(slot: number, head: HeadInfo, finalizedSlot: number): string | null {
+    if (slot === head.slot) return `${slot}:${toHex(head.root)}`;
+    if (slot + SLOTS_PER_HISTORICAL_ROOT >= head.slot) return `${slot}:${toHex(getBlockRootAtSlot(head.state.state, slot))}`;
+    return slot <= finalizedSlot ? `${slot}:finalized` : null;
   }
 
   private remember(key: string, value: number): void {

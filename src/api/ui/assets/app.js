@@ -48,12 +48,12 @@ async function refresh() {
   try {
     do {
       again = false;
-      const [head, finality, forkChoice, participation] = await Promise.all([
-        client.head(),
-        client.finality(),
-        client.forkChoice(),
-        client.participation(PARTICIPATION_EPOCHS),
-      ]);
+      // Participation is drawn apart: its failure must not hide the tree.
+      const participation = client.participation(PARTICIPATION_EPOCHS).then(
+        (rows) => ({rows}),
+        (e) => ({error: e.message})
+      );
+      const [head, finality, forkChoice] = await Promise.all([client.head(), client.finality(), client.forkChoice()]);
       const headRoot = forkChoice.headRoot ?? head.root;
       renderStatus({head, finality, forkChoice, slotsPerEpoch: spec.slotsPerEpoch, clockSlot: clockSlot()});
       renderTree(document.getElementById("tree"), layoutTree(forkChoice.nodes, headRoot, SLOTS_SHOWN), {
@@ -63,7 +63,7 @@ async function refresh() {
         proposerBoostRoot: forkChoice.proposerBoostRoot,
         slotsPerEpoch: spec.slotsPerEpoch,
       });
-      renderParticipation(document.getElementById("participation"), participation);
+      renderParticipation(document.getElementById("participation"), await participation);
       document.body.dataset.updated = new Date().toISOString();
     } while (again);
     if (document.body.dataset.connection === "error") showStream();

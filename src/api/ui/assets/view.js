@@ -116,7 +116,11 @@ function countLeaves(nodes) {
 }
 
 /** Bars per epoch, with the two-thirds line that justification needs. */
-export function renderParticipation(host, rows) {
+export function renderParticipation(host, {rows, error}) {
+  if (error !== undefined) {
+    host.replaceChildren(Object.assign(document.createElement("p"), {className: "error-text", textContent: `Participation unavailable: ${error}`}));
+    return;
+  }
   if (rows === null) {
     host.replaceChildren(Object.assign(document.createElement("p"), {className: "muted", textContent: "This node does not report participation (/gnomon/v1/participation)."}));
     return;

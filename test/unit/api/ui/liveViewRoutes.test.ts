@@ -6,7 +6,7 @@
 import {strict as assert} from "node:assert";
 import {createApiServer, type ApiServer} from "../../../../src/api/index.ts";
 import {UI_ASSETS} from "../../../../src/api/ui/routes.ts";
-import {useNetwork} from "../../../../src/params/index.ts";
+import {SLOTS_PER_HISTORICAL_ROOT, useNetwork} from "../../../../src/params/index.ts";
 import {computeEpochAtSlot} from "../../../../src/state-transition/index.ts";
 import {createDevChain, SLOTS_PER_EPOCH, type DevChain} from "../helpers/devChain.ts";
 import {assertError, get} from "../helpers/http.ts";
@@ -77,6 +77,18 @@ describe("api: the live view's routes (/ui, /gnomon/v1/participation)", function
     assert.deepEqual(late, [
       {epoch: "1", target_participation: 1, complete: true},
       {epoch: "2", target_participation: 0, complete: false},
+    ]);
+    // Past the head state's block_roots window (64 slots on minimal), with no finality: read again, same figures.
+    for (let slot = 3 * SLOTS_PER_EPOCH + 1; slot <= SLOTS_PER_HISTORICAL_ROOT + 3 * SLOTS_PER_EPOCH; slot++) {
+      await dev.advanceTo(slot);
+      await dev.proposeBlock(slot);
+    }
+    const old = (await get(server.app, "/gnomon/v1/participation?epochs=64")).body.data;
+    assert.equal(old.length, computeEpochAtSlot(dev.chain.getHead().slot));
+    assert.deepEqual(old.slice(0, 3), [
+      {epoch: "0", target_participation: 5 / 8, complete: true},
+      {epoch: "1", target_participation: 1, complete: true},
+      {epoch: "2", target_participation: 0, complete: true},
     ]);
     assertError(await get(server.app, "/gnomon/v1/participation?epochs=0"), 400, /epochs/);
     assertError(await get(server.app, "/gnomon/v1/participation?epochs=65"), 400, /epochs/);
