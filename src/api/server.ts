@@ -26,6 +26,8 @@ import {submissionRoutes} from "./routes/validator/submissions.ts";
 import {eventRoutes} from "./routes/events.ts";
 import {debugRoutes} from "./routes/debug.ts";
 import {blockRangeRoutes} from "./routes/blockRange.ts";
+import {gnomonRoutes} from "./routes/gnomon.ts";
+import {uiRoutes} from "./ui/routes.ts";
 
 export interface ApiServerOptions {
   address?: string;
@@ -67,6 +69,8 @@ const ROUTE_GROUPS: RouteGroup[] = [
   eventRoutes,
   debugRoutes,
   blockRangeRoutes,
+  gnomonRoutes,
+  uiRoutes,
 ];
 
 /** Id lists (64 pubkeys and more) live in the URL: allow long paths and headers. */

@@ -1,0 +1,103 @@
+/**
+ * The live view at /ui in a real browser: `gnomon dev` (64 validators, 1-second slots) on a free
+ * port, the page opened in headless Chromium. The page must show the head the REST API reports,
+ * the finalized epoch the API reports once the chain finalizes, a tree of blocks with the head
+ * marked, participation bars, and load nothing from anywhere but the node.
+ */
+import {strict as assert} from "node:assert";
+import {mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import type {Page} from "playwright-core";
+import {getJson, restUrl, runGnomon, stopProcess, waitFor, type Proc} from "../helpers/processes.ts";
+import {launchChromium, type Browser} from "./browser.ts";
+
+interface PageView {
+  headSlot: number;
+  headRoot: string;
+  finalizedEpoch: number;
+  nodes: number;
+  headNodeSlot: number | null;
+  bars: number;
+}
+
+async function readPage(page: Page): Promise<PageView> {
+  return page.evaluate(() => {
+    // Runs in the page; the project's type-check has no DOM library.
+    const document = (globalThis as unknown as {document: any}).document;
+    const head = document.querySelector("#tree g.node.head");
+    return {
+      headSlot: Number(document.body.dataset.headSlot ?? NaN),
+      headRoot: document.body.dataset.headRoot ?? "",
+      finalizedEpoch: Number(document.body.dataset.finalizedEpoch ?? NaN),
+      nodes: document.querySelectorAll("#tree g.node").length,
+      headNodeSlot: head === null ? null : Number(head.getAttribute("data-slot")),
+      bars: document.querySelectorAll("#participation .bar").length,
+    };
+  });
+}
+
+describe("e2e: the live view /ui in headless Chromium against gnomon dev", function () {
+  this.timeout(240_000);
+  let dir: string;
+  let dev: Proc | undefined;
+  let browser: Browser | undefined;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "gnomon-e2e-ui-"));
+  });
+  after(async () => {
+    await browser?.close();
+    await stopProcess(dev, "SIGKILL");
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it("shows the API's head and finalized checkpoint, the block tree and participation, from the node alone", async () => {
+    browser = await launchChromium();
+    dev = runGnomon(["dev", "--validators", "64", "--seconds-per-slot", "1", "--preset", "minimal", "--data-dir", join(dir, "dev"), "--rest-port", "0"]);
+    const url = await restUrl(dev, "gnomon dev");
+
+    const page = await browser.context.newPage();
+    const requests: string[] = [];
+    const pageErrors: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && pageErrors.push(m.text()));
+    const res = await page.goto(`${url}/ui`);
+    assert.equal(res?.status(), 200);
+    assert.equal(await page.title(), "Gnomon · live fork choice");
+
+    // The head moves every second: the page and the API must agree on it, root included.
+    const head = await waitFor("the page to show the API's head", 60_000, async () => {
+      const api = (await getJson(`${url}/eth/v1/beacon/headers/head`)).data;
+      const view = await readPage(page);
+      return view.headSlot === Number(api.header.message.slot) && view.headRoot === api.root && view.headSlot > 0 ? view : undefined;
+    });
+    assert.ok(head.nodes > 0, "the tree has nodes");
+
+    const finalized = await waitFor("finality, shown as the API reports it", 150_000, async () => {
+      const api = Number((await getJson(`${url}/eth/v1/beacon/states/head/finality_checkpoints`)).data.finalized.epoch);
+      const view = await readPage(page);
+      return api >= 1 && view.finalizedEpoch === api ? view : undefined;
+    });
+    assert.ok(finalized.finalizedEpoch >= 1);
+    assert.ok(finalized.nodes >= 8, `the tree shows at least an epoch of blocks (${finalized.nodes})`);
+    assert.ok(finalized.headNodeSlot !== null && finalized.headNodeSlot > 0, "the head block is marked in the tree");
+    assert.equal(await page.locator("#tree g.node.finalized").count(), 1, "the finalized checkpoint block is marked");
+
+    // Participation: bars for the epochs the Gnomon endpoint reports, which finality implies.
+    const rows = (await getJson(`${url}/gnomon/v1/participation?epochs=16`)).data as {epoch: string; target_participation: number; complete: boolean}[];
+    assert.ok(rows.some((r) => r.complete && r.target_participation >= 2 / 3), `a complete epoch with a 2/3 target vote: ${JSON.stringify(rows)}`);
+    await waitFor("participation bars", 10_000, async () => ((await readPage(page)).bars >= rows.filter((r) => r.complete).length ? true : undefined));
+    assert.match((await page.locator("#connection").textContent()) ?? "", /live/, "the event stream is open");
+
+    const shots = mkdtempSync(join(tmpdir(), "gnomon-ui-screenshot-"));
+    const shot = join(shots, "live-view.png");
+    await page.screenshot({path: shot, fullPage: true});
+    console.log(`      live view screenshot: ${shot}`);
+
+    const foreign = requests.filter((r) => !r.startsWith(`${url}/`));
+    assert.deepEqual(foreign, [], "every request goes to the node");
+    assert.deepEqual(pageErrors, [], "no script errors");
+  });
+});
