@@ -94,7 +94,9 @@ describe("validator / client: duties against a stub beacon node", function () {
   });
 
   async function start(): Promise<ValidatorClient> {
-    client = await startValidatorClient({beaconUrl: node.url, interopIndices: OURS, dataDir: dir, time});
+    // Request timeouts run on the fake clock too: a jump of several slots must not time out a
+    // request still in flight on the real loopback socket.
+    client = await startValidatorClient({beaconUrl: node.url, interopIndices: OURS, dataDir: dir, time, requestTimeoutMs: 3_600_000});
     await waitFor(() => node.eventSubscribers > 0, "the event stream");
     await waitFor(() => node.calls("POST", "/eth/v1/validator/duties/attester/1").length > 0, "prefetched duties");
     return client;
