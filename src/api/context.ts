@@ -2,6 +2,7 @@
  * What every route group is handed: the chain, the node's network view, a logger, and the event
  * streams to close on shutdown.
  */
+import type {TimeSource} from "../clock/index.ts";
 import type {FastifyInstance} from "fastify";
 import type {IBeaconChain} from "../chain/interface.ts";
 import type {GossipMessage} from "../chain/gossip/interface.ts";
@@ -53,6 +54,8 @@ export interface ApiContext {
   logger: Logger;
   /** Interval of the SSE keep-alive comment. */
   heartbeatMs: number;
+  /** What the API's timers run on (the node's clock). */
+  time: TimeSource;
   /** Registers `fn` to run when the server closes (ends open event streams); returns its unregister. */
   onClose(fn: () => void): () => void;
 }

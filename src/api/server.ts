@@ -24,6 +24,7 @@ import {dutyRoutes} from "./routes/validator/duties.ts";
 import {productionRoutes} from "./routes/validator/production.ts";
 import {submissionRoutes} from "./routes/validator/submissions.ts";
 import {eventRoutes} from "./routes/events.ts";
+import {systemTime, type TimeSource} from "../clock/index.ts";
 import {debugRoutes} from "./routes/debug.ts";
 import {blockRangeRoutes} from "./routes/blockRange.ts";
 import {gnomonRoutes} from "./routes/gnomon.ts";
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   network?: ApiNetwork;
   /** SSE keep-alive comment interval (default 10 s). */
   heartbeatMs?: number;
+  /** The time the API's timers run on: the node's clock (default wall time). */
+  time?: TimeSource;
   /** Largest request body accepted (default 32 MiB: a JSON block at the preset's limits fits). */
   bodyLimit?: number;
 }
@@ -107,6 +110,7 @@ export function createApiServer(chain: IBeaconChain, opts: ApiServerOptions = {}
     network: opts.network,
     logger,
     heartbeatMs: opts.heartbeatMs ?? 10_000,
+    time: opts.time ?? systemTime,
     onClose: (fn) => {
       closers.add(fn);
       return () => closers.delete(fn);

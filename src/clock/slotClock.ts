@@ -38,7 +38,8 @@ export class SlotClock extends EventEmitter<SlotClockEvents> {
   readonly slotsPerEpoch: number;
   private readonly attestationDueMs: number;
   private readonly aggregateDueMs: number;
-  private readonly time: TimeSource;
+  /** The time source the clock runs on: whatever else waits (retries, timeouts) uses it too. */
+  readonly time: TimeSource;
   private timer: unknown = null;
   /** The last (slot, point) fired; events fire strictly after it. */
   private lastSlot = -1;

@@ -17,6 +17,7 @@ import {bytesEqual, toHex} from "../util/bytes.ts";
 import {errorMessage} from "../util/errors.ts";
 import {silentLogger, type Logger} from "../util/logger.ts";
 import {DepositDataTree} from "./depositTree.ts";
+import {systemTime, type TimeSource} from "../clock/index.ts";
 import {Eth1Error, Eth1ErrorCode} from "./errors.ts";
 import type {DepositLog, Eth1BlockHeader, Eth1Provider} from "./provider.ts";
 import type {Eth1Store, FollowedBlock, FollowerState, StoredDeposit} from "./store.ts";
@@ -33,6 +34,8 @@ export interface Eth1FollowerOptions {
   pollIntervalMs?: number;
   /** Longest wait between retries after failures (default 30 s). */
   maxBackoffMs?: number;
+  /** Where the waits between steps are measured (the node's clock; default wall time). */
+  time?: TimeSource;
 }
 
 export type Eth1FollowerState = "starting" | "syncing" | "synced" | "error";
@@ -64,7 +67,8 @@ export class Eth1Follower implements Eth1ForProduction {
   private blocks: FollowedBlock[] = [];
   private nextBlock: number;
   private chainChecked = false;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
+  private readonly time: TimeSource;
   private running = false;
   private stepping: Promise<void> | null = null;
   private readonly status: Eth1FollowerStatus = {
@@ -86,6 +90,7 @@ export class Eth1Follower implements Eth1ForProduction {
     this.logsBatch = opts.logsBatch ?? 1000;
     this.pollIntervalMs = opts.pollIntervalMs ?? Math.min(6000, Math.max(250, (config.SECONDS_PER_ETH1_BLOCK * 1000) / 2));
     this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+    this.time = opts.time ?? systemTime;
   }
 
   getStatus(): Eth1FollowerStatus {
@@ -129,7 +134,7 @@ export class Eth1Follower implements Eth1ForProduction {
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.time.clearTimeout(this.timer);
     this.timer = null;
     this.provider.rpc.close();
     await this.stepping;
@@ -137,7 +142,7 @@ export class Eth1Follower implements Eth1ForProduction {
 
   private schedule(ms: number): void {
     if (!this.running) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.time.setTimeout(() => {
       this.timer = null;
       this.stepping = this.runStep().finally(() => {
         this.stepping = null;

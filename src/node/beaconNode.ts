@@ -7,7 +7,7 @@ import {existsSync, mkdirSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import {createApiServer, type ApiServer} from "../api/index.ts";
 import {openChain, readStoredNetwork, type BeaconChain} from "../chain/index.ts";
-import type {TimeSource} from "../clock/index.ts";
+import {systemTime, type TimeSource} from "../clock/index.ts";
 import {BlsWorkerPool} from "../crypto/index.ts";
 import {BeaconDb, DbError} from "../db/index.ts";
 import {config, useNetwork, type PresetName} from "../params/index.ts";
@@ -157,13 +157,13 @@ export class BeaconNode {
       const chainLogger = opts.logger.child({module: "chain"});
       const {chain, created: chainCreated, replayed} = await openChain({
         db,
-        genesisState: () => makeGenesis(genesisSource, genesisBytes, opts.genesisFlags, logger, eth1Provider, opts.signal),
+        genesisState: () => makeGenesis(genesisSource, genesisBytes, opts.genesisFlags, logger, eth1Provider, opts.signal, opts.time ?? systemTime),
         checkpointAnchor:
           opts.checkpointSync === undefined
             ? undefined
             : async () => {
                 logger.info({url: opts.checkpointSync!.url}, "checkpoint sync: fetching the finalized block and state");
-                const anchor = await fetchCheckpointAnchor({...opts.checkpointSync!, signal: opts.signal}).catch((e: unknown) => {
+                const anchor = await fetchCheckpointAnchor({...opts.checkpointSync!, signal: opts.signal, time: opts.time}).catch((e: unknown) => {
                   throwIfAborted(opts.signal);
                   throw e;
                 });
@@ -234,7 +234,7 @@ export class BeaconNode {
       let restUrl: string | null = null;
       if (opts.rest !== null) {
         const apiNetwork = p2p ?? unnetworkedNode(peerIdFromPrivateKey(nodeKey).toString());
-        api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger: opts.logger, network: apiNetwork});
+        api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger: opts.logger, network: apiNetwork, time: chain.clock.time});
         try {
           restUrl = await api.listen();
         } catch (e) {
@@ -247,7 +247,7 @@ export class BeaconNode {
       }
       let eth1: Eth1Follower | null = null;
       if (eth1Provider !== null) {
-        eth1 = new Eth1Follower({provider: eth1Provider, store: new Eth1Store(db), logger: opts.logger.child({module: "eth1"}), deployBlock: depositContractDeployBlock()});
+        eth1 = new Eth1Follower({provider: eth1Provider, store: new Eth1Store(db), logger: opts.logger.child({module: "eth1"}), deployBlock: depositContractDeployBlock(), time: chain.clock.time});
         await eth1.load();
         eth1.start();
         chain.eth1 = eth1;
@@ -334,7 +334,8 @@ async function makeGenesis(
   flags: string | undefined,
   logger: Logger,
   eth1Provider: Eth1Provider | null,
-  signal: AbortSignal | undefined
+  signal: AbortSignal | undefined,
+  time: TimeSource
 ): Promise<BeaconStateView> {
   if (source === undefined) {
     throw new InputError(`the data dir holds no chain: give ${flags ?? "--genesis-state FILE or --interop-validators N --genesis-time T"}`);
@@ -342,7 +343,7 @@ async function makeGenesis(
   if (source.type === "file") return decodeGenesisState(source.path, fileBytes!);
   if (source.type === "eth1") {
     if (eth1Provider === null) throw new InputError("a genesis from the deposit contract needs --eth1-endpoint");
-    const genesis = await waitForEth1Genesis({provider: eth1Provider, deployBlock: depositContractDeployBlock(), logger: logger.child({module: "eth1"}), signal}).catch(
+    const genesis = await waitForEth1Genesis({provider: eth1Provider, deployBlock: depositContractDeployBlock(), logger: logger.child({module: "eth1"}), signal, time}).catch(
       (e: unknown) => {
         throwIfAborted(signal);
         throw e;
@@ -368,7 +369,7 @@ async function makeGenesis(
   throwIfAborted(signal);
   const state = genesis.state;
   if (source.genesisTime === undefined) {
-    state.genesis_time = Math.floor(Date.now() / 1000) + (source.delaySeconds ?? 3);
+    state.genesis_time = Math.floor(time.now() / 1000) + (source.delaySeconds ?? 3);
     state.commit();
   }
   checkGenesisMatchesConfig("the interop genesis", state);

@@ -4,6 +4,7 @@
  * when one is given), to start a chain from instead of genesis. Blocks before the anchor come
  * later from backfill, blocks after it from forward sync; both work from the stored anchor.
  */
+import {systemTime, timeoutSignal, type TimeSource} from "../clock/index.ts";
 import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
 import {computeStartSlotAtEpoch} from "../state-transition/index.ts";
 import {ssz, type Checkpoint} from "../types/index.ts";
@@ -39,36 +40,45 @@ export interface CheckpointSyncOptions {
   wss?: Checkpoint;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Where the request timeout is measured (default wall time). */
+  time?: TimeSource;
 }
 
-async function get(opts: CheckpointSyncOptions, path: string, ssz: boolean): Promise<Response> {
-  const signals = [AbortSignal.timeout(opts.timeoutMs ?? 120_000), ...(opts.signal ? [opts.signal] : [])];
-  let res: Response;
+/** GET `path` and read its answer with `read`, the whole exchange (body included) under the timeout. */
+async function get<T>(opts: CheckpointSyncOptions, path: string, ssz: boolean, read: (res: Response) => Promise<T>): Promise<T> {
+  const timeout = timeoutSignal(opts.time ?? systemTime, opts.timeoutMs ?? 120_000);
+  const signals = [timeout.signal, ...(opts.signal ? [opts.signal] : [])];
   try {
-    res = await fetch(opts.url + path, {headers: {accept: ssz ? "application/octet-stream" : "application/json"}, signal: AbortSignal.any(signals)});
-  } catch (e) {
-    throw new CheckpointSyncError("CHECKPOINT_SYNC_UNREACHABLE", `GET ${opts.url}${path}: ${errorMessage(e)}`, {cause: e});
+    let res: Response;
+    try {
+      res = await fetch(opts.url + path, {headers: {accept: ssz ? "application/octet-stream" : "application/json"}, signal: AbortSignal.any(signals)});
+    } catch (e) {
+      throw new CheckpointSyncError("CHECKPOINT_SYNC_UNREACHABLE", `GET ${opts.url}${path}: ${errorMessage(e)}`, {cause: e});
+    }
+    if (!res.ok) {
+      const body = await res.text().catch(() => "");
+      throw new CheckpointSyncError("CHECKPOINT_SYNC_FAILED", `GET ${opts.url}${path}: HTTP ${res.status} ${body.slice(0, 200)}`);
+    }
+    return await read(res);
+  } finally {
+    timeout.cancel();
   }
-  if (!res.ok) {
-    const body = await res.text().catch(() => "");
-    throw new CheckpointSyncError("CHECKPOINT_SYNC_FAILED", `GET ${opts.url}${path}: HTTP ${res.status} ${body.slice(0, 200)}`);
-  }
-  return res;
 }
 
 async function getJsonData(opts: CheckpointSyncOptions, path: string): Promise<Record<string, unknown>> {
-  const body = (await (await get(opts, path, false)).json()) as {data?: Record<string, unknown>};
+  const body = (await get(opts, path, false, (res) => res.json())) as {data?: Record<string, unknown>};
   if (typeof body?.data !== "object" || body.data === null) throw new CheckpointSyncError("CHECKPOINT_SYNC_FAILED", `GET ${opts.url}${path}: no data in the answer`);
   return body.data;
 }
 
 async function getSsz(opts: CheckpointSyncOptions, path: string): Promise<Uint8Array> {
-  const res = await get(opts, path, true);
-  const version = res.headers.get("eth-consensus-version");
-  if (version !== null && version !== "phase0") {
-    throw new CheckpointSyncError("CHECKPOINT_SYNC_FAILED", `GET ${opts.url}${path}: the source serves a ${version} object; Gnomon runs phase0 only`);
-  }
-  return new Uint8Array(await res.arrayBuffer());
+  return get(opts, path, true, async (res) => {
+    const version = res.headers.get("eth-consensus-version");
+    if (version !== null && version !== "phase0") {
+      throw new CheckpointSyncError("CHECKPOINT_SYNC_FAILED", `GET ${opts.url}${path}: the source serves a ${version} object; Gnomon runs phase0 only`);
+    }
+    return new Uint8Array(await res.arrayBuffer());
+  });
 }
 
 /** The source must run this node's network: the values that make its states and signatures ours. */

@@ -5,7 +5,7 @@
  */
 import {join} from "node:path";
 import type {TimeSource} from "../clock/index.ts";
-import {SlotClock} from "../clock/index.ts";
+import {SlotClock, sleep, systemTime} from "../clock/index.ts";
 import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
 import {toHex} from "../util/bytes.ts";
 import {errorMessage, InputError} from "../util/errors.ts";
@@ -76,6 +76,12 @@ export interface ValidatorClient {
   readonly done: Promise<void>;
   /** 0, or 1 when the client stopped itself because a key is live elsewhere. */
   exitCode(): number;
+  /**
+   * Resolves once no duty is in flight (a run on virtual time advances the clock only then; a
+   * duty waiting for a retry delay waits on that clock, so do not await this while it is frozen
+   * and a request keeps failing).
+   */
+  settled(): Promise<void>;
 }
 
 /** A beacon node URL is its base (scheme, host, port): the API paths are appended to it. */
@@ -122,21 +128,8 @@ async function loadKeys(opts: ValidatorClientOptions): Promise<ValidatorKey[]> {
   return keystoreKeys(opts.keystores!.dir, opts.keystores!.passwordFile);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, {once: true});
-  });
-}
-
 /** Genesis from the node, asking again while it is unreachable or does not know genesis yet. */
-async function waitForGenesis(api: BeaconApiClient, logger: Logger, signal: AbortSignal, retryMs: number): Promise<Genesis> {
+async function waitForGenesis(api: BeaconApiClient, logger: Logger, signal: AbortSignal, retryMs: number, time: TimeSource): Promise<Genesis> {
   let warned = false;
   for (;;) {
     try {
@@ -148,7 +141,7 @@ async function waitForGenesis(api: BeaconApiClient, logger: Logger, signal: Abor
       if (!warned) logger.warn({err: errorMessage(e)}, "beacon node not reachable: waiting");
     }
     warned = true;
-    await sleep(retryMs, signal);
+    await sleep(time, retryMs, signal);
     if (signal.aborted) throw new InputError("stopped while waiting for the beacon node");
   }
 }
@@ -171,11 +164,12 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
   const onOuterAbort = (): void => controller.abort();
   opts.signal?.addEventListener("abort", onOuterAbort, {once: true});
   const signal = controller.signal;
-  const api = new BeaconApiClient({baseUrl: opts.beaconUrl, signal, timeoutMs: opts.requestTimeoutMs});
+  const time = opts.time ?? systemTime;
+  const api = new BeaconApiClient({baseUrl: opts.beaconUrl, signal, timeoutMs: opts.requestTimeoutMs, time});
 
   let protection: SlashingProtectionStore | null = null;
   try {
-    const genesis = await waitForGenesis(api, logger, signal, opts.startRetryMs ?? 2000);
+    const genesis = await waitForGenesis(api, logger, signal, opts.startRetryMs ?? 2000, time);
     const spec = await api.getSpec();
     if (opts.adoptNodeNetwork) adoptNodeNetwork(spec);
     else assertNodeSpecMatches(spec);
@@ -191,7 +185,7 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
       slotsPerEpoch: SLOTS_PER_EPOCH,
       attestationDueBps: config.ATTESTATION_DUE_BPS,
       aggregateDueBps: config.AGGREGATE_DUE_BPS,
-      time: opts.time,
+      time,
     });
     const client = new RunningValidatorClient({
       api,
@@ -347,6 +341,11 @@ class RunningValidatorClient implements ValidatorClient {
     return this.code;
   }
 
+  async settled(): Promise<void> {
+    // A duty may spawn another (indices then duties), so look again after each round.
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
   /** While doppelganger protection watches, nothing is signed. */
   private get signingPaused(): boolean {
     return this.nodeSyncing === true || (this.doppelganger !== null && !this.doppelganger.signingAllowed);
@@ -398,6 +397,7 @@ class RunningValidatorClient implements ValidatorClient {
       signal: this.p.controller.signal,
       logger: this.p.logger.child({service: "events"}),
       onHead: (head) => this.onHead(head),
+      time: this.p.clock.time,
     });
     clock.start();
   }

@@ -4,6 +4,7 @@
  * away is unsubscribed at once, and one that stops reading is cut off before its backlog grows
  * without bound.
  */
+import {every} from "../../clock/index.ts";
 import type {RouteGroup} from "../context.ts";
 import {badRequest} from "../errors.ts";
 import {parseList} from "../params.ts";
@@ -49,7 +50,7 @@ export const eventRoutes: RouteGroup = (app, ctx) => {
       if (closed) return;
       closed = true;
       unsubscribe();
-      clearInterval(heartbeat);
+      stopHeartbeat();
       unregister();
       if (!res.writableEnded) res.end();
     };
@@ -64,8 +65,7 @@ export const eventRoutes: RouteGroup = (app, ctx) => {
       res.write(frame);
     };
     const unsubscribe = hub.subscribe(topics, send);
-    const heartbeat = setInterval(() => send(": heartbeat\n\n"), ctx.heartbeatMs);
-    heartbeat.unref();
+    const stopHeartbeat = every(ctx.time, ctx.heartbeatMs, () => send(": heartbeat\n\n"));
     const unregister = ctx.onClose(close);
     req.raw.on("close", close);
     res.on("close", close);

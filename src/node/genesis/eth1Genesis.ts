@@ -11,6 +11,7 @@
  * the one where the count is reached whose timestamp gives genesis_time >= MIN_GENESIS_TIME.
  * `gnomon genesis --eth1-endpoint` and a node with --eth1-endpoint and no genesis both use this.
  */
+import {sleep, systemTime, type TimeSource} from "../../clock/index.ts";
 import {verify} from "../../crypto/index.ts";
 import {config, DOMAIN_DEPOSIT, MAX_EFFECTIVE_BALANCE} from "../../params/index.ts";
 import {computeDomain, computeSigningRoot, initializeBeaconStateFromEth1, isValidGenesisState, type CachedBeaconState} from "../../state-transition/index.ts";
@@ -30,8 +31,10 @@ export interface Eth1GenesisOptions {
   logsBatch?: number;
   /** Aborts the wait (SIGINT). */
   signal?: AbortSignal;
-  /** Wall time, ms. */
+  /** Wall time, ms (default the time source's). */
   now?: () => number;
+  /** Where the polls wait and "now" comes from (default wall time). */
+  time?: TimeSource;
 }
 
 export interface Eth1Genesis {
@@ -75,15 +78,6 @@ class GenesisScan {
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, {once: true});
-  });
-
 export class GenesisAbortedError extends Error {}
 
 /** Polls the contract until genesis can be computed; returns the genesis state. */
@@ -91,7 +85,8 @@ export async function waitForEth1Genesis(opts: Eth1GenesisOptions): Promise<Eth1
   const logger = opts.logger ?? silentLogger;
   const poll = opts.pollIntervalMs ?? 2000;
   const batch = opts.logsBatch ?? 1000;
-  const now = opts.now ?? Date.now;
+  const time = opts.time ?? systemTime;
+  const now = opts.now ?? (() => time.now());
   const {provider} = opts;
   let scan = new GenesisScan();
   let next = opts.deployBlock;
@@ -144,7 +139,7 @@ export async function waitForEth1Genesis(opts: Eth1GenesisOptions): Promise<Eth1
       if (!(e instanceof Eth1Error)) throw e;
       logger.warn({code: e.code, err: errorMessage(e)}, "eth1 genesis: endpoint failed, retrying");
     }
-    await sleep(poll, opts.signal);
+    await sleep(time, poll, opts.signal);
   }
 }
 

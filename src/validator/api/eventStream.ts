@@ -4,6 +4,7 @@
  * Duties never wait on the stream: it only makes them earlier (attest on the block) and fresher
  * (re-fetch on a dependent-root change).
  */
+import {sleep, systemTime, type TimeSource} from "../../clock/index.ts";
 import type {Logger} from "../../util/logger.ts";
 import {errorMessage} from "../../util/errors.ts";
 import {ResponseReader} from "./decode.ts";
@@ -20,6 +21,8 @@ export interface HeadEventStreamOptions {
   fetch?: typeof fetch;
   minRetryMs?: number;
   maxRetryMs?: number;
+  /** Where the reconnect delays are measured (the client's clock). */
+  time?: TimeSource;
 }
 
 export function parseHeadEvent(data: string): HeadEvent {
@@ -80,15 +83,7 @@ export async function runHeadEventStream(opts: HeadEventStreamOptions): Promise<
       if (!warned) opts.logger.warn({err: errorMessage(e)}, "event stream unavailable: retrying");
       else opts.logger.debug({err: errorMessage(e), retryMs: delay}, "event stream still unavailable");
       warned = true;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, delay);
-        function done(): void {
-          clearTimeout(t);
-          opts.signal.removeEventListener("abort", done);
-          resolve();
-        }
-        opts.signal.addEventListener("abort", done, {once: true});
-      });
+      await sleep(opts.time ?? systemTime, delay, opts.signal);
       delay = Math.min(maxRetry, delay * 2);
     }
   }

@@ -3,6 +3,7 @@
  * signal, bounded retries for calls that are safe to repeat, and every failure turned into a
  * BeaconApiError carrying the node's `{code, message}`.
  */
+import {sleep, systemTime, timeoutSignal, type TimeSource} from "../../clock/index.ts";
 import {errorMessage} from "../../util/errors.ts";
 import {BeaconApiError, type IndexedFailure} from "./errors.ts";
 
@@ -46,6 +47,8 @@ export interface HttpClientOptions {
   retryDelayMs?: number;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /** Where request timeouts and retry delays are measured (the client's clock). */
+  time?: TimeSource;
 }
 
 const DEFAULT_TIMEOUT_MS = 12_000;
@@ -82,25 +85,13 @@ function parseErrorBody(body: Uint8Array): {code?: number | string; message?: st
   }
 }
 
-function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, {once: true});
-  });
-}
-
 export class HttpClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly retryDelayMs: number;
   private readonly signal: AbortSignal | undefined;
   private readonly fetchFn: typeof fetch;
+  private readonly time: TimeSource;
 
   constructor(opts: HttpClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
@@ -108,6 +99,7 @@ export class HttpClient {
     this.retryDelayMs = opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     this.signal = opts.signal;
     this.fetchFn = opts.fetch ?? fetch;
+    this.time = opts.time ?? systemTime;
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -118,7 +110,7 @@ export class HttpClient {
       } catch (e) {
         const retry = e instanceof BeaconApiError && e.retryable && attempt < retries && !this.signal?.aborted;
         if (!retry) throw e;
-        await abortableDelay(this.retryDelayMs * (attempt + 1), this.signal);
+        await sleep(this.time, this.retryDelayMs * (attempt + 1), this.signal);
       }
     }
   }
@@ -127,7 +119,8 @@ export class HttpClient {
     const route = `${req.method} ${req.path}`;
     if (this.signal?.aborted) throw new BeaconApiError("BEACON_API_ABORTED", `${route}: client stopped`, {route});
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const timer = timeoutSignal(this.time, timeoutMs);
+    const timeout = timer.signal;
     const signal = this.signal === undefined ? timeout : AbortSignal.any([this.signal, timeout]);
     const headers: Record<string, string> = {Accept: req.preferSsz ? ACCEPT_SSZ_OR_JSON : JSON_CONTENT_TYPE, ...req.headers};
     let body: string | Uint8Array | undefined;
@@ -152,6 +145,8 @@ export class HttpClient {
       const cause = (e as {cause?: unknown}).cause;
       const reason = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : errorMessage(e);
       throw new BeaconApiError("BEACON_API_UNREACHABLE", `${route}: beacon node at ${this.baseUrl} unreachable (${reason})`, {route}, {cause: e});
+    } finally {
+      timer.cancel();
     }
 
     const contentType = (res.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();

@@ -6,6 +6,7 @@
 import {mkdir, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {createKeystore, deriveSecretKeyFromPath, validatorSigningKeyPath, type CreateKeystoreOptions, type KeystoreJson} from "../keystore/index.ts";
+import {systemTime} from "../../clock/index.ts";
 import {InputError} from "../../util/errors.ts";
 import {depositDataJson, signDepositData, type DepositDataJson} from "./depositData.ts";
 import {blsWithdrawalCredentials, eth1AddressWithdrawalCredentials, validatorWithdrawalKeyPath} from "./withdrawalCredentials.ts";
@@ -63,7 +64,7 @@ export interface WrittenKeys {
 }
 
 /** Writes the keystores and the deposit data file; refuses to overwrite any existing file. */
-export async function writeValidatorKeys(dir: string, keys: NewKey[], timestamp = Math.floor(Date.now() / 1000)): Promise<WrittenKeys> {
+export async function writeValidatorKeys(dir: string, keys: NewKey[], timestamp = Math.floor(systemTime.now() / 1000)): Promise<WrittenKeys> {
   await mkdir(dir, {recursive: true});
   const write = async (name: string, value: unknown): Promise<string> => {
     const file = join(dir, name);

@@ -9,6 +9,7 @@ import {strict as assert} from "node:assert";
 import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
+import {FakeTime} from "../../../src/clock/index.ts";
 import {BeaconDb} from "../../../src/db/index.ts";
 import {Eth1Follower, Eth1Provider, Eth1Store, JsonRpcClient} from "../../../src/eth1/index.ts";
 import {DepositDataTree} from "../../../src/eth1/depositTree.ts";
@@ -35,6 +36,12 @@ function referenceRoot(fake: FakeExecution, count: number): Uint8Array {
   const t = new DepositDataTree();
   for (const d of fake.deposits.slice(0, count)) t.push(d.data);
   return t.root();
+}
+
+/** Until the follower's step in progress is over and its next one is scheduled. */
+async function nextScheduled(time: FakeTime): Promise<number> {
+  while (time.pendingTimers === 0) await new Promise<void>((r) => setImmediate(r));
+  return time.nextTimerAt()! - time.now();
 }
 
 describe("eth1 follower", function () {
@@ -195,5 +202,40 @@ describe("eth1 follower", function () {
     } finally {
       rmSync(dir, {recursive: true, force: true});
     }
+  });
+
+  it("waits between steps on the node's time source: at once while behind, the interval once caught up, a backoff after failures", async () => {
+    const time = new FakeTime(1_700_000_000_000);
+    const provider = new Eth1Provider(new JsonRpcClient(fake.url, {timeoutMs: 2000}), fromHex(CONTRACT));
+    const f = new Eth1Follower({provider, deployBlock: 0, logsBatch: 5, pollIntervalMs: 7000, maxBackoffMs: 60_000, time});
+    f.start();
+    try {
+      assert.equal(await nextScheduled(time), 0, "the first step is due at once");
+      const delays: number[] = [];
+      while (f.getStatus().state !== "synced") {
+        time.advanceTo(time.nextTimerAt()!);
+        delays.push(await nextScheduled(time));
+      }
+      assert.ok(delays.length >= 3, `${delays.length} steps: the 11 blocks to follow take three batches of 5`);
+      assert.deepEqual(delays.slice(0, -1), delays.slice(0, -1).map(() => 0), "no wait while behind");
+      assert.equal(delays.at(-1), 7000, "caught up: the poll interval");
+
+      const calls = fake.calls;
+      time.advance(6999);
+      for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+      assert.equal(fake.calls, calls, "no request before the interval has passed on the node's time");
+
+      fake.notJson = true;
+      const backoff: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        time.advanceTo(time.nextTimerAt()!);
+        backoff.push(await nextScheduled(time));
+      }
+      assert.deepEqual(backoff, [500, 1000, 2000]);
+      assert.equal(f.getStatus().state, "error");
+    } finally {
+      await f.stop();
+    }
+    assert.equal(time.pendingTimers, 0, "stop clears the scheduled step");
   });
 });

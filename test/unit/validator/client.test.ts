@@ -94,7 +94,9 @@ describe("validator / client: duties against a stub beacon node", function () {
   });
 
   async function start(): Promise<ValidatorClient> {
-    client = await startValidatorClient({beaconUrl: node.url, interopIndices: OURS, dataDir: dir, time});
+    // Request timeouts run on the fake clock too: a jump of several slots must not time out a
+    // request still in flight on the real loopback socket.
+    client = await startValidatorClient({beaconUrl: node.url, interopIndices: OURS, dataDir: dir, time, requestTimeoutMs: 3_600_000});
     await waitFor(() => node.eventSubscribers > 0, "the event stream");
     await waitFor(() => node.calls("POST", "/eth/v1/validator/duties/attester/1").length > 0, "prefetched duties");
     return client;
@@ -235,10 +237,16 @@ describe("validator / client: duties against a stub beacon node", function () {
     advanceTo(slotStart(1));
     await waitFor(() => postedAttestations(node).some((a) => a.slot === 0), "slot 0 attestation");
     node.failures.set("/eth/v1/validator/attestation_data", {status: 503, body: {code: 503, message: "not ready"}, times: 1});
+    const tries = () => node.calls("GET", "/eth/v1/validator/attestation_data").filter((r) => r.query.get("slot") === "1");
     advanceTo(slotStart(1) + attestationDueMs());
+    await waitFor(() => tries().length === 1, "the first try");
+    await settle();
+    // The retry delay (250 ms) runs on the client's clock: nothing until it has passed.
+    assert.equal(tries().length, 1);
+    assert.equal(postedAttestations(node).some((a) => a.slot === 1), false);
+    advanceTo(slotStart(1) + attestationDueMs() + 250);
     await waitFor(() => postedAttestations(node).some((a) => a.slot === 1), "slot 1 attestation after a retry");
-    const tries = node.calls("GET", "/eth/v1/validator/attestation_data").filter((r) => r.query.get("slot") === "1");
-    assert.equal(tries.length, 2);
+    assert.equal(tries().length, 2);
   });
 
   it("a restarted client refuses to sign other attestation data for a target it already signed", async () => {
