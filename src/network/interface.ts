@@ -5,7 +5,8 @@
  * in its place.
  */
 import type {EventEmitter} from "node:events";
-import type {SignedBeaconBlock, Status} from "../types/index.ts";
+import type {GossipMessage} from "../chain/gossip/interface.ts";
+import type {Attestation, SignedBeaconBlock, Status} from "../types/index.ts";
 
 /** How bad a peer's behaviour was (the peer manager turns this into a score change). */
 export const PeerAction = {
@@ -38,4 +39,47 @@ export interface INetworkPeers {
   /** beacon_blocks_by_root: the blocks the peer has among `roots`. */
   beaconBlocksByRoot(peerId: string, roots: Uint8Array[]): Promise<SignedBeaconBlock[]>;
   reportPeer(peerId: string, action: PeerAction, reason: string): void;
+}
+
+// What the REST API reports of the network and asks of it (node/identity, node/peers,
+// publishing, committee subscriptions). Declared here so the API depends on the network layer
+// below it, not the other way round.
+
+export type PeerState = "disconnected" | "connecting" | "connected" | "disconnecting";
+export type PeerDirection = "inbound" | "outbound";
+
+export interface NetworkIdentity {
+  peerId: string;
+  /** "enr:..." */
+  enr: string;
+  p2pAddresses: string[];
+  discoveryAddresses: string[];
+  metadata: {seqNumber: number; attnets: Uint8Array};
+}
+
+export interface PeerInfo {
+  peerId: string;
+  enr: string | null;
+  lastSeenP2pAddress: string;
+  state: PeerState;
+  direction: PeerDirection;
+}
+
+/** What REST hands the network to gossip: an attestation's subnet is the network's to compute. */
+export type PublishMessage = Exclude<GossipMessage, {kind: "beacon_attestation"}> | {kind: "beacon_attestation"; value: Attestation};
+
+export interface CommitteeSubscription {
+  slot: number;
+  committeeIndex: number;
+  committeesAtSlot: number;
+}
+
+/** The node's networking as the API reports it (node/identity, node/peers, node/peer_count). */
+export interface ApiNetwork {
+  getNetworkIdentity(): NetworkIdentity;
+  getPeers(): PeerInfo[];
+  /** Gossips what the node accepted over REST (absent without networking). */
+  publish?(message: PublishMessage): Promise<unknown>;
+  /** beacon_committee_subscriptions: join the duties' attestation subnets (absent without networking). */
+  subscribeCommittees?(subs: CommitteeSubscription[]): void;
 }

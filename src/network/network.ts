@@ -5,7 +5,6 @@
  */
 import {BitArray} from "@chainsafe/ssz";
 import type {PrivateKey} from "@libp2p/interface";
-import type {ApiNetwork, CommitteeSubscription, NetworkIdentity, PeerInfo, PublishMessage} from "../api/context.ts";
 import type {BeaconChain} from "../chain/index.ts";
 import type {GossipMessage, GossipSink, GossipVerdict} from "../chain/gossip/interface.ts";
 import {config, FAR_FUTURE_EPOCH} from "../params/index.ts";
@@ -15,7 +14,17 @@ import {bytesEqual, fromHex, toHex} from "../util/bytes.ts";
 import type {Logger} from "../util/logger.ts";
 import {createLocalEnr, Discovery} from "./discovery.ts";
 import {Gossip} from "./gossip/gossip.ts";
-import {PeerAction, type INetworkPeers, type NetworkPeerEvents, type SyncPeer} from "./interface.ts";
+import {
+  PeerAction,
+  type ApiNetwork,
+  type CommitteeSubscription,
+  type INetworkPeers,
+  type NetworkIdentity,
+  type NetworkPeerEvents,
+  type PeerInfo,
+  type PublishMessage,
+  type SyncPeer,
+} from "./interface.ts";
 import {createHost, type Libp2pHost} from "./libp2p.ts";
 import {PeerManager} from "./peers/peerManager.ts";
 import {chainBlockSource} from "./reqresp/blockSource.ts";

@@ -14,7 +14,7 @@ import type {Logger} from "../../util/logger.ts";
 import {PeerAction, type NetworkPeerEvents, type SyncPeer} from "../interface.ts";
 import {peerIdOfMultiaddr, type Libp2pHost} from "../libp2p.ts";
 import {GoodbyeReason} from "../reqresp/protocols.ts";
-import type {PeerDirection, PeerState} from "../../api/context.ts";
+import type {PeerDirection, PeerState} from "../interface.ts";
 import {BAN_DURATION_MS, PeerScore} from "./peerScore.ts";
 
 export interface PeerRecord {
