@@ -108,6 +108,8 @@ export class BeaconChain implements IBeaconChain {
   readonly pendingForkChoice = new PendingForkChoiceAttestations();
   /** Serializes everything that changes fork choice or the database's anchor. */
   readonly lock = new Mutex();
+  /** Whether the node is catching up with peers (the node's sync sets it; without networking, never). */
+  isSyncing: () => boolean = () => false;
 
   /** The anchor: the finalized block whose post-state is stored, and the finalized checkpoint as persisted. */
   anchorBlockRoot: string;
@@ -389,8 +391,7 @@ export class BeaconChain implements IBeaconChain {
     return {
       headSlot: this.head.slot,
       syncDistance: Math.max(0, current - this.head.slot),
-      // No peers to sync from: the node follows its own clock and never enters a sync mode.
-      isSyncing: false,
+      isSyncing: this.isSyncing(),
       isOptimistic: false,
       elOffline: false,
     };

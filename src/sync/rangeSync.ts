@@ -13,7 +13,7 @@ import type {SignedBeaconBlock} from "../types/index.ts";
 import type {Logger} from "../util/logger.ts";
 import {BatchCheckError, checkBatch} from "./batchCheck.ts";
 import type {SyncChain} from "./interface.ts";
-import {peersServing, type SyncTarget} from "./syncTarget.ts";
+import type {SyncTarget} from "./syncTarget.ts";
 
 export interface RangeSyncOptions {
   /** Slots per by-range request (default 64). */
@@ -33,6 +33,8 @@ export interface RangeSyncDeps {
   /** Called after each block the run imported (for the rate meter). */
   onImported?: (count: number) => void;
   isStopped: () => boolean;
+  /** The peers to download from now, each with the best head known for it (peers join and leave during a run). */
+  peers: () => SyncPeer[];
 }
 
 /**
@@ -105,7 +107,7 @@ export class RangeSync {
       const batch = queue[0];
       if (batch === undefined) return result("done");
       for (const b of queue.slice(0, this.batchesAhead)) {
-        if (b.download === null && !this.startDownload(b, target, badPeers)) {
+        if (b.download === null && !this.startDownload(b, badPeers)) {
           if (b === batch) {
             logger.debug({startSlot: b.startSlot}, "range sync: no peer left to serve the batch");
             return result("stalled");
@@ -192,8 +194,8 @@ export class RangeSync {
     return batch.attempts < this.maxBatchAttempts;
   }
 
-  private startDownload(batch: Batch, target: SyncTarget, badPeers: Set<string>): boolean {
-    const peer = this.pickPeer(batch, target, badPeers);
+  private startDownload(batch: Batch, badPeers: Set<string>): boolean {
+    const peer = this.pickPeer(batch, badPeers);
     if (peer === null) return false;
     const id = peer.peerId;
     batch.peerId = id;
@@ -209,10 +211,9 @@ export class RangeSync {
     return true;
   }
 
-  /** The connected peer of the target with the fewest downloads in flight, preferring one the batch has not tried. */
-  private pickPeer(batch: Batch, target: SyncTarget, badPeers: Set<string>): SyncPeer | null {
-    const connected = new Set(this.deps.network.syncPeers().map((p) => p.peerId));
-    const usable = peersServing(target, batch.startSlot).filter((p) => connected.has(p.peerId) && !badPeers.has(p.peerId));
+  /** The peer with the fewest downloads in flight among those that have the batch's slots, preferring one the batch has not tried. */
+  private pickPeer(batch: Batch, badPeers: Set<string>): SyncPeer | null {
+    const usable = this.deps.peers().filter((p) => p.status.head_slot >= batch.startSlot && !badPeers.has(p.peerId));
     const fresh = usable.filter((p) => !batch.triedPeers.has(p.peerId));
     const pool = fresh.length > 0 ? fresh : usable;
     if (pool.length === 0) return null;

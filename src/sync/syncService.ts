@@ -68,7 +68,8 @@ export class SyncService {
     this.opts = opts;
     const isStopped = () => this.stopped;
     const onImported = (n: number) => this.rate.add(n, opts.time.now());
-    this.rangeSync = new RangeSync({chain: opts.chain, network: opts.network, logger: opts.logger, onImported, isStopped}, opts.range);
+    const peers = () => this.peersWithHints();
+    this.rangeSync = new RangeSync({chain: opts.chain, network: opts.network, logger: opts.logger, onImported, isStopped, peers}, opts.range);
     this.unknownBlocks = new UnknownBlockSync(
       {
         chain: opts.chain,

@@ -27,8 +27,3 @@ export function chooseSyncTarget(peers: readonly SyncPeer[], local: LocalView, t
   ahead.sort((a, b) => b.status.head_slot - a.status.head_slot);
   return {slot: ahead[0].status.head_slot, peers: ahead};
 }
-
-/** Peers of the target that announced a head at or after `slot` (so can serve a batch starting there). */
-export function peersServing(target: SyncTarget, slot: number): SyncPeer[] {
-  return target.peers.filter((p) => p.status.head_slot >= slot);
-}

@@ -33,8 +33,8 @@ export class FakeNetwork implements INetworkPeers {
   readonly reports: {peerId: string; action: PeerAction; reason: string}[] = [];
   readonly requests: {peerId: string; kind: "range" | "root"; startSlot?: number; count?: number; roots?: number}[] = [];
 
-  /** Connects a peer serving `source`'s canonical chain; its status is the source's head now. */
-  addPeer(peerId: string, source: BeaconChain, behaviour: FakePeerBehaviour = {}): FakePeer {
+  /** Connects a peer serving `source`'s canonical chain; its status is the source's head now, or what `announce` says. */
+  addPeer(peerId: string, source: BeaconChain, behaviour: FakePeerBehaviour = {}, announce: Partial<Status> = {}): FakePeer {
     const head = source.getHead();
     const finalized = source.getFinalizedCheckpoint();
     const status: Status = {
@@ -43,6 +43,7 @@ export class FakeNetwork implements INetworkPeers {
       finalized_epoch: finalized.epoch,
       head_root: head.root,
       head_slot: head.slot,
+      ...announce,
     };
     const peer = {peerId, source, status, behaviour};
     this.peers.set(peerId, peer);

@@ -2,7 +2,7 @@ import {strict as assert} from "node:assert";
 import {systemTime} from "../../../src/clock/index.ts";
 import {silentLogger} from "../../../src/util/logger.ts";
 import {PeerAction} from "../../../src/network/interface.ts";
-import {SyncService, syncChainOf} from "../../../src/sync/index.ts";
+import {startChainSync, type SyncService} from "../../../src/sync/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
 import {InProcessValidators, openTestChain, runSlots, useDevNetwork, type TestChain} from "../chain/helpers.ts";
 import {FakeNetwork, rootHex} from "./fakeNetwork.ts";
@@ -31,9 +31,7 @@ describe("sync: range sync and lookups against a fake network serving a real cha
   async function startLocal(network: FakeNetwork, opts: {batchSlots?: number} = {}): Promise<SyncService> {
     // Same genesis, same moment: the source's blocks are not from the future.
     local = await openTestChain({validators: 64, time: source.time});
-    sync = new SyncService({
-      chain: syncChainOf(local.chain),
-      network,
+    sync = startChainSync(local.chain, network, {
       logger: silentLogger,
       // Sync's own timers (retry delay, rate meter) on wall time; the chains on the fake clock.
       time: systemTime,
@@ -53,15 +51,18 @@ describe("sync: range sync and lookups against a fake network serving a real cha
 
   it("syncs to the peers' head from several peers, batches spread over them, and reports syncing only while behind", async () => {
     const network = new FakeNetwork();
-    const s = await startLocal(network);
-    assert.equal(s.isSyncing(), false);
     network.addPeer("peer-a", source.chain);
     network.addPeer("peer-b", source.chain);
     network.addPeer("peer-c", source.chain);
-    s.start();
+    const s = await startLocal(network);
     assert.equal(s.isSyncing(), true);
     assert.equal(s.progress().targetSlot, source.chain.getHead().slot);
+    source.time.advance(6000);
+    assert.deepEqual(local!.chain.getSyncStatus(), {headSlot: 0, syncDistance: SOURCE_SLOTS + 1, isSyncing: true, isOptimistic: false, elOffline: false});
     await s.idle();
+    const synced = local!.chain.getSyncStatus();
+    assert.equal(synced.isSyncing, false);
+    assert.equal(synced.headSlot, SOURCE_SLOTS);
     assertSameHead();
     assert.ok(source.chain.getFinalizedCheckpoint().epoch >= 2, "the source chain finalized");
     assert.equal(s.isSyncing(), false);
@@ -72,12 +73,23 @@ describe("sync: range sync and lookups against a fake network serving a real cha
     assert.ok(s.progress().blocksPerSecond > 0);
   });
 
+  it("is not syncing without peers, nor with peers no further than itself", async () => {
+    const network = new FakeNetwork();
+    const s = await startLocal(network);
+    await s.idle();
+    assert.equal(s.isSyncing(), false);
+    network.addPeer("level", source.chain, {}, {head_slot: 2});
+    await s.idle();
+    assert.equal(s.isSyncing(), false);
+    assert.equal(local!.chain.getSyncStatus().isSyncing, false);
+    assert.deepEqual(network.requests, []);
+  });
+
   it("reports a peer serving an invalid block as fatal and takes the batch from another peer", async () => {
     const network = new FakeNetwork();
     const s = await startLocal(network);
     network.addPeer("bad", source.chain, {invalidAtSlot: 3});
     network.addPeer("good", source.chain);
-    s.start();
     await s.idle();
     assertSameHead();
     const fatal = network.reports.filter((r) => r.action === PeerAction.Fatal);
@@ -91,7 +103,6 @@ describe("sync: range sync and lookups against a fake network serving a real cha
     const s = await startLocal(network);
     network.addPeer("withholder", source.chain, {withholdEvery: 8});
     network.addPeer("honest", source.chain);
-    s.start();
     await s.idle();
     assertSameHead();
     const withheld = network.reports.filter((r) => /withheld/.test(r.reason));
@@ -105,7 +116,6 @@ describe("sync: range sync and lookups against a fake network serving a real cha
     const s = await startLocal(network);
     network.addPeer("failing", source.chain, {failing: true});
     network.addPeer("ok", source.chain);
-    s.start();
     await s.idle();
     assertSameHead();
     assert.ok(network.reports.length >= 1);
@@ -122,9 +132,7 @@ describe("sync: range sync and lookups against a fake network serving a real cha
       if (b !== null) await local!.chain.processBlock(b.signedBlock, "api");
     }
     // A peer whose status is no further than ours (no range sync), and a gossip block with an unknown parent.
-    const peer = network.addPeer("p", source.chain);
-    peer.status = {...peer.status, head_slot: local!.chain.getHead().slot};
-    s.start();
+    network.addPeer("p", source.chain, {}, {head_slot: local!.chain.getHead().slot});
     const headBlock = (await source.chain.getBlockById("head"))!.signedBlock;
     s.unknownBlocks.onUnknownParent(headBlock, "p");
     await s.unknownBlocks.idle();
@@ -144,11 +152,8 @@ describe("sync: range sync and lookups against a fake network serving a real cha
       if (b !== null) await local!.chain.processBlock(b.signedBlock, "api");
     }
     const genesisBlock = (await source.chain.getBlockById(1))!.signedBlock;
-    const liar = network.addPeer("liar", source.chain, {wrongByRoot: genesisBlock});
-    liar.status = {...liar.status, head_slot: 0};
-    const honest = network.addPeer("honest", source.chain);
-    honest.status = {...honest.status, head_slot: 0};
-    s.start();
+    network.addPeer("liar", source.chain, {wrongByRoot: genesisBlock}, {head_slot: 0});
+    network.addPeer("honest", source.chain, {}, {head_slot: 0});
     s.unknownBlocks.onUnknownBlockRoot(head.root, "liar");
     await s.unknownBlocks.idle();
     assertSameHead();
@@ -162,10 +167,8 @@ describe("sync: range sync and lookups against a fake network serving a real cha
   it("hands a block too far ahead for a lookup to range sync, with its sender as the peer ahead", async () => {
     const network = new FakeNetwork();
     const s = await startLocal(network);
-    const peer = network.addPeer("p", source.chain);
     // A stale status (from before the peer had synced): nothing to range sync from.
-    peer.status = {...peer.status, head_slot: 0, head_root: local!.chain.getHead().root};
-    s.start();
+    network.addPeer("p", source.chain, {}, {head_slot: 0, head_root: local!.chain.getHead().root});
     await s.idle();
     assert.equal(local!.chain.getHead().slot, 0);
     const headBlock = (await source.chain.getBlockById("head"))!.signedBlock;
