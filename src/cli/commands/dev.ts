@@ -22,6 +22,11 @@ async function run(opts: ParsedOptions): Promise<number> {
   const secondsPerSlot = intOption(opts, "seconds-per-slot", 1, 3600);
   const genesisTime = intOption(opts, "genesis-time");
   const dataDir = String(opts["data-dir"]);
+  const genesisState = typeof opts["genesis-state"] === "string" ? opts["genesis-state"] : undefined;
+  if (genesisState !== undefined && (validators !== undefined || genesisTime !== undefined)) {
+    throw new InputError("give either --genesis-state or --validators (with --genesis-time), not both");
+  }
+  const indicesSpec = typeof opts["interop-indices"] === "string" ? opts["interop-indices"] : undefined;
 
   const {BeaconNode, farFutureForkEpochs} = await import("../../node/index.ts");
   const configOverrides = farFutureForkEpochs(defaultConfigRaw(preset ?? "minimal"));
@@ -35,10 +40,12 @@ async function run(opts: ParsedOptions): Promise<number> {
     network: {preset, configOverrides},
     defaultPreset: "minimal",
     genesis:
-      validators === undefined
-        ? undefined
-        : {type: "interop", validators, genesisTime, delaySeconds: GENESIS_DELAY_SECONDS},
-    genesisFlags: "--validators N",
+      genesisState !== undefined
+        ? {type: "file", path: genesisState}
+        : validators === undefined
+          ? undefined
+          : {type: "interop", validators, genesisTime, delaySeconds: GENESIS_DELAY_SECONDS},
+    genesisFlags: "--validators N or --genesis-state FILE",
     rest,
     logger,
   });
@@ -48,17 +55,22 @@ async function run(opts: ParsedOptions): Promise<number> {
     throw new InputError(`the data dir holds a dev chain of ${stored} validators, not ${validators} (use another --data-dir)`);
   }
 
-  const {startValidatorClient} = await import("../../validator/index.ts");
+  const {startValidatorClient, parseInteropIndices} = await import("../../validator/index.ts");
+  const interopIndices =
+    indicesSpec === undefined ? Array.from({length: stored}, (_, i) => i) : indicesSpec === "none" ? [] : parseInteropIndices(indicesSpec);
   const beaconUrl = loopbackUrl(node.restUrl!);
-  const vc = await startValidatorClient({
-    beaconUrl,
-    interopIndices: Array.from({length: stored}, (_, i) => i),
-    dataDir: join(dataDir, "validator"),
-    logger: logger.child({module: "validator"}),
-  });
+  const vc =
+    interopIndices.length === 0
+      ? null
+      : await startValidatorClient({
+          beaconUrl,
+          interopIndices,
+          dataDir: join(dataDir, "validator"),
+          logger: logger.child({module: "validator"}),
+        });
 
   await stopped;
-  await vc.stop();
+  await vc?.stop();
   await node.stop();
   return 0;
 }
@@ -80,6 +92,8 @@ export const devCommand: Command = {
     preset: {type: "string", description: "Preset of a new chain: minimal or mainnet (default: minimal)", valueName: "name"},
     "genesis-time": {type: "string", description: "Genesis time of a new chain, unix seconds (default: a few seconds after start)", valueName: "T"},
     "data-dir": {type: "string", description: "Where the chain and the validator client's slashing protection live", default: "./data/dev", valueName: "dir"},
+    "genesis-state": {type: "string", description: "Genesis BeaconState (SSZ) of a new chain, instead of --validators", valueName: "file"},
+    "interop-indices": {type: "string", description: "Interop validators this node runs, e.g. 0..15 or none (default: all)", valueName: "list"},
     ...restOptionSpecs,
   },
   details: [
