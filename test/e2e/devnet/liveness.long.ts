@@ -1,0 +1,102 @@
+/**
+ * Finality under lost stake, on `gnomon devnet --nodes 4 --validators 64` (2-s slots): with the
+ * node of 16 validators stopped, finality goes on; with a second one stopped (half the stake),
+ * blocks go on but finality stops; with both started again (the command lines the devnet wrote),
+ * finality is back within 3 epochs.
+ *
+ * Several minutes long, so not in `npm test`: `npm run test:devnet:liveness`.
+ */
+import {strict as assert} from "node:assert";
+import {spawn, type ChildProcess} from "node:child_process";
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {runGnomon, sleep, stopProcess, type Proc} from "../helpers/processes.ts";
+import {devnetNodes, freePortRange, genesisTime, nodeView, SLOTS_PER_EPOCH, untilSlot, type DevnetNode} from "./helpers.ts";
+
+const SLOT_MS = 2000;
+const EPOCH_MS = SLOT_MS * SLOTS_PER_EPOCH;
+
+function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return Promise.resolve();
+  }
+  return (async () => {
+    for (let i = 0; i < 100; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return;
+      }
+      await sleep(200);
+    }
+    process.kill(pid, "SIGKILL");
+  })();
+}
+
+/** Starts a stopped devnet node again with the command line the devnet wrote for it. */
+function restart(dir: string, node: DevnetNode): ChildProcess {
+  const line = readFileSync(join(dir, `node-${node.index}`, "command.txt"), "utf8").trim();
+  return spawn("sh", ["-c", `exec ${line} >> ${node.log} 2>&1`], {stdio: "ignore"});
+}
+
+describe("e2e (long): devnet finality with one and two of four nodes stopped", function () {
+  this.timeout(1_200_000);
+  let dir: string;
+  let devnet: Proc | undefined;
+  const restarted: ChildProcess[] = [];
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "gnomon-e2e-liveness-"));
+  });
+  after(async () => {
+    for (const c of restarted) if (c.exitCode === null) c.kill("SIGKILL");
+    await stopProcess(devnet, "SIGINT");
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it("finalizes without 16 of 64 validators, stops finalizing without 32, and finalizes again once they are back", async () => {
+    const restBase = await freePortRange(4);
+    let p2pBase = await freePortRange(4);
+    while (Math.abs(p2pBase - restBase) < 4) p2pBase = await freePortRange(4);
+    devnet = runGnomon([
+      "devnet", "--nodes", "4", "--validators", "64", "--seconds-per-slot", String(SLOT_MS / 1000),
+      "--data-dir", dir, "--rest-port", String(restBase), "--p2p-port", String(p2pBase), "--genesis-delay", "25",
+    ]);
+    const {nodes} = await devnetNodes(devnet, 4);
+    const genesis = await genesisTime(nodes[0].url);
+    const epochNow = (): number => Math.floor((Date.now() - genesis * 1000) / EPOCH_MS);
+    const view = () => nodeView(nodes[0].url);
+
+    // Healthy start, then node 3 (validators 48..63) stops.
+    await untilSlot(genesis, SLOT_MS, 4 * SLOTS_PER_EPOCH, SLOT_MS / 2);
+    assert.equal((await view()).finalizedEpoch, 2);
+    await stopPid(nodes[3].pid);
+    const stop1 = epochNow();
+    await untilSlot(genesis, SLOT_MS, (stop1 + 4) * SLOTS_PER_EPOCH, SLOT_MS / 2);
+    const three = await view();
+    assert.equal(three.finalizedEpoch, stop1 + 2, `48 of 64 validators: ${JSON.stringify(three)}`);
+
+    // Node 2 (32..47) stops too: half the stake.
+    await stopPid(nodes[2].pid);
+    const stop2 = epochNow();
+    await untilSlot(genesis, SLOT_MS, (stop2 + 4) * SLOTS_PER_EPOCH, SLOT_MS / 2);
+    const two = await view();
+    assert.ok(two.headSlot >= (stop2 + 4) * SLOTS_PER_EPOCH - 2, `blocks go on: ${JSON.stringify(two)}`);
+    assert.ok(two.finalizedEpoch <= stop2 + 1, `finality stops at half the stake: ${JSON.stringify(two)}`);
+
+    // Both back.
+    restarted.push(restart(dir, nodes[2]), restart(dir, nodes[3]));
+    const back = epochNow();
+    const deadline = (back + 4) * SLOTS_PER_EPOCH;
+    let finalized = two.finalizedEpoch;
+    while (Date.now() < genesis * 1000 + deadline * SLOT_MS) {
+      await sleep(SLOT_MS);
+      finalized = (await view()).finalizedEpoch;
+      if (finalized > two.finalizedEpoch && finalized >= back) break;
+    }
+    assert.ok(finalized > two.finalizedEpoch && finalized >= back, `finality back within 3 epochs of the restart (epoch ${back}): finalized ${finalized}`);
+  });
+});
