@@ -169,6 +169,8 @@ async function run(opts: ParsedOptions): Promise<number> {
     "--preset", o.preset,
     "--data-dir", join(dir, "data"),
     "--rest-port", "0",
+    "--p2p-port", "0",
+    "--discovery", "false",
   ];
   console.log(
     `soak: gnomon dev, ${o.validators} validators, ${o.secondsPerSlot} s slots, ${o.preset} preset, ${formatElapsed(o.durationSeconds)} ` +

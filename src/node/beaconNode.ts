@@ -1,7 +1,7 @@
 /**
  * A beacon node: the database under the data dir, the BLS worker pool, the chain (loaded, or
- * created from a genesis state), the REST API, the clock and the status line. `stop()` closes
- * them in reverse order.
+ * created from a genesis state), the libp2p network, the REST API, the clock and the status line.
+ * `stop()` closes them in reverse order.
  */
 import {mkdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
@@ -16,7 +16,10 @@ import {toHex} from "../util/bytes.ts";
 import {GnomonError, InputError} from "../util/errors.ts";
 import type {Logger} from "../util/logger.ts";
 import {createInteropGenesisState} from "./genesis/interopGenesis.ts";
-import {loadOrCreatePeerId, unnetworkedNode} from "./identity.ts";
+import {loadOrCreateNodeKey, unnetworkedNode} from "./identity.ts";
+import {importGossipSink} from "./importGossipSink.ts";
+import {Network, type NetworkOptions} from "../network/network.ts";
+import {peerIdFromPrivateKey} from "@libp2p/peer-id";
 import {resolveNetwork, type NetworkRequest, type ResolvedNetwork} from "./network.ts";
 import {startStatusLine} from "./statusLine.ts";
 
@@ -40,6 +43,8 @@ export interface BeaconNodeOptions {
   time?: TimeSource;
   /** Write the per-slot status line (default true). */
   statusLine?: boolean;
+  /** libp2p networking; null or absent: none. */
+  p2p?: NetworkOptions | null;
 }
 
 export class NodeError extends GnomonError {}
@@ -54,6 +59,8 @@ export class BeaconNode {
   readonly blsPool: BlsWorkerPool;
   readonly api: ApiServer | null;
   readonly network: ResolvedNetwork;
+  /** The libp2p network, when started with p2p options. */
+  readonly p2p: Network | null;
   /** The REST API's base URL, once listening. */
   readonly restUrl: string | null;
   private readonly logger: Logger;
@@ -66,6 +73,7 @@ export class BeaconNode {
     blsPool: BlsWorkerPool;
     api: ApiServer | null;
     network: ResolvedNetwork;
+    p2p: Network | null;
     restUrl: string | null;
     logger: Logger;
     stopStatus: () => void;
@@ -75,6 +83,7 @@ export class BeaconNode {
     this.blsPool = init.blsPool;
     this.api = init.api;
     this.network = init.network;
+    this.p2p = init.p2p;
     this.restUrl = init.restUrl;
     this.logger = init.logger;
     this.stopStatus = init.stopStatus;
@@ -116,21 +125,32 @@ export class BeaconNode {
         created ? "new chain from genesis" : "chain loaded from the database"
       );
 
+      const nodeKey = await loadOrCreateNodeKey(opts.dataDir);
+      let p2p: Network | null = null;
+      if (opts.p2p != null) {
+        try {
+          p2p = await Network.start({chain, sink: importGossipSink(chain), privateKey: nodeKey, options: opts.p2p, logger: opts.logger.child({module: "network"})});
+        } catch (e) {
+          await chain.stop();
+          throw e;
+        }
+      }
       let api: ApiServer | null = null;
       let restUrl: string | null = null;
       if (opts.rest !== null) {
-        const peerId = await loadOrCreatePeerId(opts.dataDir);
-        api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger: opts.logger, network: unnetworkedNode(peerId)});
+        const apiNetwork = p2p ?? unnetworkedNode(peerIdFromPrivateKey(nodeKey).toString());
+        api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger: opts.logger, network: apiNetwork});
         try {
           restUrl = await api.listen();
         } catch (e) {
+          await p2p?.stop();
           await chain.stop();
           throw new NodeError("REST_LISTEN_FAILED", `cannot listen on ${opts.rest.address}:${opts.rest.port}: ${(e as Error).message}`, {cause: e});
         }
       }
       chain.start();
-      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}));
-      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus});
+      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), () => p2p?.syncPeers().length ?? 0);
+      return new BeaconNode({chain, db, blsPool, api, network, p2p, restUrl, logger, stopStatus});
     } catch (e) {
       await blsPool.close();
       await db.close();
@@ -146,6 +166,7 @@ export class BeaconNode {
     this.stopping ??= (async () => {
       this.stopStatus();
       if (this.api !== null) await this.api.close();
+      if (this.p2p !== null) await this.p2p.stop();
       await this.chain.stop();
       await this.blsPool.close();
       await this.db.close();

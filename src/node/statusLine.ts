@@ -20,12 +20,6 @@ export interface StatusLineSync {
   blocksPerSecond: number;
 }
 
-/** What the status line shows beyond the chain (the node's network and sync, when it has them). */
-export interface StatusLineSources {
-  peers(): number;
-  sync(): StatusLineSync;
-}
-
 export function formatStatusLine(chain: BeaconChain, slot: number, peers: number, sync?: StatusLineSync): string {
   const head = chain.getHead();
   const justified = chain.getJustifiedCheckpoint();
@@ -42,10 +36,10 @@ export function formatStatusLine(chain: BeaconChain, slot: number, peers: number
 }
 
 /** Logs the status line at every slot's attestation point; returns the unsubscribe. */
-export function startStatusLine(chain: BeaconChain, logger: Logger, sources?: StatusLineSources): () => void {
+export function startStatusLine(chain: BeaconChain, logger: Logger, peerCount: () => number = () => 0, sync?: () => StatusLineSync): () => void {
   const onPoint = (slot: number): void => {
     try {
-      logger.info(formatStatusLine(chain, slot, sources?.peers() ?? 0, sources?.sync()));
+      logger.info(formatStatusLine(chain, slot, peerCount(), sync?.()));
     } catch (e) {
       logger.warn({err: (e as Error).message}, "status line failed");
     }

@@ -7,6 +7,7 @@ import {isPresetName, type PresetName} from "../../params/index.ts";
 import {InputError} from "../../util/errors.ts";
 import {createLogger, type Logger} from "../../util/logger.ts";
 import type {GenesisSource, NetworkRequest} from "../../node/index.ts";
+import {p2pOptions, p2pOptionSpecs} from "./p2pOptions.ts";
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
@@ -51,10 +52,11 @@ async function run(opts: ParsedOptions): Promise<number> {
     network.configOverrides = file.overrides;
   }
   const genesis = genesisOption(opts);
+  const p2p = p2pOptions(opts);
   const logger: Logger = createLogger({level});
   const {untilSignal} = await import("../../node/run.ts");
   const stopped = untilSignal(logger);
-  const node = await BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger});
+  const node = await BeaconNode.start({dataDir, network, defaultPreset: "mainnet", genesis, rest, logger, p2p});
   await stopped;
   await node.stop();
   return 0;
@@ -78,7 +80,7 @@ function genesisOption(opts: ParsedOptions): GenesisSource | undefined {
 
 export const beaconCommand: Command = {
   name: "beacon",
-  summary: "Run a beacon node (chain, database, REST API)",
+  summary: "Run a beacon node (chain, database, libp2p network, REST API)",
   usage: "beacon [options]",
   options: {
     "data-dir": {type: "string", description: "Where the node keeps its database and key", default: "./data", valueName: "dir"},
@@ -88,6 +90,7 @@ export const beaconCommand: Command = {
     "interop-validators": {type: "string", description: "Build an interop genesis with N validators for a new chain", valueName: "N"},
     "genesis-time": {type: "string", description: "Genesis time of the interop genesis (unix seconds)", valueName: "T"},
     ...restOptionSpecs,
+    ...p2pOptionSpecs,
   },
   details: [
     "A data dir remembers its chain: later starts load it (genesis flags are then only checked),",
@@ -96,6 +99,7 @@ export const beaconCommand: Command = {
     "Examples:",
     "  gnomon beacon --preset minimal --interop-validators 64 --genesis-time $(($(date +%s) + 30))",
     "  gnomon beacon --genesis-state genesis.ssz --config config.yaml --rest-port 5052",
+    "  gnomon beacon --genesis-state genesis.ssz --p2p-port 9001 --bootnodes enr:-Iu4Q...",
   ].join("\n"),
   run,
 };

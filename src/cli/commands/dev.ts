@@ -10,6 +10,7 @@ import {defaultConfigRaw} from "../../params/index.ts";
 import {InputError} from "../../util/errors.ts";
 import {createLogger} from "../../util/logger.ts";
 import {logLevelOption, presetOption, restOptions, restOptionSpecs} from "./beacon.ts";
+import {p2pOptions, p2pOptionSpecs} from "./p2pOptions.ts";
 
 /** Seconds between building a new genesis and its genesis time: the node and client start in it. */
 const GENESIS_DELAY_SECONDS = 3;
@@ -27,6 +28,7 @@ async function run(opts: ParsedOptions): Promise<number> {
     throw new InputError("give either --genesis-state or --validators (with --genesis-time), not both");
   }
   const indicesSpec = typeof opts["interop-indices"] === "string" ? opts["interop-indices"] : undefined;
+  const p2p = p2pOptions(opts);
 
   const {BeaconNode, farFutureForkEpochs} = await import("../../node/index.ts");
   const configOverrides = farFutureForkEpochs(defaultConfigRaw(preset ?? "minimal"));
@@ -48,6 +50,7 @@ async function run(opts: ParsedOptions): Promise<number> {
     genesisFlags: "--validators N or --genesis-state FILE",
     rest,
     logger,
+    p2p,
   });
   const stored = node.chain.getHead().state.state.validators.length;
   if (validators !== undefined && validators !== stored) {
@@ -95,6 +98,7 @@ export const devCommand: Command = {
     "genesis-state": {type: "string", description: "Genesis BeaconState (SSZ) of a new chain, instead of --validators", valueName: "file"},
     "interop-indices": {type: "string", description: "Interop validators this node runs, e.g. 0..15 or none (default: all)", valueName: "list"},
     ...restOptionSpecs,
+    ...p2pOptionSpecs,
   },
   details: [
     "Starting again on the same --data-dir continues the same chain (genesis is read from the database);",

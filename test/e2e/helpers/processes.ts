@@ -99,6 +99,8 @@ export async function startInteropBeacon(
   const beacon = runGnomon([
     "beacon", "--data-dir", join(dir, "beacon"), "--preset", "minimal", "--config", config,
     "--interop-validators", String(opts.validators), "--genesis-time", String(opts.genesisTime), "--rest-port", "0",
+    // Never the default p2p port: other tests and engineers run nodes at the same time.
+    "--p2p-port", "0", "--discovery", "false",
     // The URL is read from an info line, whatever GNOMON_LOG_LEVEL says.
     "--log-level", "info",
   ]);

@@ -17,7 +17,7 @@ const VALIDATORS = 64;
 type DevProc = Proc & {url: Promise<string>};
 
 function startDev(dataDir: string): DevProc {
-  const p = runGnomon(["dev", "--validators", String(VALIDATORS), "--seconds-per-slot", "1", "--preset", "minimal", "--data-dir", dataDir, "--rest-port", "0"]);
+  const p = runGnomon(["dev", "--validators", String(VALIDATORS), "--seconds-per-slot", "1", "--preset", "minimal", "--data-dir", dataDir, "--rest-port", "0", "--p2p-port", "0", "--discovery", "false"]);
   return {...p, url: restUrl(p, "gnomon dev")};
 }
 

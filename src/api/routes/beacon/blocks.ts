@@ -62,6 +62,8 @@ async function publishBlock(ctx: ApiContext, req: FastifyRequest, reply: Fastify
     if (e instanceof BlockImportError && e.code === BlockErrorCode.ALREADY_KNOWN) return ok(reply);
     throw e;
   }
+  // Gossiped once imported: every broadcast_validation level is then satisfied.
+  await ctx.network?.publish?.({kind: "beacon_block", value: signed});
   return ok(reply);
 }
 

@@ -6,6 +6,7 @@
 import type {FastifyReply, FastifyRequest} from "fastify";
 import type {RouteGroup} from "../../context.ts";
 import {decodeBatch, finishBatch} from "../../http/batch.ts";
+import {publishAccepted} from "../../http/publish.ts";
 import {checkConsensusVersion, decodeBody, FORK_NAME, json, ok} from "../../http/response.ts";
 import {parseOptionalUint} from "../../params.ts";
 import {MAX_COMMITTEES_PER_SLOT, MAX_VALIDATORS_PER_COMMITTEE} from "../../../params/index.ts";
@@ -25,6 +26,7 @@ export const poolRoutes: RouteGroup = (app, ctx) => {
       if (acceptsSsz) checkConsensusVersion(req);
       const batch = decodeBatch(req, ssz.Attestation, "Attestation", acceptsSsz ? {limit: MAX_VALIDATORS_PER_COMMITTEE * MAX_COMMITTEES_PER_SLOT} : null);
       const failures = batch.items.length > 0 ? await ctx.chain.submitAttestations(batch.items) : [];
+      await publishAccepted(ctx, batch.items, failures, (value) => ({kind: "beacon_attestation", value}));
       finishBatch(batch, failures, "attestations");
       return ok(reply);
     };
@@ -36,7 +38,9 @@ export const poolRoutes: RouteGroup = (app, ctx) => {
   );
   app.post("/eth/v2/beacon/pool/attester_slashings", async (req, reply) => {
     checkConsensusVersion(req);
-    await ctx.chain.submitAttesterSlashing(decodeBody(req, ssz.AttesterSlashing, "AttesterSlashing", false));
+    const value = decodeBody(req, ssz.AttesterSlashing, "AttesterSlashing", false);
+    await ctx.chain.submitAttesterSlashing(value);
+    await ctx.network?.publish?.({kind: "attester_slashing", value});
     return ok(reply);
   });
 
@@ -44,7 +48,9 @@ export const poolRoutes: RouteGroup = (app, ctx) => {
     json(req, reply, ctx.chain.getPoolProposerSlashings().map((s) => ssz.ProposerSlashing.toJson(s)))
   );
   app.post("/eth/v1/beacon/pool/proposer_slashings", async (req, reply) => {
-    await ctx.chain.submitProposerSlashing(decodeBody(req, ssz.ProposerSlashing, "ProposerSlashing", false));
+    const value = decodeBody(req, ssz.ProposerSlashing, "ProposerSlashing", false);
+    await ctx.chain.submitProposerSlashing(value);
+    await ctx.network?.publish?.({kind: "proposer_slashing", value});
     return ok(reply);
   });
 
@@ -52,7 +58,9 @@ export const poolRoutes: RouteGroup = (app, ctx) => {
     json(req, reply, ctx.chain.getPoolVoluntaryExits().map((e) => ssz.SignedVoluntaryExit.toJson(e)))
   );
   app.post("/eth/v1/beacon/pool/voluntary_exits", async (req, reply) => {
-    await ctx.chain.submitVoluntaryExit(decodeBody(req, ssz.SignedVoluntaryExit, "SignedVoluntaryExit", false));
+    const value = decodeBody(req, ssz.SignedVoluntaryExit, "SignedVoluntaryExit", false);
+    await ctx.chain.submitVoluntaryExit(value);
+    await ctx.network?.publish?.({kind: "voluntary_exit", value});
     return ok(reply);
   });
 };

@@ -7,6 +7,7 @@ import {BooleanType, ContainerType, ListCompositeType} from "@chainsafe/ssz";
 import type {RouteGroup} from "../../context.ts";
 import {fromJsonStrict} from "../../codec/json.ts";
 import {decodeBatch, finishBatch} from "../../http/batch.ts";
+import {publishAccepted} from "../../http/publish.ts";
 import {checkConsensusVersion, json, jsonBody, ok} from "../../http/response.ts";
 import {parseUint, uintArray} from "../../params.ts";
 import {MAX_COMMITTEES_PER_SLOT, TARGET_AGGREGATORS_PER_COMMITTEE} from "../../../params/index.ts";
@@ -36,6 +37,7 @@ export const submissionRoutes: RouteGroup = (app, ctx) => {
       acceptsSsz ? {limit: MAX_COMMITTEES_PER_SLOT * TARGET_AGGREGATORS_PER_COMMITTEE} : null
     );
     const failures = batch.items.length > 0 ? await ctx.chain.submitAggregateAndProofs(batch.items) : [];
+    await publishAccepted(ctx, batch.items, failures, (value) => ({kind: "beacon_aggregate_and_proof", value}));
     finishBatch(batch, failures, "aggregate and proofs");
     return ok(reply);
   };
@@ -50,6 +52,7 @@ export const submissionRoutes: RouteGroup = (app, ctx) => {
         throw badRequest(`[${i}]: committee_index ${s.committee_index} is not below committees_at_slot ${s.committees_at_slot}`);
       }
     }
+    ctx.network?.subscribeCommittees?.(subs.map((s) => ({slot: s.slot, committeeIndex: s.committee_index, committeesAtSlot: s.committees_at_slot})));
     return ok(reply);
   });
 
