@@ -8,6 +8,7 @@ import {epochBench} from "./epoch.ts";
 import {blockBench} from "./block.ts";
 import {forkChoiceBench} from "./forkChoice.ts";
 import {soakBench} from "./soak.ts";
+import {gossipBench} from "./gossip.ts";
 
 const subcommands: Command[] = [
   shuffleBench,
@@ -15,6 +16,7 @@ const subcommands: Command[] = [
   blockBench,
   forkChoiceBench,
   soakBench,
+  gossipBench,
 ];
 
 export const benchCommand: Command = {

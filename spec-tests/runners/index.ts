@@ -18,4 +18,5 @@ export const runners: Readonly<Record<string, RunnerLoader>> = {
   random: async () => (await import("./random.ts")).runner,
   genesis: async () => (await import("./genesis.ts")).runner,
   fork_choice: async () => (await import("./fork_choice.ts")).runner,
+  networking: async () => (await import("./networking.ts")).runner,
 };

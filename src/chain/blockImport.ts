@@ -5,7 +5,7 @@
  * durable write of the block, fork choice on_block with the block's attestations and attester
  * slashings, and finally head, finalization and events (BeaconChain.afterForkChoiceChange).
  *
- * Callers hold the chain's import lock: one block at a time changes fork choice.
+ * Callers run it as an exclusive job of the chain's processor: one block at a time changes fork choice.
  */
 import {config} from "../params/index.ts";
 import {
@@ -33,6 +33,8 @@ export interface ImportOptions {
    * signatures are skipped, nothing is written and no event is emitted.
    */
   replay?: boolean;
+  /** Gossip validation already verified the proposer's signature: the batch leaves it out. */
+  proposerVerified?: boolean;
 }
 
 export async function importBlock(chain: BeaconChain, signed: SignedBeaconBlock, opts: ImportOptions): Promise<ImportedBlock> {
@@ -90,7 +92,7 @@ export async function importBlock(chain: BeaconChain, signed: SignedBeaconBlock,
       verifier: chain.blsVerifier,
       verifySignatures: !replay,
       verifyStateRoot: true,
-      verifyProposer: !replay,
+      verifyProposer: !replay && opts.proposerVerified !== true,
       // A block at an epoch's first slot starts from the cached checkpoint state.
       preStateMayBeAtBlockSlot: true,
       // The pool builds aggregates only from verified signatures.

@@ -1,7 +1,8 @@
 /**
  * BeaconChain: fork choice, the state caches, the operation pools and the database, put together
  * behind IBeaconChain. The modules next to this file do the work (blockImport, validation/*,
- * production/*, duties, lookup, finalization); this class owns the shared state, the import lock,
+ * production/*, duties, lookup, finalization); this class owns the shared state, the processor
+ * (the exclusive, prioritised lanes everything that changes fork choice runs on), the gossip sink,
  * the head and the clock's hooks.
  */
 import {EventEmitter} from "node:events";
@@ -31,7 +32,7 @@ import {fromHex, toHex} from "../util/bytes.ts";
 import {silentLogger, type Logger} from "../util/logger.ts";
 import {importBlock} from "./blockImport.ts";
 import {getAttesterDuties, getProposerDuties} from "./duties.ts";
-import {ChainRequestError, ChainRequestErrorCode} from "./errors.ts";
+import {BlockErrorCode, BlockImportError, ChainRequestError, ChainRequestErrorCode} from "./errors.ts";
 import {persistFinalized} from "./finalization.ts";
 import {getForkChoiceDump, getHeads} from "./debug.ts";
 import type {
@@ -68,7 +69,13 @@ import {SeenAggregates} from "./seen/seenAggregates.ts";
 import {SeenAggregators, SeenAttesters} from "./seen/seenAttesters.ts";
 import {computeJustifiedBalances} from "./stateCache/justifiedBalances.ts";
 import {StateRegen} from "./stateCache/stateRegen.ts";
-import {Mutex} from "./util.ts";
+import {ChainGossipSink, type GossipSinkOptions} from "./gossip/sink.ts";
+import {ChainProcessor, type Lane} from "./processor/processor.ts";
+import {InvalidBlocks} from "./seen/invalidBlocks.ts";
+import {SeenBlockProposers} from "./seen/seenBlockProposers.ts";
+import {SeenValidators} from "./seen/seenValidators.ts";
+import {validateGossipBlock} from "./validation/block.ts";
+import type {SeenCaches, ValidationContext} from "./validation/context.ts";
 import {submitAggregateAndProofs} from "./validation/aggregateAndProof.ts";
 import {submitAttestations} from "./validation/attestation.ts";
 import {submitAttesterSlashing, submitProposerSlashing, submitVoluntaryExit} from "./validation/operations.ts";
@@ -85,6 +92,10 @@ export interface BeaconChainOptions {
   maxCheckpointStates?: number;
   /** Where block and API batch signatures are verified (a node passes its BLS worker pool; default: the calling thread). */
   blsVerifier?: AsyncSignatureVerifier;
+  /** Batch sizes and queue bounds of the gossip sink. */
+  gossip?: GossipSinkOptions;
+  /** Bounds of the processor's lanes. */
+  processorCapacity?: Partial<Record<Lane, number>>;
 }
 
 export class BeaconChain implements IBeaconChain {
@@ -106,8 +117,22 @@ export class BeaconChain implements IBeaconChain {
   readonly seenAggregates = new SeenAggregates();
   readonly liveness = new LivenessTracker();
   readonly pendingForkChoice = new PendingForkChoiceAttestations();
-  /** Serializes everything that changes fork choice or the database's anchor. */
-  readonly lock = new Mutex();
+  readonly seen: SeenCaches = {
+    attesters: this.seenAttesters,
+    aggregators: this.seenAggregators,
+    aggregates: this.seenAggregates,
+    blockProposers: new SeenBlockProposers(),
+    voluntaryExits: new SeenValidators(),
+    proposerSlashings: new SeenValidators(),
+    attesterSlashings: new SeenValidators(),
+    invalidBlocks: new InvalidBlocks(),
+  };
+  /** Runs everything that changes fork choice, the pools or the database's anchor, one job at a time, blocks first. */
+  readonly processor: ChainProcessor;
+  /** What the gossip validation functions read. */
+  readonly validation: ValidationContext;
+  /** Where the network hands decoded gossip messages. */
+  readonly gossip: ChainGossipSink;
   /** Whether the node is catching up with peers (the node's sync sets it; without networking, never). */
   isSyncing: () => boolean = () => false;
 
@@ -171,6 +196,22 @@ export class BeaconChain implements IBeaconChain {
       getJustifiedBalances: (cp) => computeJustifiedBalances(this.regen.getCheckpointState(cp.epoch, cp.root)),
     });
     this.head = {root: anchorRootHex, slot: state.slot, stateRoot: stateRootHex, state: anchorState};
+    this.processor = new ChainProcessor(opts.processorCapacity);
+    this.validation = {
+      forkChoice: this.forkChoice,
+      regen: this.regen,
+      clock: this.clock,
+      blsVerifier: this.blsVerifier,
+      seen: this.seen,
+      finalizedCheckpoint: () => this.forkChoice.finalizedCheckpoint,
+      headState: () => this.head.state,
+    };
+    this.gossip = new ChainGossipSink(this, opts.gossip);
+  }
+
+  /** Waits for the jobs queued so far to run (as a call through the former import lock did). */
+  get lock(): {run<T>(task: () => Promise<T>): Promise<T>} {
+    return {run: (task) => this.processor.run(task, "chain")};
   }
 
   // ---- life cycle ----
@@ -190,13 +231,13 @@ export class BeaconChain implements IBeaconChain {
       const signed = ssz.SignedBeaconBlock.deserialize(bytes);
       if (!this.forkChoice.hasBlock(toHex(signed.message.parent_root))) continue; // an orphan of a pruned fork
       try {
-        await this.lock.run(() => importBlock(this, signed, {source: "sync", replay: true}));
+        await this.processor.run(() => importBlock(this, signed, {source: "sync", replay: true}), "block");
         replayed++;
       } catch (e) {
         this.logger.warn({slot: signed.message.slot, root: toHex(root), err: (e as Error).message}, "stored block not replayed");
       }
     }
-    await this.lock.run(async () => {
+    await this.processor.run(async () => {
       if (!this.clock.isBeforeGenesis()) this.tickForkChoice();
       await this.afterForkChoiceChange({emitEvents: false});
     });
@@ -222,7 +263,7 @@ export class BeaconChain implements IBeaconChain {
       this.time.clearTimeout(s.timer);
       s.resolve();
     }
-    await this.lock.run(async () => undefined);
+    await this.processor.drain();
   }
 
   get isClosed(): boolean {
@@ -230,7 +271,7 @@ export class BeaconChain implements IBeaconChain {
   }
 
   private onClockPoint(slot: number, point: "slot" | "attestation" | "aggregate"): void {
-    this.lock
+    this.processor
       .run(async () => {
         if (this.closed) return;
         this.tickForkChoice();
@@ -263,6 +304,7 @@ export class BeaconChain implements IBeaconChain {
     this.seenAggregates.pruneBefore(slot - SLOTS_PER_EPOCH);
     this.attestationPool.pruneBefore(slot - SLOTS_PER_EPOCH);
     this.knownAggregates.pruneBefore(slot - SLOTS_PER_EPOCH);
+    this.seen.blockProposers.pruneBefore(computeStartSlotAtEpoch(this.forkChoice.finalizedCheckpoint.epoch));
   }
 
   /** Resolves after `ms` (or at once when the chain stops). */
@@ -417,27 +459,39 @@ export class BeaconChain implements IBeaconChain {
 
   processBlock(signedBlock: SignedBeaconBlock, source: ImportSource): Promise<ImportedBlock> {
     if (this.closed) return Promise.reject(new ChainRequestError(ChainRequestErrorCode.NOT_READY, "the node is shutting down"));
-    return this.lock.run(() => importBlock(this, signedBlock, {source}));
+    if (source !== "api") return this.processor.run(() => importBlock(this, signedBlock, {source}), "block");
+    // Published through REST: the gossip conditions first (broadcast_validation=gossip), as a peer would check them.
+    return this.processor.run(async () => {
+      const root = toHex(ssz.BeaconBlock.hashTreeRoot(signedBlock.message));
+      if (this.forkChoice.hasBlock(root)) {
+        throw new BlockImportError(BlockErrorCode.ALREADY_KNOWN, `block ${root} at slot ${signedBlock.message.slot} is already known`);
+      }
+      await validateGossipBlock(this.validation, signedBlock, this.clock.nowMs());
+      const imported = await importBlock(this, signedBlock, {source, proposerVerified: true});
+      // Only once imported: a publisher whose block failed may publish a corrected one.
+      this.seen.blockProposers.add(signedBlock.message.slot, signedBlock.message.proposer_index);
+      return imported;
+    }, "block");
   }
 
   submitAttestations(attestations: Attestation[]): Promise<ItemFailure[]> {
-    return this.lock.run(() => submitAttestations(this, attestations));
+    return this.processor.run(() => submitAttestations(this, attestations));
   }
 
   submitAggregateAndProofs(aggregates: SignedAggregateAndProof[]): Promise<ItemFailure[]> {
-    return this.lock.run(() => submitAggregateAndProofs(this, aggregates));
+    return this.processor.run(() => submitAggregateAndProofs(this, aggregates));
   }
 
   submitAttesterSlashing(slashing: AttesterSlashing): Promise<void> {
-    return this.lock.run(async () => submitAttesterSlashing(this, slashing));
+    return this.processor.run(async () => submitAttesterSlashing(this, slashing));
   }
 
   submitProposerSlashing(slashing: ProposerSlashing): Promise<void> {
-    return this.lock.run(async () => submitProposerSlashing(this, slashing));
+    return this.processor.run(async () => submitProposerSlashing(this, slashing));
   }
 
   submitVoluntaryExit(exit: SignedVoluntaryExit): Promise<void> {
-    return this.lock.run(async () => submitVoluntaryExit(this, exit));
+    return this.processor.run(async () => submitVoluntaryExit(this, exit));
   }
 
   // ---- IBeaconChain: pools ----
@@ -461,11 +515,11 @@ export class BeaconChain implements IBeaconChain {
   // ---- IBeaconChain: duties and production ----
 
   produceBlock(slot: number, randaoReveal: Uint8Array, graffiti: Uint8Array, opts?: ProduceBlockOptions): Promise<ProducedBlock> {
-    return this.lock.run(async () => produceBlock(this, slot, randaoReveal, graffiti, opts ?? {}));
+    return this.processor.run(async () => produceBlock(this, slot, randaoReveal, graffiti, opts ?? {}));
   }
 
   produceAttestationData(slot: number, committeeIndex: number): Promise<AttestationData> {
-    return this.lock.run(async () => produceAttestationData(this, slot, committeeIndex));
+    return this.processor.run(async () => produceAttestationData(this, slot, committeeIndex));
   }
 
   getAggregateAttestation(slot: number, attestationDataRoot: Uint8Array): Attestation | null {
@@ -473,11 +527,11 @@ export class BeaconChain implements IBeaconChain {
   }
 
   getProposerDuties(epoch: number): Promise<ProposerDuties> {
-    return this.lock.run(async () => getProposerDuties(this, epoch));
+    return this.processor.run(async () => getProposerDuties(this, epoch));
   }
 
   getAttesterDuties(epoch: number, validatorIndices: number[]): Promise<AttesterDuties> {
-    return this.lock.run(async () => getAttesterDuties(this, epoch, validatorIndices));
+    return this.processor.run(async () => getAttesterDuties(this, epoch, validatorIndices));
   }
 
   getLiveness(epoch: number, validatorIndices: number[]): Liveness[] {

@@ -22,6 +22,18 @@ export const BlockErrorCode = {
   FORK_CHOICE_REJECTED: "BLOCK_FORK_CHOICE_REJECTED",
   /** The bytes are not a SignedBeaconBlock of the active preset. */
   DECODE_FAILED: "BLOCK_DECODE_FAILED",
+  /** A block with a valid signature was already seen for this slot and proposer (gossip). */
+  REPEAT_PROPOSAL: "BLOCK_REPEAT_PROPOSAL",
+  /** The proposer index is not a validator index. */
+  PROPOSER_INDEX_OUT_OF_RANGE: "BLOCK_PROPOSER_INDEX_OUT_OF_RANGE",
+  /** The proposer's signature does not verify. */
+  INVALID_PROPOSER_SIGNATURE: "BLOCK_INVALID_PROPOSER_SIGNATURE",
+  /** The parent block is known to have failed validation. */
+  PARENT_INVALID: "BLOCK_PARENT_INVALID",
+  /** The finalized checkpoint is not an ancestor of the block. */
+  FINALIZED_NOT_ANCESTOR: "BLOCK_FINALIZED_NOT_ANCESTOR",
+  /** The proposer index is not the expected proposer of the slot on the parent's branch. */
+  INCORRECT_PROPOSER: "BLOCK_INCORRECT_PROPOSER",
 } as const;
 export type BlockErrorCode = (typeof BlockErrorCode)[keyof typeof BlockErrorCode];
 
@@ -60,6 +72,12 @@ export const AttestationErrorCode = {
   AGGREGATOR_INDEX_OUT_OF_RANGE: "ATTESTATION_AGGREGATOR_INDEX_OUT_OF_RANGE",
   /** Fork choice's on_attestation refused it; `reason` carries its code. */
   FORK_CHOICE_REJECTED: "ATTESTATION_FORK_CHOICE_REJECTED",
+  /** The attestation was received on another subnet than compute_subnet_for_attestation's. */
+  WRONG_SUBNET: "ATTESTATION_WRONG_SUBNET",
+  /** The block voted for is known to have failed validation. */
+  INVALID_BEACON_BLOCK: "ATTESTATION_INVALID_BEACON_BLOCK",
+  /** A seen aggregate of the same data already has every bit of this one (gossip). */
+  AGGREGATE_ALREADY_KNOWN: "ATTESTATION_AGGREGATE_ALREADY_KNOWN",
 } as const;
 export type AttestationErrorCode = (typeof AttestationErrorCode)[keyof typeof AttestationErrorCode];
 

@@ -208,6 +208,16 @@ export interface ChainEvents {
   voluntary_exit: [SignedVoluntaryExit];
   finalized_checkpoint: [FinalizedCheckpointEvent];
   chain_reorg: [ChainReorgEvent];
+  /** A block the chain needs but does not know: the parent of a gossip block, or a block attestations vote for (sync fetches it by root). */
+  unknown_block_root: [UnknownBlockRootEvent];
+}
+
+export interface UnknownBlockRootEvent {
+  root: Uint8Array;
+  /** The slot of the child block that needs it, when a block asked. */
+  slot?: number;
+  /** The peer that sent the message that needs it (a peer likely to have it). */
+  peerId?: string;
 }
 
 export interface IBeaconChain {

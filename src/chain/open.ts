@@ -8,6 +8,7 @@ import type {BeaconDb} from "../db/index.ts";
 import type {BeaconStateView} from "../types/index.ts";
 import type {Logger} from "../util/logger.ts";
 import {BeaconChain} from "./chain.ts";
+import type {GossipSinkOptions} from "./gossip/sink.ts";
 import {ChainRequestError, ChainRequestErrorCode} from "./errors.ts";
 import {initGenesisOps, readAnchor, type StoredNetwork} from "./persist.ts";
 
@@ -22,6 +23,7 @@ export interface OpenChainOptions {
   maxBlockStates?: number;
   maxCheckpointStates?: number;
   blsVerifier?: AsyncSignatureVerifier;
+  gossip?: GossipSinkOptions;
 }
 
 export async function openChain(opts: OpenChainOptions): Promise<{chain: BeaconChain; created: boolean; replayed: number}> {
@@ -46,6 +48,7 @@ export async function openChain(opts: OpenChainOptions): Promise<{chain: BeaconC
     maxBlockStates: opts.maxBlockStates,
     maxCheckpointStates: opts.maxCheckpointStates,
     blsVerifier: opts.blsVerifier,
+    gossip: opts.gossip,
   });
   const replayed = await chain.replayStoredBlocks();
   return {chain, created, replayed};

@@ -24,14 +24,3 @@ export function intersectIndices(a: ArrayLike<number>, b: ArrayLike<number>): nu
   for (let i = 0; i < b.length; i++) if (set.has(b[i])) out.add(b[i]);
   return [...out].sort((x, y) => x - y);
 }
-
-/** A promise-chain mutex: `run` executes tasks one after another, in call order. */
-export class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}

@@ -10,21 +10,16 @@ import {digest, findInvalidSignatureSet, type SignatureSet} from "../../crypto/i
 import {DOMAIN_AGGREGATE_AND_PROOF, DOMAIN_SELECTION_PROOF, TARGET_AGGREGATORS_PER_COMMITTEE} from "../../params/index.ts";
 import {computeSigningRoot, getDomain} from "../../state-transition/index.ts";
 import {primitive, ssz, type SignedAggregateAndProof} from "../../types/index.ts";
+import type {BitArray} from "@chainsafe/ssz";
 import type {BeaconChain} from "../chain.ts";
 import {AttestationError, AttestationErrorCode} from "../errors.ts";
 import type {ItemFailure} from "../interface.ts";
 import {countBits, isSubsetOf} from "../opPools/bits.ts";
 import {attestationSigningRoot, validateAttestationData, type ValidatedData} from "./attestationData.ts";
-import {toFailure} from "./attestation.ts";
+import {failed, toFailure, type Outcome} from "./attestation.ts";
+import {verifySetGroups} from "./batchVerify.ts";
+import type {ValidationContext} from "./context.ts";
 import {applyVoteToForkChoice} from "./pendingForkChoice.ts";
-
-interface Candidate {
-  index: number;
-  signed: SignedAggregateAndProof;
-  validated: ValidatedData;
-  attestingIndices: number[];
-  sets: SignatureSet[];
-}
 
 /** validator.md is_aggregator: bytes_to_uint64(hash(slot_signature)[0:8]) % modulo == 0. */
 export function isAggregator(committeeLength: number, slotSignature: Uint8Array): boolean {
@@ -34,43 +29,76 @@ export function isAggregator(committeeLength: number, slotSignature: Uint8Array)
   return value % BigInt(modulo) === 0n;
 }
 
+export interface AggregateItem {
+  signed: SignedAggregateAndProof;
+  nowMs: number;
+}
+
+export interface ValidatedAggregate {
+  signed: SignedAggregateAndProof;
+  validated: ValidatedData;
+  attestingIndices: number[];
+  sets: SignatureSet[];
+}
+
+interface AcceptedInBatch {
+  aggregators: Set<string>;
+  aggregates: {dataRootHex: string; bits: BitArray}[];
+}
+
 /**
- * The batch is validated as if its items arrived one after another: an aggregate that an earlier
- * valid one covers (same data, a superset of its bits) is ignored without checking its
+ * Validates a batch as if its items arrived one after another: an aggregate that an earlier
+ * valid one covers (same data, a superset of its bits) is IGNOREd without checking its
  * signatures, which with small committees (every member an aggregator) saves most of the work.
  * Items are checked in rounds: each round verifies, in one batch, the items no earlier item of
  * the round covers; the items it held back are decided in the next round.
  */
-export async function submitAggregateAndProofs(chain: BeaconChain, aggregates: SignedAggregateAndProof[]): Promise<ItemFailure[]> {
-  const failures: ItemFailure[] = [];
-  let pending: {index: number; signed: SignedAggregateAndProof}[] = aggregates.map((signed, index) => ({index, signed}));
-  const acceptedAggregators = new Set<string>();
-
+export async function validateAggregateBatch(ctx: ValidationContext, items: AggregateItem[]): Promise<Outcome<ValidatedAggregate>[]> {
+  const outcomes: Outcome<ValidatedAggregate>[] = new Array(items.length);
+  const accepted: AcceptedInBatch = {aggregators: new Set(), aggregates: []};
+  let pending = items.map((_, i) => i);
   while (pending.length > 0) {
-    const round: Candidate[] = [];
-    const deferred: typeof pending = [];
-    for (const item of pending) {
+    const round: {i: number; v: ValidatedAggregate}[] = [];
+    const deferred: number[] = [];
+    for (const i of pending) {
       try {
-        const c = prepare(chain, item.index, item.signed, acceptedAggregators);
-        if (c === null) continue; // covered by a seen aggregate: nothing new
+        const v = prepareAggregate(ctx, items[i], accepted);
         const covered = round.some(
-          (r) => r.validated.dataRootHex === c.validated.dataRootHex && isSubsetOf(c.signed.message.aggregate.aggregation_bits, r.signed.message.aggregate.aggregation_bits)
+          (r) => r.v.validated.dataRootHex === v.validated.dataRootHex && isSubsetOf(v.signed.message.aggregate.aggregation_bits, r.v.signed.message.aggregate.aggregation_bits)
         );
-        if (covered) deferred.push(item);
-        else round.push(c);
+        if (covered) deferred.push(i);
+        else round.push({i, v});
       } catch (e) {
-        failures.push(toFailure(item.index, e));
+        outcomes[i] = failed(e);
       }
     }
-    const allValid = await chain.blsVerifier.verifySignatureSets(round.flatMap((c) => c.sets));
-    const valid = allValid ? round : round.filter((c) => checkOne(c, failures));
-    for (const c of valid) {
-      accept(chain, c);
-      acceptedAggregators.add(aggregatorKey(c.signed));
-    }
+    const valid = await verifySetGroups(ctx.blsVerifier, round.map((r) => r.v.sets));
+    round.forEach((r, k) => {
+      if (!valid[k]) {
+        outcomes[r.i] = {ok: false, error: signatureError(r.v.sets)};
+        return;
+      }
+      outcomes[r.i] = {ok: true, value: r.v};
+      accepted.aggregators.add(aggregatorKey(r.v.signed));
+      accepted.aggregates.push({dataRootHex: r.v.validated.dataRootHex, bits: r.v.signed.message.aggregate.aggregation_bits});
+    });
     pending = deferred;
   }
-  failures.sort((a, b) => a.index - b.index);
+  return outcomes;
+}
+
+/**
+ * The REST endpoint: the same validation; an aggregate a seen one already covers is accepted
+ * without effect.
+ */
+export async function submitAggregateAndProofs(chain: BeaconChain, aggregates: SignedAggregateAndProof[]): Promise<ItemFailure[]> {
+  const nowMs = chain.clock.nowMs();
+  const outcomes = await validateAggregateBatch(chain.validation, aggregates.map((signed) => ({signed, nowMs})));
+  const failures: ItemFailure[] = [];
+  outcomes.forEach((o, index) => {
+    if (o.ok) importAggregate(chain, o.value);
+    else if (o.error.code !== AttestationErrorCode.AGGREGATE_ALREADY_KNOWN) failures.push(toFailure(index, o.error));
+  });
   return failures;
 }
 
@@ -78,12 +106,13 @@ function aggregatorKey(signed: SignedAggregateAndProof): string {
   return `${signed.message.aggregate.data.target.epoch}:${signed.message.aggregator_index}`;
 }
 
-/** The checks before the signatures; null when a seen aggregate already covers this one. */
-function prepare(chain: BeaconChain, index: number, signed: SignedAggregateAndProof, acceptedAggregators: Set<string>): Candidate | null {
+/** The conditions before the signatures. */
+function prepareAggregate(ctx: ValidationContext, item: AggregateItem, accepted: AcceptedInBatch): ValidatedAggregate {
+  const signed = item.signed;
   const proof = signed.message;
   const aggregate = proof.aggregate;
   const data = aggregate.data;
-  const validated = validateAttestationData(chain, data);
+  const validated = validateAttestationData(ctx, data, item.nowMs);
   const {committee, targetState: s} = validated;
   const bits = aggregate.aggregation_bits;
   if (bits.bitLen !== committee.length) {
@@ -95,10 +124,15 @@ function prepare(chain: BeaconChain, index: number, signed: SignedAggregateAndPr
   if (countBits(bits) < 1) {
     throw new AttestationError(AttestationErrorCode.EMPTY_AGGREGATION_BITFIELD, "the aggregate has no participants");
   }
-  if (chain.seenAggregates.isKnown(data.slot, validated.dataRootHex, bits)) return null;
+  if (
+    ctx.seen.aggregates.isKnown(data.slot, validated.dataRootHex, bits) ||
+    accepted.aggregates.some((a) => a.dataRootHex === validated.dataRootHex && a.bits.bitLen === bits.bitLen && isSubsetOf(bits, a.bits))
+  ) {
+    throw new AttestationError(AttestationErrorCode.AGGREGATE_ALREADY_KNOWN, "a seen aggregate of the same data has every bit of this one");
+  }
   const targetEpoch = data.target.epoch;
   const aggregatorIndex = proof.aggregator_index;
-  if (chain.seenAggregators.has(targetEpoch, aggregatorIndex) || acceptedAggregators.has(aggregatorKey(signed))) {
+  if (ctx.seen.aggregators.has(targetEpoch, aggregatorIndex) || accepted.aggregators.has(aggregatorKey(signed))) {
     throw new AttestationError(
       AttestationErrorCode.AGGREGATOR_ALREADY_KNOWN,
       `aggregator ${aggregatorIndex} already sent an aggregate for epoch ${targetEpoch}`
@@ -135,7 +169,7 @@ function prepare(chain: BeaconChain, index: number, signed: SignedAggregateAndPr
       signature: aggregate.signature,
     },
   ];
-  return {index, signed, validated, attestingIndices, sets};
+  return {signed, validated, attestingIndices, sets};
 }
 
 const SET_ERRORS = [
@@ -144,15 +178,15 @@ const SET_ERRORS = [
   [AttestationErrorCode.INVALID_SIGNATURE, "invalid aggregate signature"],
 ] as const;
 
-function checkOne(c: Candidate, failures: ItemFailure[]): boolean {
-  const bad = findInvalidSignatureSet(c.sets);
-  if (bad < 0) return true;
-  const [code, message] = SET_ERRORS[bad];
-  failures.push({index: c.index, code, message});
-  return false;
+/** The error of the first set that fails on its own (only computed for a group that failed). */
+function signatureError(sets: SignatureSet[]): AttestationError {
+  const bad = findInvalidSignatureSet(sets);
+  const [code, message] = SET_ERRORS[bad < 0 ? 2 : bad];
+  return new AttestationError(code, message);
 }
 
-function accept(chain: BeaconChain, c: Candidate): void {
+/** The import step of an accepted aggregate: seen caches, pools, liveness, fork choice, event. */
+export function importAggregate(chain: BeaconChain, c: ValidatedAggregate): void {
   const proof = c.signed.message;
   const aggregate = proof.aggregate;
   const data = aggregate.data;

@@ -1,100 +1,138 @@
 /**
- * Unaggregated attestations from the API, validated as p2p-interface.md's beacon_attestation
- * (without the subnet check: the API has no subnet): cheap checks per item, then every
- * signature of the batch in one multi-verification on the chain's BLS verifier. Accepted ones go to the pool, fork choice
- * (once their slot is over), liveness and the `attestation` event.
+ * p2p-interface.md beacon_attestation_{subnet_id}: unaggregated attestations, validated in
+ * batches (gossip hands the processor's queue over in batches; the REST pool endpoint posts
+ * arrays). Cheap checks per item, then the signatures of the batch, combined per message (one
+ * committee's votes sign the same data), in one multi-verification on the chain's BLS verifier. Validation only decides; `importAttestation` pools an accepted one
+ * and feeds fork choice (once its slot is over), liveness and the `attestation` event.
  *
- * Resubmitting an attestation already accepted succeeds (the same validator, target epoch and
- * data): a restarted validator client may send it again. A different attestation of the same
- * validator for the same target epoch is refused.
+ * Items of one batch are decided as if they arrived one after another: a second attestation of
+ * the same validator and target epoch waits for the first one's verdict (it is IGNOREd when the
+ * first is valid, judged on its own when the first is not).
  */
-import {findInvalidSignatureSet, type SignatureSet} from "../../crypto/index.ts";
+import type {SignatureSet} from "../../crypto/index.ts";
 import type {Attestation} from "../../types/index.ts";
 import {GnomonError} from "../../util/errors.ts";
 import type {BeaconChain} from "../chain.ts";
 import {AttestationError, AttestationErrorCode} from "../errors.ts";
 import type {ItemFailure} from "../interface.ts";
+import {verifySameMessageSets} from "./batchVerify.ts";
+import type {ValidationContext} from "./context.ts";
 import {attestationSigningRoot, validateAttestationData, type ValidatedData} from "./attestationData.ts";
 import {applyVoteToForkChoice} from "./pendingForkChoice.ts";
+import {computeSubnetForAttestation} from "./subnet.ts";
 
-interface Candidate {
-  index: number;
+/** `reason` of PRIOR_ATTESTATION_KNOWN when the prior attestation has the same data (a resubmission). */
+export const SAME_DATA = "SAME_DATA";
+
+export interface AttestationItem {
+  attestation: Attestation;
+  /** The subnet it arrived on (gossip); null for the REST pool endpoint, which has no subnet. */
+  subnet: number | null;
+  nowMs: number;
+}
+
+export interface ValidatedAttestation {
   attestation: Attestation;
   validated: ValidatedData;
   validatorIndex: number;
-  signatureSet: SignatureSet;
+  signatureSet: Extract<SignatureSet, {type: "single"}>;
 }
 
-export async function submitAttestations(chain: BeaconChain, attestations: Attestation[]): Promise<ItemFailure[]> {
-  const failures: ItemFailure[] = [];
-  const candidates: Candidate[] = [];
-  /** Validators of this batch by target epoch, with their data root. */
-  const inBatch = new Map<string, string>();
+export type Outcome<T> = {ok: true; value: T} | {ok: false; error: GnomonError};
 
-  attestations.forEach((attestation, index) => {
-    try {
-      const validated = validateAttestationData(chain, attestation.data);
-      const bits = attestation.aggregation_bits;
-      if (bits.bitLen !== validated.committee.length) {
-        throw new AttestationError(
-          AttestationErrorCode.WRONG_NUMBER_OF_AGGREGATION_BITS,
-          `aggregation bits length ${bits.bitLen} differs from the committee size ${validated.committee.length}`
-        );
-      }
-      const bit = bits.getSingleTrueBit();
-      if (bit === null) {
-        throw new AttestationError(AttestationErrorCode.NOT_EXACTLY_ONE_AGGREGATION_BIT_SET, "an unaggregated attestation must have exactly one bit set");
-      }
-      const validatorIndex = validated.committee[bit];
-      const targetEpoch = attestation.data.target.epoch;
-      const key = `${targetEpoch}:${validatorIndex}`;
-      const seen = chain.seenAttesters.get(targetEpoch, validatorIndex) ?? inBatch.get(key);
-      if (seen !== undefined) {
-        if (seen === validated.dataRootHex) return; // the same attestation again: accepted before
-        throw new AttestationError(
-          AttestationErrorCode.PRIOR_ATTESTATION_KNOWN,
-          `validator ${validatorIndex} already attested to a different data in epoch ${targetEpoch}`
-        );
-      }
-      inBatch.set(key, validated.dataRootHex);
-      const s = validated.targetState;
-      const signatureSet: SignatureSet = {
-        type: "single",
-        pubkey: s.epochCtx.index2pubkey(validatorIndex),
-        signingRoot: attestationSigningRoot(s, attestation.data),
-        signature: attestation.signature,
-      };
-      candidates.push({index, attestation, validated, validatorIndex, signatureSet});
-    } catch (e) {
-      failures.push(toFailure(index, e));
+/** The conditions before the signature, in the spec's order where it can be kept. */
+export function prepareAttestation(ctx: ValidationContext, item: AttestationItem): ValidatedAttestation {
+  const {attestation, subnet} = item;
+  const data = attestation.data;
+  const validated = validateAttestationData(ctx, data, item.nowMs);
+  const s = validated.targetState;
+  if (subnet !== null) {
+    const expected = computeSubnetForAttestation(s.epochCtx.getCommitteeCountPerSlot(data.target.epoch), data.slot, data.index);
+    if (expected !== subnet) {
+      throw new AttestationError(AttestationErrorCode.WRONG_SUBNET, `attestation belongs to subnet ${expected}, received on subnet ${subnet}`);
     }
-  });
-
-  for (const c of await verifyCandidates(chain, candidates, failures)) accept(chain, c);
-  failures.sort((a, b) => a.index - b.index);
-  return failures;
-}
-
-/** The candidates whose signature verifies; the others become failures. */
-async function verifyCandidates(chain: BeaconChain, candidates: Candidate[], failures: ItemFailure[]): Promise<Candidate[]> {
-  if (await chain.blsVerifier.verifySignatureSets(candidates.map((c) => c.signatureSet))) return candidates;
-  const valid: Candidate[] = [];
-  let rest = candidates;
-  for (;;) {
-    const bad = findInvalidSignatureSet(rest.map((c) => c.signatureSet));
-    if (bad < 0) {
-      valid.push(...rest);
-      break;
-    }
-    valid.push(...rest.slice(0, bad));
-    failures.push({index: rest[bad].index, code: AttestationErrorCode.INVALID_SIGNATURE, message: "invalid attestation signature"});
-    rest = rest.slice(bad + 1);
   }
-  return valid;
+  const bits = attestation.aggregation_bits;
+  const bit = bits.getSingleTrueBit();
+  if (bit === null) {
+    throw new AttestationError(AttestationErrorCode.NOT_EXACTLY_ONE_AGGREGATION_BIT_SET, "an unaggregated attestation must have exactly one bit set");
+  }
+  if (bits.bitLen !== validated.committee.length) {
+    throw new AttestationError(
+      AttestationErrorCode.WRONG_NUMBER_OF_AGGREGATION_BITS,
+      `aggregation bits length ${bits.bitLen} differs from the committee size ${validated.committee.length}`
+    );
+  }
+  const validatorIndex = validated.committee[bit];
+  const targetEpoch = data.target.epoch;
+  const seen = ctx.seen.attesters.get(targetEpoch, validatorIndex);
+  if (seen !== undefined) throw priorKnown(validatorIndex, targetEpoch, seen === validated.dataRootHex);
+  const signatureSet: ValidatedAttestation["signatureSet"] = {
+    type: "single",
+    pubkey: s.epochCtx.index2pubkey(validatorIndex),
+    signingRoot: attestationSigningRoot(s, data),
+    signature: attestation.signature,
+  };
+  return {attestation, validated, validatorIndex, signatureSet};
 }
 
-function accept(chain: BeaconChain, c: Candidate): void {
-  const {attestation, validated, validatorIndex} = c;
+function priorKnown(validatorIndex: number, targetEpoch: number, sameData: boolean): AttestationError {
+  return new AttestationError(
+    AttestationErrorCode.PRIOR_ATTESTATION_KNOWN,
+    `validator ${validatorIndex} already has an attestation for target epoch ${targetEpoch}`,
+    {reason: sameData ? SAME_DATA : undefined}
+  );
+}
+
+/** Validates a batch; one outcome per item, in order. Never throws for bad input. */
+export async function validateAttestationBatch(ctx: ValidationContext, items: AttestationItem[]): Promise<Outcome<ValidatedAttestation>[]> {
+  const outcomes: Outcome<ValidatedAttestation>[] = new Array(items.length);
+  /** Data root accepted in this batch per `targetEpoch:validator`. */
+  const accepted = new Map<string, string>();
+  let pending = items.map((_, i) => i);
+  while (pending.length > 0) {
+    const round: {i: number; v: ValidatedAttestation; key: string}[] = [];
+    const inRound = new Set<string>();
+    const deferred: number[] = [];
+    for (const i of pending) {
+      try {
+        const v = prepareAttestation(ctx, items[i]);
+        const key = `${v.attestation.data.target.epoch}:${v.validatorIndex}`;
+        const prior = accepted.get(key);
+        if (prior !== undefined) throw priorKnown(v.validatorIndex, v.attestation.data.target.epoch, prior === v.validated.dataRootHex);
+        if (inRound.has(key)) {
+          deferred.push(i);
+          continue;
+        }
+        inRound.add(key);
+        round.push({i, v, key});
+      } catch (e) {
+        outcomes[i] = failed(e);
+      }
+    }
+    const valid = await verifySameMessageSets(ctx.blsVerifier, round.map((r) => r.v.signatureSet));
+    round.forEach((r, k) => {
+      if (valid[k]) {
+        outcomes[r.i] = {ok: true, value: r.v};
+        accepted.set(r.key, r.v.validated.dataRootHex);
+      } else {
+        outcomes[r.i] = {ok: false, error: new AttestationError(AttestationErrorCode.INVALID_SIGNATURE, "invalid attestation signature")};
+      }
+    });
+    pending = deferred;
+  }
+  return outcomes;
+}
+
+/** A typed error as an outcome; anything else is a bug and propagates. */
+export function failed(e: unknown): {ok: false; error: GnomonError} {
+  if (e instanceof GnomonError) return {ok: false, error: e};
+  throw e;
+}
+
+/** The import step of an accepted attestation: seen cache, pool, liveness, fork choice, event. */
+export function importAttestation(chain: BeaconChain, v: ValidatedAttestation): void {
+  const {attestation, validated, validatorIndex} = v;
   const data = attestation.data;
   chain.seenAttesters.add(data.target.epoch, validatorIndex, validated.dataRootHex);
   chain.attestationPool.add(attestation, validated.dataRoot);
@@ -107,6 +145,26 @@ function accept(chain: BeaconChain, c: Candidate): void {
     indices: [validatorIndex],
   });
   chain.events.emit("attestation", attestation);
+}
+
+/**
+ * The REST pool endpoint: the same validation without a subnet. Resubmitting an attestation
+ * already accepted succeeds without effect (a restarted validator client may send it again); a
+ * different attestation of the same validator for the same target epoch is refused.
+ */
+export async function submitAttestations(chain: BeaconChain, attestations: Attestation[]): Promise<ItemFailure[]> {
+  const nowMs = chain.clock.nowMs();
+  const outcomes = await validateAttestationBatch(chain.validation, attestations.map((attestation) => ({attestation, subnet: null, nowMs})));
+  const failures: ItemFailure[] = [];
+  outcomes.forEach((o, index) => {
+    if (o.ok) importAttestation(chain, o.value);
+    else if (!isResubmission(o.error)) failures.push(toFailure(index, o.error));
+  });
+  return failures;
+}
+
+function isResubmission(e: GnomonError): boolean {
+  return e instanceof AttestationError && e.code === AttestationErrorCode.PRIOR_ATTESTATION_KNOWN && e.reason === SAME_DATA;
 }
 
 export function toFailure(index: number, e: unknown): ItemFailure {

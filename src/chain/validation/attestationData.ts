@@ -9,7 +9,8 @@ import {config, DOMAIN_BEACON_ATTESTER} from "../../params/index.ts";
 import {computeEpochAtSlot, computeSigningRoot, getDomain, type CachedBeaconState} from "../../state-transition/index.ts";
 import {ssz, type AttestationData} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
-import type {BeaconChain} from "../chain.ts";
+import type {ValidationContext} from "./context.ts";
+import {isFutureSlot, isWithinSlotRange} from "./timing.ts";
 import {AttestationError, AttestationErrorCode} from "../errors.ts";
 
 export interface ValidatedData {
@@ -22,23 +23,17 @@ export interface ValidatedData {
   committee: Uint32Array;
 }
 
-export function validateAttestationData(chain: BeaconChain, data: AttestationData): ValidatedData {
-  const fc = chain.forkChoice;
+export function validateAttestationData(ctx: ValidationContext, data: AttestationData, nowMs: number): ValidatedData {
+  const fc = ctx.forkChoice;
   const slot = data.slot;
   const targetEpoch = data.target.epoch;
 
-  // is_within_slot_range(store, data.slot, ATTESTATION_PROPAGATION_SLOT_RANGE, now)
-  const nowMs = chain.clock.nowMs();
-  const disparity = config.MAXIMUM_GOSSIP_CLOCK_DISPARITY;
-  if (nowMs + disparity < chain.clock.slotStartMs(slot)) {
-    throw new AttestationError(AttestationErrorCode.FUTURE_SLOT, `attestation slot ${slot} is in the future (current slot ${chain.clock.currentSlot})`);
-  }
   const range = config.ATTESTATION_PROPAGATION_SLOT_RANGE;
-  if (chain.clock.slotStartMs(slot + range + 1) + disparity < nowMs) {
-    throw new AttestationError(
-      AttestationErrorCode.PAST_SLOT,
-      `attestation slot ${slot} is more than ${range} slots before the current slot ${chain.clock.currentSlot}`
-    );
+  if (isFutureSlot(ctx.clock, slot, nowMs)) {
+    throw new AttestationError(AttestationErrorCode.FUTURE_SLOT, `attestation slot ${slot} is in the future`);
+  }
+  if (!isWithinSlotRange(ctx.clock, slot, range, nowMs)) {
+    throw new AttestationError(AttestationErrorCode.PAST_SLOT, `attestation slot ${slot} is more than ${range} slots in the past`);
   }
   if (targetEpoch !== computeEpochAtSlot(slot)) {
     throw new AttestationError(
@@ -49,6 +44,9 @@ export function validateAttestationData(chain: BeaconChain, data: AttestationDat
 
   const beaconBlockRootHex = toHex(data.beacon_block_root);
   const targetRootHex = toHex(data.target.root);
+  if (ctx.seen.invalidBlocks.has(beaconBlockRootHex)) {
+    throw new AttestationError(AttestationErrorCode.INVALID_BEACON_BLOCK, `block ${beaconBlockRootHex} failed validation`);
+  }
   if (!fc.hasBlock(beaconBlockRootHex)) {
     throw new AttestationError(AttestationErrorCode.UNKNOWN_BEACON_BLOCK_ROOT, `block ${beaconBlockRootHex} is unknown`);
   }
@@ -58,7 +56,7 @@ export function validateAttestationData(chain: BeaconChain, data: AttestationDat
       `target root ${targetRootHex} is not the epoch ${targetEpoch} checkpoint block of ${beaconBlockRootHex}`
     );
   }
-  const finalized = fc.finalizedCheckpoint;
+  const finalized = ctx.finalizedCheckpoint();
   if (fc.getCheckpointBlock(beaconBlockRootHex, finalized.epoch) !== finalized.root) {
     throw new AttestationError(
       AttestationErrorCode.NOT_DESCENDANT_OF_FINALIZED,
@@ -66,7 +64,7 @@ export function validateAttestationData(chain: BeaconChain, data: AttestationDat
     );
   }
 
-  const targetState = chain.regen.getCheckpointState(targetEpoch, targetRootHex);
+  const targetState = ctx.regen.getCheckpointState(targetEpoch, targetRootHex);
   const committeeCount = targetState.epochCtx.getCommitteeCountPerSlot(targetEpoch);
   if (!(data.index < committeeCount)) {
     throw new AttestationError(

@@ -49,14 +49,17 @@ describe("chain: block import pipeline", function () {
       // Not later than its parent.
       const sameSlot = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.slot = head.slot)});
       await rejects(t.chain.processBlock(sameSlot, "api"), BlockErrorCode.NOT_LATER_THAN_PARENT);
-      // Wrong state root, and a bad proposer signature: the state transition's condition codes.
+      // Wrong state root: the state transition's condition code; a bad proposer signature and a
+      // proposer out of turn: the gossip conditions that REST publishing checks first.
       const badRoot = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.state_root = new Uint8Array(32).fill(1))});
       await rejects(t.chain.processBlock(badRoot, "api"), BlockErrorCode.INVALID, "INVALID_STATE_ROOT");
       const badSig = buildBlock(t.chain, headHex, 4);
       badSig.signature = buildBlock(t.chain, headHex, 4, {body: {graffiti: new Uint8Array(32).fill(9)}}).signature;
-      await rejects(t.chain.processBlock(badSig, "api"), BlockErrorCode.INVALID, "INVALID_SIGNATURE");
+      await rejects(t.chain.processBlock(badSig, "api"), BlockErrorCode.INVALID_PROPOSER_SIGNATURE);
       const wrongProposer = buildBlock(t.chain, headHex, 4, {mutate: (b) => (b.proposer_index = (b.proposer_index + 1) % 64)});
-      const e = await rejects(t.chain.processBlock(wrongProposer, "api"), BlockErrorCode.INVALID);
+      await rejects(t.chain.processBlock(wrongProposer, "api"), BlockErrorCode.INCORRECT_PROPOSER);
+      // Through the import pipeline alone (as sync imports), the state transition refuses it too.
+      const e = await rejects(t.chain.processBlock(wrongProposer, "sync"), BlockErrorCode.INVALID);
       assert.ok(e.reason !== undefined);
 
       // Nothing of the refused blocks stuck: same head, nothing stored, and the next valid block imports.
@@ -92,12 +95,12 @@ describe("chain: block import pipeline", function () {
     const forged = {...aggregate, signature: other.signature};
     batchSizes.length = 0;
     await rejects(t.chain.processBlock(buildBlock(t.chain, headHex, 4, {body: {attestations: [forged]}}), "api"), BlockErrorCode.INVALID, "INVALID_SIGNATURE");
-    assert.deepEqual(batchSizes, [3], "proposer, randao and the attestation");
+    assert.deepEqual(batchSizes, [1, 2], "the proposer (gossip validation), then randao and the attestation");
     // The pool's aggregate as it is: only the proposer's and the randao signatures are checked.
     batchSizes.length = 0;
     const imported = await t.chain.processBlock(buildBlock(t.chain, headHex, 4, {body: {attestations: [aggregate]}}), "api");
     assert.equal(imported.slot, 4);
-    assert.deepEqual(batchSizes, [2]);
+    assert.deepEqual(batchSizes, [1, 1], "the proposer (gossip validation), then randao");
   });
 
   it("refuses a block that does not descend from the finalized checkpoint", async () => {

@@ -11,7 +11,9 @@ import {FakeTime} from "../../../src/clock/index.ts";
 import {interopSecretKey, sign, type AsyncSignatureVerifier, type SecretKey} from "../../../src/crypto/index.ts";
 import {BeaconDb} from "../../../src/db/index.ts";
 import {openChain, type BeaconChain} from "../../../src/chain/index.ts";
+import type {GossipSinkOptions} from "../../../src/chain/gossip/sink.ts";
 import {isAggregator} from "../../../src/chain/validation/aggregateAndProof.ts";
+import {computeSubnetForAttestation} from "../../../src/chain/validation/subnet.ts";
 import {interopDeposits} from "../../../src/node/genesis/interopDeposits.ts";
 import {
   config,
@@ -75,7 +77,7 @@ export interface TestChain {
 }
 
 export async function openTestChain(
-  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier} = {}
+  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier; gossip?: GossipSinkOptions} = {}
 ): Promise<TestChain> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gnomon-chain-"));
   const db = await BeaconDb.open(dir);
@@ -86,6 +88,7 @@ export async function openTestChain(
     network: {preset: "minimal", configOverrides: {}},
     time,
     blsVerifier: opts.blsVerifier,
+    gossip: opts.gossip,
   });
   return {
     chain,
@@ -229,4 +232,26 @@ export async function advanceTo(t: TestChain, slot: number, ms = 0): Promise<voi
   const target = t.chain.clock.slotStartMs(slot) + ms;
   if (target > t.time.now()) t.time.advance(target - t.time.now());
   await t.chain.lock.run(async () => undefined);
+}
+
+/**
+ * One unaggregated attestation per member of every committee of `slot`, voting for the head, each
+ * with the subnet it belongs on: what the validators' gossip on the subnets carries.
+ */
+export async function buildGossipAttestations(chain: BeaconChain, slot: number): Promise<{attestation: Attestation; subnet: number}[]> {
+  const head = chain.getHead().state;
+  const epoch = computeEpochAtSlot(slot);
+  const perSlot = head.epochCtx.getCommitteeCountPerSlot(epoch);
+  const domain = computeDomain(DOMAIN_BEACON_ATTESTER, config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
+  const out: {attestation: Attestation; subnet: number}[] = [];
+  for (let index = 0; index < perSlot; index++) {
+    const data = await chain.produceAttestationData(slot, index);
+    const signingRoot = computeSigningRoot(ssz.AttestationData, data, domain);
+    const committee = head.epochCtx.getBeaconCommittee(slot, index);
+    committee.forEach((validatorIndex, position) => {
+      const attestation = {aggregation_bits: BitArray.fromSingleBit(committee.length, position), data, signature: sign(interopSecretKey(validatorIndex), signingRoot)};
+      out.push({attestation, subnet: computeSubnetForAttestation(perSlot, slot, index)});
+    });
+  }
+  return out;
 }
