@@ -7,7 +7,7 @@ import {mkdirSync, readFileSync} from "node:fs";
 import {join} from "node:path";
 import {createApiServer, type ApiServer} from "../api/index.ts";
 import {openChain, readStoredNetwork, type BeaconChain} from "../chain/index.ts";
-import type {TimeSource} from "../clock/index.ts";
+import {systemTime, type TimeSource} from "../clock/index.ts";
 import {BlsWorkerPool} from "../crypto/index.ts";
 import {BeaconDb, DbError} from "../db/index.ts";
 import {config, useNetwork, type PresetName} from "../params/index.ts";
@@ -17,11 +17,11 @@ import {GnomonError, InputError} from "../util/errors.ts";
 import type {Logger} from "../util/logger.ts";
 import {createInteropGenesisState} from "./genesis/interopGenesis.ts";
 import {loadOrCreateNodeKey, unnetworkedNode} from "./identity.ts";
-import {importGossipSink} from "./importGossipSink.ts";
 import {Network, type NetworkOptions} from "../network/network.ts";
 import {peerIdFromPrivateKey} from "@libp2p/peer-id";
 import {resolveNetwork, type NetworkRequest, type ResolvedNetwork} from "./network.ts";
 import {startStatusLine} from "./statusLine.ts";
+import {startChainSync, type SyncService} from "../sync/index.ts";
 
 export type GenesisSource =
   | {type: "file"; path: string}
@@ -61,6 +61,8 @@ export class BeaconNode {
   readonly network: ResolvedNetwork;
   /** The libp2p network, when started with p2p options. */
   readonly p2p: Network | null;
+  /** Range sync and block lookups over the network (with p2p only). */
+  readonly sync: SyncService | null;
   /** The REST API's base URL, once listening. */
   readonly restUrl: string | null;
   private readonly logger: Logger;
@@ -74,6 +76,7 @@ export class BeaconNode {
     api: ApiServer | null;
     network: ResolvedNetwork;
     p2p: Network | null;
+    sync: SyncService | null;
     restUrl: string | null;
     logger: Logger;
     stopStatus: () => void;
@@ -84,6 +87,7 @@ export class BeaconNode {
     this.api = init.api;
     this.network = init.network;
     this.p2p = init.p2p;
+    this.sync = init.sync;
     this.restUrl = init.restUrl;
     this.logger = init.logger;
     this.stopStatus = init.stopStatus;
@@ -129,7 +133,7 @@ export class BeaconNode {
       let p2p: Network | null = null;
       if (opts.p2p != null) {
         try {
-          p2p = await Network.start({chain, sink: importGossipSink(chain), privateKey: nodeKey, options: opts.p2p, logger: opts.logger.child({module: "network"})});
+          p2p = await Network.start({chain, sink: chain.gossip, privateKey: nodeKey, options: opts.p2p, logger: opts.logger.child({module: "network"})});
         } catch (e) {
           await chain.stop();
           throw e;
@@ -148,9 +152,11 @@ export class BeaconNode {
           throw new NodeError("REST_LISTEN_FAILED", `cannot listen on ${opts.rest.address}:${opts.rest.port}: ${(e as Error).message}`, {cause: e});
         }
       }
+      const sync = p2p === null ? null : startNodeSync(chain, p2p, opts.logger.child({module: "sync"}), opts.time ?? systemTime);
       chain.start();
-      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), () => p2p?.syncPeers().length ?? 0);
-      return new BeaconNode({chain, db, blsPool, api, network, p2p, restUrl, logger, stopStatus});
+      const syncLine = sync === null ? undefined : () => ({isSyncing: sync.isSyncing(), blocksPerSecond: sync.progress().blocksPerSecond});
+      const stopStatus = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), () => p2p?.syncPeers().length ?? 0, syncLine);
+      return new BeaconNode({chain, db, blsPool, api, network, p2p, sync, restUrl, logger, stopStatus});
     } catch (e) {
       await blsPool.close();
       await db.close();
@@ -166,6 +172,7 @@ export class BeaconNode {
     this.stopping ??= (async () => {
       this.stopStatus();
       if (this.api !== null) await this.api.close();
+      await this.sync?.stop();
       if (this.p2p !== null) await this.p2p.stop();
       await this.chain.stop();
       await this.blsPool.close();
@@ -232,4 +239,11 @@ function checkSameGenesis(chain: BeaconChain, path: string): void {
   const given = readGenesisFile(path);
   const same = given.genesis_time === chain.genesis.genesisTime && toHex(given.genesis_validators_root) === toHex(chain.genesis.genesisValidatorsRoot);
   if (!same) throw new InputError(`${path} is not the genesis of the chain stored in the data dir (use another --data-dir)`);
+}
+
+/** Sync over the node's network, fed the unknown block roots the gossip sink announces. */
+function startNodeSync(chain: BeaconChain, network: Network, logger: Logger, time: TimeSource): SyncService {
+  const sync = startChainSync(chain, network, {logger, time});
+  chain.events.on("unknown_block_root", ({root, peerId, slot}) => sync.unknownBlocks.onUnknownBlockRoot(root, peerId, slot));
+  return sync;
 }

@@ -85,9 +85,16 @@ export class UnknownBlockSync {
     this.kick();
   }
 
-  /** A block root (voted for by an attestation) the chain does not know. */
-  onUnknownBlockRoot(root: Uint8Array, peerId?: string): void {
+  /**
+   * A block root the chain does not know: voted for by an attestation, or the parent of a block
+   * at `childSlot` (which the gossip sink holds until the parent is imported).
+   */
+  onUnknownBlockRoot(root: Uint8Array, peerId?: string, childSlot?: number): void {
     if (this.deps.chain.hasBlock(root)) return;
+    if (childSlot !== undefined && childSlot > this.deps.chain.getHead().slot + this.maxAncestors) {
+      if (peerId !== undefined) this.deps.onPeerAhead(peerId, childSlot - 1, root);
+      return;
+    }
     this.add(root, 0, peerId);
     this.kick();
   }
