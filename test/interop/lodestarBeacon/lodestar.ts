@@ -22,10 +22,13 @@ export function checkInstalled(): void {
 
 
 /** `lodestar dev`: a new chain with interop validators; it writes genesis.ssz into `dir`. */
-export function lodestarDev(dir: string, opts: {validators: number; genesisTime: number; p2pPort: number; restPort: number; paramsFile?: string}): LodestarNode {
+export function lodestarDev(
+  dir: string,
+  opts: {validators: number; genesisTime: number; p2pPort: number; restPort: number; startValidators?: string}
+): LodestarNode {
   const proc = runProcessIn(dir, [
-    "dev", "--paramsFile", opts.paramsFile ?? LODESTAR_CONFIG, "--dataDir", join(dir, "data"),
-    "--genesisValidators", String(opts.validators), "--startValidators", `0..${opts.validators - 1}`,
+    "dev", "--paramsFile", LODESTAR_CONFIG, "--dataDir", join(dir, "data"), "--server", `http://127.0.0.1:${opts.restPort}`,
+    "--genesisValidators", String(opts.validators), "--startValidators", opts.startValidators ?? `0..${opts.validators - 1}`,
     "--genesisTime", String(opts.genesisTime), "--port", String(opts.p2pPort), "--enr.ip", "127.0.0.1",
     "--rest.port", String(opts.restPort), "--rest.namespace", "*", "--discv5", "false",
   ]);
