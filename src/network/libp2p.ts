@@ -54,9 +54,6 @@ export function multiaddrFor(address: string, port: number): string {
   return `/${address.includes(":") ? "ip6" : "ip4"}/${address}/tcp/${port}`;
 }
 
-/** New mplex streams a peer may open per second before the connection is closed. */
-const MPLEX_NEW_STREAMS_PER_SECOND = 100;
-
 export async function createHost(opts: HostOptions): Promise<Libp2pHost> {
   const slotMs = config.SECONDS_PER_SLOT * 1000;
   const score = gossipScoreParams(opts.forkDigest, opts.subnetCount);
@@ -65,10 +62,10 @@ export async function createHost(opts: HostOptions): Promise<Libp2pHost> {
     addresses: {listen: [multiaddrFor(opts.listenAddress, opts.port)]},
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    // mplex closes a connection whose peer opens more than disconnectThreshold streams in a second
-    // (default 5); a peer that has just connected opens identify, ping, status, metadata, gossipsub
-    // and a few parallel blocks_by_range at once (Lodestar 1.5.1 does), and was cut off mid-sync.
-    streamMuxers: [yamux(), mplex({disconnectThreshold: MPLEX_NEW_STREAMS_PER_SECOND})],
+    // mplex closes a connection whose peer opens more than `disconnectThreshold` streams in a
+    // second (default 5); a client's first second (identify, status, metadata, ping, gossipsub,
+    // then block requests) opens more than that.
+    streamMuxers: [yamux(), mplex({disconnectThreshold: 256})],
     connectionManager: {maxConnections: opts.maxPeers * 2, dialTimeout: 10_000},
     nodeInfo: {name: "gnomon", version: VERSION, userAgent: `Gnomon/v${VERSION}`},
     services: {

@@ -47,7 +47,7 @@ export class NetworkError extends GnomonError {}
 
 const FAULT_ACTIONS: Record<PeerFault, PeerAction> = {
   invalid_request: PeerAction.LowTolerance,
-  rate_limited: PeerAction.MidTolerance,
+  rate_limited: PeerAction.HighTolerance,
   invalid_response: PeerAction.LowTolerance,
   timeout: PeerAction.HighTolerance,
   error_response: PeerAction.HighTolerance,

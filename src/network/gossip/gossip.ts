@@ -115,13 +115,14 @@ export class Gossip {
         }
       }
     }
+    this.opts.pubsub.reportMessageValidationResult(msgId, peerId, ACCEPTANCE[verdict.action]);
     if (verdict.action === GossipAction.ACCEPT) this.stats.accepted++;
     else if (verdict.action === GossipAction.IGNORE) this.stats.ignored++;
     else {
       this.stats.rejected++;
-      this.opts.logger.debug({peer: peerId, topic: msg.topic, reason: verdict.reason}, "gossip message rejected");
+      const score = this.opts.pubsub.getScore(peerId);
+      this.opts.logger.debug({peer: peerId, topic: msg.topic, reason: verdict.reason, score}, "gossip message rejected");
     }
-    this.opts.pubsub.reportMessageValidationResult(msgId, peerId, ACCEPTANCE[verdict.action]);
   }
 
   /** Publishes a message the node produced or received over REST. */

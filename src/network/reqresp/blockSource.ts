@@ -25,10 +25,11 @@ export function chainBlockSource(chain: BlockChainView): BlockSource {
       const fc = chain.forkChoice;
       // Unfinalized part: walk parents from the head's ancestor at the range's end.
       const fromForkChoice: Uint8Array[] = [];
-      let root: string | null = fc.getAncestor(chain.headRoot, endSlot);
+      // Below the anchor fork choice has nothing (get_ancestor would answer with the anchor itself).
+      let root: string | null = endSlot >= chain.anchorSlot ? fc.getAncestor(chain.headRoot, endSlot) : null;
       while (root !== null) {
         const node = fc.getBlock(root);
-        if (node === undefined || node.slot < startSlot) break;
+        if (node === undefined || node.slot < startSlot || node.slot > endSlot) break;
         fromForkChoice.push(fromHex(root));
         if (node.slot <= chain.anchorSlot) break;
         root = node.parentRoot;
