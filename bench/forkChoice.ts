@@ -15,7 +15,7 @@ import {EFFECTIVE_BALANCE_INCREMENT, MAX_COMMITTEES_PER_SLOT, SLOTS_PER_EPOCH, T
 import {computeStartSlotAtEpoch} from "../src/state-transition/index.ts";
 import {fromHex, toHex} from "../src/util/bytes.ts";
 import {InputError} from "../src/util/errors.ts";
-import {bench, median, report, type BenchResult} from "./harness.ts";
+import {bench, median, report, resultOf, type BenchResult} from "./harness.ts";
 import {mulberry32} from "../src/util/seededRandom.ts";
 
 interface SyntheticAttestation {
@@ -257,23 +257,15 @@ export const forkChoiceBench: Command = {
       epochHeadMs.push(performance.now() - t);
     }
 
-    const result = (name: string, times: number[], extra?: Record<string, number | string>): BenchResult => ({
-      name,
-      runs: times.length,
-      medianMs: median(times),
-      minMs: Math.min(...times),
-      maxMs: Math.max(...times),
-      extra,
-    });
     const results: BenchResult[] = [
-      result(`on_attestation, one epoch (${n} votes, ${committeeCount} attestations)`, attestMs, {
+      resultOf(`on_attestation, one epoch (${n} votes, ${committeeCount} attestations)`, attestMs, {
         "votes/s (median)": Math.round(median(voteRates)),
         "per attestation (us)": (median(attestMs) * 1000) / committeeCount,
       }),
-      result(`get_head after one slot of votes (${Math.round(n / SLOTS_PER_EPOCH)} changed)`, slotHeadMs),
-      result(`get_head after one epoch of votes (${n} changed)`, epochHeadMs),
-      result("get_head, nothing changed", unchangedHeadMs),
-      result("get_head after a new justified checkpoint (all votes re-weighted)", rebalanceHeadMs),
+      resultOf(`get_head after one slot of votes (${Math.round(n / SLOTS_PER_EPOCH)} changed)`, slotHeadMs),
+      resultOf(`get_head after one epoch of votes (${n} changed)`, epochHeadMs),
+      resultOf("get_head, nothing changed", unchangedHeadMs),
+      resultOf("get_head after a new justified checkpoint (all votes re-weighted)", rebalanceHeadMs),
     ];
     const treeSize = fc.protoArray.length;
     const head = fc.getHead();

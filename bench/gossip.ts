@@ -25,7 +25,7 @@ import {config, DOMAIN_BEACON_ATTESTER, SLOTS_PER_EPOCH, useNetwork} from "../sr
 import {computeSigningRoot, getDomain} from "../src/state-transition/index.ts";
 import {ssz, type AttestationData} from "../src/types/index.ts";
 import {InputError} from "../src/util/errors.ts";
-import {median, report, type BenchResult} from "./harness.ts";
+import {median, report, resultOf} from "./harness.ts";
 
 // snappyjs ships no type declarations: its block format is gossip's message compression.
 const snappy = createRequire(import.meta.url)("snappyjs") as {compress(b: Uint8Array): Uint8Array; uncompress(b: Uint8Array): Uint8Array};
@@ -141,19 +141,11 @@ export const gossipBench: Command = {
       const rate = (ms: number): number => Math.round((count * 1000) / ms);
       const e2eRate = rate(median(e2eMs));
       const rawRate = rate(median(rawMs));
-      const result = (name: string, times: number[], extra: Record<string, number | string>): BenchResult => ({
-        name,
-        runs: times.length,
-        medianMs: median(times),
-        minMs: Math.min(...times),
-        maxMs: Math.max(...times),
-        extra,
-      });
       report(
         `bench gossip: ${count} attestations, batches of ${batch}, ${pool.workerCount} BLS workers (minimal)`,
         [
-          result("end to end: snappy + SSZ decode + gossip validation + import", e2eMs, {"attestations/s (median)": e2eRate}),
-          result("raw blst batch verification, calling thread", rawMs, {"attestations/s (median)": rawRate}),
+          resultOf("end to end: snappy + SSZ decode + gossip validation + import", e2eMs, {"attestations/s (median)": e2eRate}),
+          resultOf("raw blst batch verification, calling thread", rawMs, {"attestations/s (median)": rawRate}),
         ],
         opts.json === true,
         {validators: n, attestations: count, batch, workers: pool.workerCount, setupMs: Math.round(setupMs), e2ePerSecond: e2eRate, rawPerSecond: rawRate, ratio: Number((e2eRate / rawRate).toFixed(3))}

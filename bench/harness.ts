@@ -49,6 +49,11 @@ export async function bench(name: string, fn: () => unknown, opts: BenchOptions)
   return {name, runs, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times)};
 }
 
+/** A result from times measured by the benchmark itself. */
+export function resultOf(name: string, times: number[], extra?: Record<string, number | string>): BenchResult {
+  return {name, runs: times.length, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), extra};
+}
+
 /** Peak resident set size of this process so far, in MiB. */
 export function peakRssMiB(): number {
   // resourceUsage().maxRSS is in KiB.

@@ -9,34 +9,11 @@ import {getForkchoiceStore, type Store} from "../../src/fork-choice/store/store.
 import {ssz} from "../../src/types/index.ts";
 import {toHex} from "../../src/util/bytes.ts";
 import {CaseFailure, type CaseContext, type Runner} from "../harness/types.ts";
+import {yamlFields} from "./yamlFields.ts";
 
 type Step = Record<string, unknown>;
 
-function malformed(what: string): CaseFailure {
-  return new CaseFailure(`malformed steps.yaml: ${what}`);
-}
-
-function uint(value: unknown, what: string): number {
-  if (typeof value !== "bigint" && typeof value !== "number") throw malformed(`${what} is not an integer`);
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw malformed(`${what} (${String(value)}) is out of range`);
-  return n;
-}
-
-function hexRoot(value: unknown, what: string): string {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value)) throw malformed(`${what} is not a 32-byte root`);
-  return value.toLowerCase();
-}
-
-function record(value: unknown, what: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw malformed(`${what} is not a mapping`);
-  return value as Record<string, unknown>;
-}
-
-function fileName(value: unknown, what: string): string {
-  if (typeof value !== "string" || !/^[A-Za-z0-9_]+$/.test(value)) throw malformed(`${what} is not a file name`);
-  return value;
-}
+const {malformed, uint, hexRoot, record, fileName} = yamlFields("steps.yaml");
 
 function expectEqual(what: string, expected: unknown, actual: unknown): void {
   if (expected !== actual) throw new CaseFailure(`${what}: expected ${String(expected)}, got ${String(actual)}`);

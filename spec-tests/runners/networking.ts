@@ -31,6 +31,7 @@ import {ssz, type SignedBeaconBlock} from "../../src/types/index.ts";
 import {toHex} from "../../src/util/bytes.ts";
 import {CaseFailure, type CaseContext, type Runner} from "../harness/types.ts";
 import {loadState} from "./sanity.ts";
+import {yamlFields} from "./yamlFields.ts";
 
 type Expected = "valid" | "ignore" | "reject";
 
@@ -57,26 +58,7 @@ interface Meta {
 
 const ACTION_OF: Record<Expected, GossipVerdict["action"]> = {valid: GossipAction.ACCEPT, ignore: GossipAction.IGNORE, reject: GossipAction.REJECT};
 
-function malformed(what: string): CaseFailure {
-  return new CaseFailure(`malformed meta.yaml: ${what}`);
-}
-
-function uint(value: unknown, what: string): number {
-  if (typeof value !== "bigint" && typeof value !== "number") throw malformed(`${what} is not an integer`);
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw malformed(`${what} (${String(value)}) is out of range`);
-  return n;
-}
-
-function fileName(value: unknown, what: string): string {
-  if (typeof value !== "string" || !/^[A-Za-z0-9_]+$/.test(value)) throw malformed(`${what} is not a file name`);
-  return value;
-}
-
-function record(value: unknown, what: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw malformed(`${what} is not a mapping`);
-  return value as Record<string, unknown>;
-}
+const {malformed, uint, record, fileName} = yamlFields("meta.yaml");
 
 function readCaseMeta(ctx: CaseContext): Meta {
   const raw = record(ctx.readYaml("meta"), "meta.yaml");

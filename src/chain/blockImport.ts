@@ -131,6 +131,7 @@ export async function importBlock(chain: BeaconChain, signed: SignedBeaconBlock,
   });
 
   applyBlockOperationsToForkChoice(chain, signed, post);
+
   chain.liveness.markLive(computeEpochAtSlot(block.slot), block.proposer_index);
 
   if (!replay) {

@@ -278,6 +278,7 @@ export class BeaconChain implements IBeaconChain {
         if (point === "slot") {
           applyPendingForkChoiceAttestations(this, slot);
           this.pruneSeen(slot);
+          this.gossip.logDrops();
         }
         await this.afterForkChoiceChange({emitEvents: true});
         if (point === "aggregate" && (slot + 1) % SLOTS_PER_EPOCH === 0) this.precomputeNextEpoch(slot + 1);

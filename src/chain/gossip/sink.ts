@@ -5,13 +5,14 @@
  * multi-verification each; exits and slashings take the last lane. Every outcome is a verdict:
  * nothing a peer sends makes onGossip throw.
  */
+import {config} from "../../params/index.ts";
 import {computeStartSlotAtEpoch} from "../../state-transition/index.ts";
-import type {SignedAggregateAndProof, SignedBeaconBlock} from "../../types/index.ts";
+import {ssz, type SignedAggregateAndProof, type SignedBeaconBlock} from "../../types/index.ts";
 import {fromHex, toHex} from "../../util/bytes.ts";
 import {GnomonError} from "../../util/errors.ts";
 import {importBlock} from "../blockImport.ts";
 import type {BeaconChain} from "../chain.ts";
-import {AttestationErrorCode, BlockErrorCode} from "../errors.ts";
+import {AttestationErrorCode, BlockErrorCode, BlockImportError} from "../errors.ts";
 import {BatchQueue} from "../processor/batchQueue.ts";
 import {ProcessorError, type Lane} from "../processor/processor.ts";
 import {importAggregate, validateAggregateBatch} from "../validation/aggregateAndProof.ts";
@@ -63,6 +64,7 @@ export class ChainGossipSink implements GossipSink {
   private readonly counts = new Map<GossipKind, {accepted: number; ignored: number; rejected: number}>();
   /** Roots recently announced as unknown, so an attestation flood asks for a block once. */
   private readonly announced = new Set<string>();
+  private readonly reportedDrops = new Map<GossipKind, number>();
 
   constructor(chain: BeaconChain, opts: GossipSinkOptions = {}) {
     this.chain = chain;
@@ -144,8 +146,17 @@ export class ChainGossipSink implements GossipSink {
 
   private async onBlock(signed: SignedBeaconBlock, nowMs: number, peerId: string | undefined): Promise<GossipVerdict> {
     const chain = this.chain;
+    // Early within the clock disparity allowance: wait for the slot outside the exclusive lane
+    // (fork choice takes a block only once its slot has begun).
+    const early = chain.clock.slotStartMs(signed.message.slot) - chain.clock.nowMs();
+    if (early > 0 && early <= config.MAXIMUM_GOSSIP_CLOCK_DISPARITY) await chain.sleep(early);
     try {
       return await chain.processor.run(async () => {
+        // A block this node already has (from sync or REST): nothing to check or forward.
+        const rootHex = toHex(ssz.BeaconBlock.hashTreeRoot(signed.message));
+        if (chain.forkChoice.hasBlock(rootHex)) {
+          throw new BlockImportError(BlockErrorCode.ALREADY_KNOWN, `block ${rootHex} at slot ${signed.message.slot} is already known`);
+        }
         const v = await validateGossipBlock(chain.validation, signed, nowMs);
         chain.seen.blockProposers.add(signed.message.slot, signed.message.proposer_index);
         try {
@@ -155,7 +166,6 @@ export class ChainGossipSink implements GossipSink {
             // The proposer signed this very body: its root names an invalid block for good.
             chain.seen.invalidBlocks.add(v.rootHex);
           }
-          if (e instanceof GnomonError && e.code === BlockErrorCode.ALREADY_KNOWN) return ACCEPT_VERDICT;
           throw e;
         }
         return ACCEPT_VERDICT;
@@ -248,6 +258,21 @@ export class ChainGossipSink implements GossipSink {
     if (v.action === GossipAction.ACCEPT) c.accepted++;
     else if (v.action === GossipAction.IGNORE) c.ignored++;
     else c.rejected++;
+  }
+
+  /**
+   * Logs the drops since the last call, if any (the chain calls it at every slot start), so an
+   * operator sees an overloaded node without polling the stats.
+   */
+  logDrops(): void {
+    const stats = this.stats();
+    const grown: Record<string, number> = {};
+    for (const kind of Object.keys(stats) as GossipKind[]) {
+      const before = this.reportedDrops.get(kind) ?? 0;
+      if (stats[kind].dropped > before) grown[kind] = stats[kind].dropped - before;
+      this.reportedDrops.set(kind, stats[kind].dropped);
+    }
+    if (Object.keys(grown).length > 0) this.chain.logger.warn({dropped: grown}, "gossip messages dropped: queue full");
   }
 
   /** Per kind: queue length, drops, and verdict counts (for metrics and logs). */

@@ -12,6 +12,7 @@ import {interopSecretKey, sign, type AsyncSignatureVerifier, type SecretKey} fro
 import {BeaconDb} from "../../../src/db/index.ts";
 import {openChain, type BeaconChain} from "../../../src/chain/index.ts";
 import type {GossipSinkOptions} from "../../../src/chain/gossip/sink.ts";
+import type {Logger} from "../../../src/util/logger.ts";
 import {isAggregator} from "../../../src/chain/validation/aggregateAndProof.ts";
 import {computeSubnetForAttestation} from "../../../src/chain/validation/subnet.ts";
 import {interopDeposits} from "../../../src/node/genesis/interopDeposits.ts";
@@ -77,7 +78,7 @@ export interface TestChain {
 }
 
 export async function openTestChain(
-  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier; gossip?: GossipSinkOptions} = {}
+  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier; gossip?: GossipSinkOptions; logger?: Logger} = {}
 ): Promise<TestChain> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gnomon-chain-"));
   const db = await BeaconDb.open(dir);
@@ -89,6 +90,7 @@ export async function openTestChain(
     time,
     blsVerifier: opts.blsVerifier,
     gossip: opts.gossip,
+    logger: opts.logger,
   });
   return {
     chain,
@@ -153,6 +155,14 @@ export class InProcessValidators {
 
   /** Aggregators of `slot` publish the pool's aggregate of their committee. */
   async aggregate(slot: number): Promise<SignedAggregateAndProof[]> {
+    const out = await this.buildAggregates(slot);
+    const failures = await this.chain.submitAggregateAndProofs(out);
+    for (const f of failures) this.errors.push(`aggregate ${f.index} at slot ${slot}: ${f.code} ${f.message}`);
+    return out;
+  }
+
+  /** The signed aggregates the aggregators of `slot` would publish (the pool's aggregate of their committee). */
+  async buildAggregates(slot: number): Promise<SignedAggregateAndProof[]> {
     const epoch = computeEpochAtSlot(slot);
     const {duties} = await this.chain.getAttesterDuties(epoch, this.keys.map((_, i) => i));
     const out: SignedAggregateAndProof[] = [];
@@ -167,8 +177,6 @@ export class InProcessValidators {
       const signature = sign(sk, computeSigningRoot(ssz.AggregateAndProof, message, this.domain(DOMAIN_AGGREGATE_AND_PROOF)));
       out.push({message, signature});
     }
-    const failures = await this.chain.submitAggregateAndProofs(out);
-    for (const f of failures) this.errors.push(`aggregate ${f.index} at slot ${slot}: ${f.code} ${f.message}`);
     return out;
   }
 }

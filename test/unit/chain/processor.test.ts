@@ -1,4 +1,5 @@
 import {strict as assert} from "node:assert";
+import {pino} from "pino";
 import {GossipAction, type GossipVerdict} from "../../../src/chain/gossip/interface.ts";
 import {ChainProcessor, ProcessorError, ProcessorErrorCode} from "../../../src/chain/processor/processor.ts";
 import {toHex} from "../../../src/util/bytes.ts";
@@ -109,7 +110,9 @@ describe("chain: processor", function () {
     });
 
     it("drops gossip attestations beyond the queue bound with IGNORE and counts them", async () => {
-      t = await openTestChain({validators: 64, gossip: {attestationQueueCapacity: 8, attestationBatchSize: 4}});
+      const lines: string[] = [];
+      const logger = pino({level: "warn"}, {write: (line: string) => void lines.push(line)});
+      t = await openTestChain({validators: 64, logger, gossip: {attestationQueueCapacity: 8, attestationBatchSize: 4}});
       const chain = t.chain;
       const items = await buildGossipAttestations(chain, 0);
       const now = chain.clock.nowMs();
@@ -124,6 +127,10 @@ describe("chain: processor", function () {
       assert.equal(dropped, 32);
       assert.equal(chain.gossip.stats().beacon_attestation.dropped, 32);
       assert.equal(chain.gossip.stats().beacon_attestation.processed, 8);
+      chain.gossip.logDrops();
+      chain.gossip.logDrops();
+      const warnings = lines.map((l) => JSON.parse(l) as {msg: string; dropped: unknown}).filter((l) => l.msg.startsWith("gossip messages dropped"));
+      assert.deepEqual(warnings.map((w) => w.dropped), [{beacon_attestation: 32}], "logged once, with the drops since the last report");
     });
   });
 });
