@@ -3,7 +3,7 @@
  * validators) and `lodestar beacon` (following a given genesis), on the machine's Node 20, each on
  * its own ports and data dir, with its REST identity and a way to dial a peer.
  */
-import {existsSync} from "node:fs";
+import {existsSync, mkdirSync} from "node:fs";
 import {join} from "node:path";
 import {getJson, runProcess, sleep, stopProcess, type Proc} from "../../e2e/helpers/processes.ts";
 import {LODESTAR_BIN, LODESTAR_DIR, SYSTEM_NODE} from "./install.ts";
@@ -46,6 +46,7 @@ export function lodestarBeacon(dir: string, opts: {genesisState: string; paramsF
 }
 
 function runProcessIn(cwd: string, args: string[]): Proc {
+  mkdirSync(cwd, {recursive: true});
   // runProcess has no cwd: go through the shell's cd so `lodestar dev` writes genesis.ssz there.
   return runProcess("sh", ["-c", `cd "$0" && exec "$@"`, cwd, SYSTEM_NODE, LODESTAR_BIN, ...args, "--logLevel", "info"], {LODESTAR_PRESET: "minimal"});
 }

@@ -24,6 +24,10 @@ import {checkInstalled, connectPeer, lodestarBeacon, stopLodestar, waitForRest} 
 
 const VALIDATORS = 64;
 
+function report(line: string): void {
+  console.log(line);
+}
+
 async function headSlot(url: string): Promise<number> {
   return Number((await getJson(`${url}/eth/v1/beacon/headers/head`)).data.header.message.slot);
 }
@@ -74,7 +78,6 @@ async function main(): Promise<void> {
     const source = runGnomon(["beacon", "--data-dir", join(dir, "source"), "--rest-port", String(base), "--p2p-port", String(base + 1), "--discovery", "false", "--log-level", "info"]);
     const sourceUrl = await restUrl(source, "the serving node");
     const sourceId = (await getJson(`${sourceUrl}/eth/v1/node/identity`)).data.peer_id as string;
-    const results: string[] = [];
     try {
       const g = runGnomon([
         "beacon", "--genesis-state", join(dir, "genesis.ssz"), "--config", join(dir, "config.yaml"), "--preset", "minimal",
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
       const gStart = Date.now();
       const gSeconds = await timeToSlot(gUrl, slots, gStart, 1_800_000);
       const line = g.lines.find((l) => l.includes("range sync done"));
-      results.push(`gnomon:   ${blocks} blocks in ${gSeconds.toFixed(1)} s from start-up = ${(blocks / gSeconds).toFixed(0)} blocks/s${line !== undefined ? ` (sync log: ${/"seconds":([\d.]+)/.exec(line)?.[1]} s)` : ""}`);
+      report(`gnomon:   ${blocks} blocks in ${gSeconds.toFixed(1)} s from start-up = ${(blocks / gSeconds).toFixed(0)} blocks/s${line !== undefined ? ` (sync log: ${/"seconds":([\d.]+)/.exec(line)?.[1]} s)` : ""}`);
       await stopProcess(g, "SIGINT");
 
       if (values["skip-lodestar"] !== true) {
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
           const lStart = Date.now();
           await connectPeer(ls, sourceId, `/ip4/127.0.0.1/tcp/${base + 1}`);
           const lSeconds = await timeToSlot(ls.restUrl, slots, lStart, 1_800_000);
-          results.push(`lodestar: ${blocks} blocks in ${lSeconds.toFixed(1)} s from the dial = ${(blocks / lSeconds).toFixed(0)} blocks/s`);
+          report(`lodestar: ${blocks} blocks in ${lSeconds.toFixed(1)} s from the dial = ${(blocks / lSeconds).toFixed(0)} blocks/s`);
         } finally {
           await stopLodestar(ls);
         }
@@ -104,7 +107,6 @@ async function main(): Promise<void> {
     } finally {
       await stopProcess(source, "SIGINT");
     }
-    console.log(results.join("\n"));
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }

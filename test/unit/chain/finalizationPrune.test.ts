@@ -1,4 +1,5 @@
 import {strict as assert} from "node:assert";
+import type {BlockResult} from "../../../src/chain/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
 import {InProcessValidators, openTestChain, runSlots, useDevNetwork, type TestChain} from "./helpers.ts";
 
@@ -18,7 +19,7 @@ describe("chain: finalization after fork choice pruned the finalized block's anc
       assert.ok(stored.has(slot), `block at slot ${slot} stored`);
       const indexed = await t.db.getFinalizedRootAtSlot(slot);
       assert.ok(indexed !== undefined, `slot ${slot} in the finalized index`);
-      const block = await t.chain.getBlockById(slot);
+      const block: BlockResult | null = await t.chain.getBlockById(slot);
       assert.equal(toHex(indexed), toHex(block!.root));
       if (slot > 1) assert.equal(toHex(block!.signedBlock.message.parent_root), toHex((await t.db.getFinalizedRootAtSlot(slot - 1))!));
     }
