@@ -10,7 +10,7 @@ import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {getJson, restUrl, runGnomon, stopProcess, type Proc} from "../helpers/processes.ts";
-import {agreeOnHead, devnetNodes, freePortRange, genesisTime, SLOTS_PER_EPOCH, untilSlot} from "./helpers.ts";
+import {agreeOnHead, devnetNodes, genesisTime, SLOTS_PER_EPOCH, untilSlot, startDevnet} from "./helpers.ts";
 
 const SLOT_MS = 2000;
 const LATE_EPOCH = 3;
@@ -41,13 +41,9 @@ describe("e2e: gnomon devnet of 4 nodes and 64 validators, and a fifth node that
   });
 
   it("agrees on the head at every epoch boundary, finalizes at epoch - 2, and a late node catches up within an epoch", async () => {
-    const restBase = await freePortRange(5);
-    let p2pBase = await freePortRange(5);
-    while (Math.abs(p2pBase - restBase) < 5) p2pBase = await freePortRange(5);
-    devnet = runGnomon([
-      "devnet", "--nodes", "4", "--validators", "64", "--seconds-per-slot", String(SLOT_MS / 1000),
-      "--data-dir", dir, "--rest-port", String(restBase), "--p2p-port", String(p2pBase), "--genesis-delay", "25",
-    ]);
+    let restBase: number;
+    let p2pBase: number;
+    ({devnet, restBase, p2pBase} = await startDevnet(dir, {nodes: 4, validators: 64, slotMs: SLOT_MS, spare: 1}));
     const {nodes, enr} = await devnetNodes(devnet, 4);
     assert.ok(enr.startsWith("enr:"), `bootnode ENR: ${enr}`);
     assert.equal(new Set(nodes.map((n) => n.peerId)).size, 4);

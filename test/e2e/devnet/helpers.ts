@@ -4,7 +4,7 @@
  */
 import {createServer} from "node:net";
 import {createSocket} from "node:dgram";
-import {getJson, sleep, type Proc} from "../helpers/processes.ts";
+import {getJson, runGnomon, sleep, type Proc} from "../helpers/processes.ts";
 
 export const SLOTS_PER_EPOCH = 8;
 
@@ -114,4 +114,23 @@ export async function freePortRange(count: number): Promise<number> {
     if (ok) return base;
   }
   throw new Error("no free port range found");
+}
+
+/**
+ * `gnomon devnet --nodes N --validators V` on free port ranges (room for `spare` more nodes after
+ * the devnet's), genesis 25 s away; returns the process and the two base ports.
+ */
+export async function startDevnet(
+  dir: string,
+  opts: {nodes: number; validators: number; slotMs: number; spare?: number}
+): Promise<{devnet: Proc; restBase: number; p2pBase: number}> {
+  const count = opts.nodes + (opts.spare ?? 0);
+  const restBase = await freePortRange(count);
+  let p2pBase = await freePortRange(count);
+  while (Math.abs(p2pBase - restBase) < count) p2pBase = await freePortRange(count);
+  const devnet = runGnomon([
+    "devnet", "--nodes", String(opts.nodes), "--validators", String(opts.validators), "--seconds-per-slot", String(opts.slotMs / 1000),
+    "--data-dir", dir, "--rest-port", String(restBase), "--p2p-port", String(p2pBase), "--genesis-delay", "25",
+  ]);
+  return {devnet, restBase, p2pBase};
 }

@@ -11,8 +11,8 @@ import {spawn, type ChildProcess} from "node:child_process";
 import {mkdtempSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {runGnomon, sleep, stopProcess, type Proc} from "../helpers/processes.ts";
-import {devnetNodes, freePortRange, genesisTime, nodeView, SLOTS_PER_EPOCH, untilSlot, type DevnetNode} from "./helpers.ts";
+import {sleep, stopProcess, type Proc} from "../helpers/processes.ts";
+import {devnetNodes, genesisTime, nodeView, SLOTS_PER_EPOCH, untilSlot, type DevnetNode, startDevnet} from "./helpers.ts";
 
 const SLOT_MS = 2000;
 const EPOCH_MS = SLOT_MS * SLOTS_PER_EPOCH;
@@ -58,13 +58,7 @@ describe("e2e (long): devnet finality with one and two of four nodes stopped", f
   });
 
   it("finalizes without 16 of 64 validators, stops finalizing without 32, and finalizes again once they are back", async () => {
-    const restBase = await freePortRange(4);
-    let p2pBase = await freePortRange(4);
-    while (Math.abs(p2pBase - restBase) < 4) p2pBase = await freePortRange(4);
-    devnet = runGnomon([
-      "devnet", "--nodes", "4", "--validators", "64", "--seconds-per-slot", String(SLOT_MS / 1000),
-      "--data-dir", dir, "--rest-port", String(restBase), "--p2p-port", String(p2pBase), "--genesis-delay", "25",
-    ]);
+    ({devnet} = await startDevnet(dir, {nodes: 4, validators: 64, slotMs: SLOT_MS}));
     const {nodes} = await devnetNodes(devnet, 4);
     const genesis = await genesisTime(nodes[0].url);
     const epochNow = (): number => Math.floor((Date.now() - genesis * 1000) / EPOCH_MS);

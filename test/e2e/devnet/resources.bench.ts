@@ -11,8 +11,8 @@ import {mkdtempSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {parseArgs} from "node:util";
-import {runGnomon, stopProcess} from "../helpers/processes.ts";
-import {devnetNodes, freePortRange, genesisTime, nodeView, SLOTS_PER_EPOCH, untilSlot} from "./helpers.ts";
+import {stopProcess} from "../helpers/processes.ts";
+import {devnetNodes, genesisTime, nodeView, SLOTS_PER_EPOCH, untilSlot, startDevnet} from "./helpers.ts";
 
 const SLOT_MS = 2000;
 const TICKS = 100; // USER_HZ on Linux
@@ -49,13 +49,7 @@ async function main(): Promise<void> {
   const {values} = parseArgs({options: {seconds: {type: "string", default: "64"}}});
   const seconds = Number(values.seconds);
   const dir = mkdtempSync(join(tmpdir(), "gnomon-devnet-bench-"));
-  const restBase = await freePortRange(4);
-  let p2pBase = await freePortRange(4);
-  while (Math.abs(p2pBase - restBase) < 4) p2pBase = await freePortRange(4);
-  const devnet = runGnomon([
-    "devnet", "--nodes", "4", "--validators", "64", "--seconds-per-slot", String(SLOT_MS / 1000),
-    "--data-dir", dir, "--rest-port", String(restBase), "--p2p-port", String(p2pBase), "--genesis-delay", "25",
-  ]);
+  const {devnet, p2pBase} = await startDevnet(dir, {nodes: 4, validators: 64, slotMs: SLOT_MS});
   try {
     const {nodes} = await devnetNodes(devnet, 4);
     const genesis = await genesisTime(nodes[0].url);
@@ -70,6 +64,7 @@ async function main(): Promise<void> {
       pids.forEach((p, i) => (rssPeak[i] = Math.max(rssPeak[i], rssMiB(p))));
       await new Promise((r) => setTimeout(r, 1000));
     }
+    pids.forEach((p, i) => (rssPeak[i] = Math.max(rssPeak[i], rssMiB(p))));
     const elapsed = (Date.now() - t0) / 1000;
     const bytes1 = socketBytes(pids, p2pPorts);
     const view = await nodeView(nodes[0].url);

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       const gStart = Date.now();
       const gSeconds = await timeToSlot(gUrl, slots, gStart, 1_800_000);
       const line = g.lines.find((l) => l.includes("range sync done"));
-      report(`gnomon:   ${blocks} blocks in ${gSeconds.toFixed(1)} s from start-up = ${(blocks / gSeconds).toFixed(0)} blocks/s${line !== undefined ? ` (sync log: ${/"seconds":([\d.]+)/.exec(line)?.[1]} s)` : ""}`);
+      report(`gnomon:   ${blocks} blocks in ${gSeconds.toFixed(1)} s from its REST server up = ${(blocks / gSeconds).toFixed(0)} blocks/s${line !== undefined ? ` (sync log: ${/"seconds":([\d.]+)/.exec(line)?.[1]} s)` : ""}`);
       await stopProcess(g, "SIGINT");
 
       if (values["skip-lodestar"] !== true) {
