@@ -6,7 +6,6 @@
 import {TopicValidatorResult, type GossipsubMessage} from "@libp2p/gossipsub";
 import type {GossipSub} from "../libp2p.ts";
 import {config} from "../../params/index.ts";
-import {ssz} from "../../types/index.ts";
 import type {Logger} from "../../util/logger.ts";
 import {GossipAction, type GossipMessage, type GossipSink, type GossipVerdict} from "../../chain/gossip/interface.ts";
 import {compressBlock, maxCompressedLen} from "../encoding/snappyBlock.ts";
@@ -142,18 +141,5 @@ export class Gossip {
 }
 
 function serializeGossip(m: GossipMessage): Uint8Array {
-  switch (m.kind) {
-    case "beacon_block":
-      return ssz.SignedBeaconBlock.serialize(m.value);
-    case "beacon_aggregate_and_proof":
-      return ssz.SignedAggregateAndProof.serialize(m.value);
-    case "beacon_attestation":
-      return ssz.Attestation.serialize(m.value);
-    case "voluntary_exit":
-      return ssz.SignedVoluntaryExit.serialize(m.value);
-    case "proposer_slashing":
-      return ssz.ProposerSlashing.serialize(m.value);
-    case "attester_slashing":
-      return ssz.AttesterSlashing.serialize(m.value);
-  }
+  return topicType(m.kind).serialize(m.value as never);
 }

@@ -35,7 +35,7 @@ export function parseTopic(topic: string, forkDigest: Uint8Array, subnetCount: n
 }
 
 /** The SSZ type of a topic's messages. */
-export function topicType(kind: GossipKind): {minSize: number; maxSize: number; deserialize(b: Uint8Array): unknown} {
+export function topicType(kind: GossipKind): {minSize: number; maxSize: number; deserialize(b: Uint8Array): unknown; serialize(v: never): Uint8Array} {
   switch (kind) {
     case "beacon_block":
       return ssz.SignedBeaconBlock;

@@ -86,7 +86,8 @@ export class PeerManager {
     host.addEventListener("peer:disconnect", this.onPeerDisconnect);
     host.addEventListener("peer:identify", this.onIdentify);
     this.timer = setInterval(() => void this.heartbeat(), this.opts.heartbeatMs);
-    void this.dialStatic();
+    // The first heartbeat at once: static peers and bootnodes are dialled on start, not 10 s later.
+    void this.heartbeat();
   }
 
   /** Says goodbye to every peer (client shutdown), then stops the heartbeat. */
@@ -276,7 +277,7 @@ export class PeerManager {
   private async dialStatic(): Promise<void> {
     for (const addr of this.staticAddrs) {
       const id = peerIdOfMultiaddr(addr);
-      if (this.stopped || (id !== null && this.peers.has(id))) continue;
+      if (this.stopped || (id !== null && (this.peers.has(id) || this.isBanned(id)))) continue;
       try {
         await this.deps.host.dial(addr, {signal: AbortSignal.timeout(10_000)});
       } catch (e) {

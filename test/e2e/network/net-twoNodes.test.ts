@@ -1,6 +1,6 @@
 /**
  * Two Gnomon nodes on 127.0.0.1 over TCP + noise: `gnomon dev` (all validators) and `gnomon beacon`
- * (none) on the same interop genesis, the second with the first as static peer. They connect and
+ * (none) on the same interop genesis, the second given the first's ENR as discv5 bootnode. They connect and
  * complete the status handshake; the second follows the first's blocks by gossip. A peer made in
  * this test from the network modules then requests status, blocks by range (v2 and v1) and by root
  * from the first node, and misbehaves: undecompressible and oversized gossip (REJECT, its gossip
@@ -24,24 +24,10 @@ import {computeForkDigest} from "../../../src/state-transition/index.ts";
 import {ssz, type Status} from "../../../src/types/index.ts";
 import {fromHex, toHex} from "../../../src/util/bytes.ts";
 import {silentLogger} from "../../../src/util/logger.ts";
-import {getJson, restUrl, runGnomon, sleep, stopProcess, type Proc} from "../helpers/processes.ts";
+import {getJson, restUrl, runGnomon, sleep, stopProcess, waitFor, type Proc} from "../helpers/processes.ts";
 
 const VALIDATORS = 16;
 const FAR = "18446744073709551615";
-
-async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not ready yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 interface TestPeer {
   host: Libp2pHost;
@@ -108,14 +94,17 @@ describe("network: two Gnomon nodes", function () {
 
   it("connect, handshake, gossip blocks, serve req/resp and shrug off bad input", async () => {
     const genesisTime = Math.floor(Date.now() / 1000) + 12;
+    // discv5 needs fixed UDP ports: two random high ones.
+    const udpA = 40_000 + Math.floor(Math.random() * 20_000);
     nodeA = runGnomon([
       "dev", "--validators", String(VALIDATORS), "--seconds-per-slot", "1", "--preset", "minimal", "--genesis-time", String(genesisTime),
-      "--data-dir", join(dir, "a"), "--rest-port", "0", "--p2p-port", "0", "--discovery", "false", "--log-level", "debug",
+      "--data-dir", join(dir, "a"), "--rest-port", "0", "--p2p-port", "0", "--discovery-port", String(udpA), "--log-level", "debug",
     ]);
     const urlA = await restUrl(nodeA, "node A");
     const idA = (await getJson(`${urlA}/eth/v1/node/identity`)).data;
     assert.match(idA.enr, /^enr:/);
     assert.equal(idA.p2p_addresses.length, 1);
+    assert.deepEqual(idA.discovery_addresses, [`/ip4/127.0.0.1/udp/${udpA}/p2p/${idA.peer_id}`]);
     const addrA: string = idA.p2p_addresses[0];
     assert.ok(addrA.endsWith(`/p2p/${idA.peer_id}`));
 
@@ -124,7 +113,7 @@ describe("network: two Gnomon nodes", function () {
     writeFileSync(config, `PRESET_BASE: minimal\nSECONDS_PER_SLOT: 1\n${forks}\n`);
     nodeB = runGnomon([
       "beacon", "--preset", "minimal", "--config", config, "--interop-validators", String(VALIDATORS), "--genesis-time", String(genesisTime),
-      "--data-dir", join(dir, "b"), "--rest-port", "0", "--p2p-port", "0", "--discovery", "false", "--static-peers", addrA, "--log-level", "info",
+      "--data-dir", join(dir, "b"), "--rest-port", "0", "--p2p-port", "0", "--discovery-port", String(udpA + 1), "--bootnodes", idA.enr, "--log-level", "info",
     ]);
     const urlB = await restUrl(nodeB, "node B");
     const idB = (await getJson(`${urlB}/eth/v1/node/identity`)).data;

@@ -9,7 +9,7 @@ import {strict as assert} from "node:assert";
 import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {exited, getJson, restUrl, runGnomon, sleep, type Proc} from "../helpers/processes.ts";
+import {exited, getJson, restUrl, runGnomon, waitFor, type Proc} from "../helpers/processes.ts";
 
 const SLOTS_PER_EPOCH = 8;
 const VALIDATORS = 64;
@@ -21,19 +21,6 @@ function startDev(dataDir: string): DevProc {
   return {...p, url: restUrl(p, "gnomon dev")};
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not ready yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** Bit i of an SSZ bitlist given as 0x-hex (the highest set bit marks the length). */
 function bitlistBits(hex: string): boolean[] {

@@ -5,6 +5,7 @@
  */
 import {strict as assert} from "node:assert";
 import {PeerAction} from "../../../src/network/interface.ts";
+import {useNetwork} from "../../../src/params/index.ts";
 import {PeerScore} from "../../../src/network/peers/peerScore.ts";
 import {checkBlocksByRange} from "../../../src/network/reqresp/handlers.ts";
 import {RespCode} from "../../../src/network/reqresp/protocols.ts";
@@ -13,6 +14,8 @@ import {RequestError} from "../../../src/network/reqresp/reqResp.ts";
 import {computeSubnetForAttestation, computeSubscribedSubnets, SubnetService} from "../../../src/network/subnets.ts";
 
 describe("attestation subnets", () => {
+  // compute_shuffled_index runs SHUFFLE_ROUND_COUNT rounds: 90 in the mainnet preset the values were computed with.
+  before(() => useNetwork("mainnet", {}));
   const ids: [bigint, number, number[]][] = [
     [0n, 0, [49, 50]],
     [0n, 300, [16, 17]],
