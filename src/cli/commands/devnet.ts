@@ -15,7 +15,7 @@ import {toHex} from "../../util/bytes.ts";
 import {GnomonError, InputError} from "../../util/errors.ts";
 import {writeFileAtomic} from "../../util/fs.ts";
 import {createLogger, type Logger} from "../../util/logger.ts";
-import {logLevelOption, presetOption} from "./beacon.ts";
+import {LOG_LEVELS, logLevelOption, presetOption} from "./beacon.ts";
 
 const GNOMON = fileURLToPath(new URL("../../../bin/gnomon.ts", import.meta.url));
 /** How long a node may take to serve REST after its process started. */
@@ -167,6 +167,7 @@ async function run(opts: ParsedOptions): Promise<number> {
   const p2pPort = intOption(opts, "p2p-port", 1, 65535 - nodes)!;
   const dataDir = resolve(String(opts["data-dir"]));
   const nodeLogLevel = String(opts["node-log-level"]);
+  if (!LOG_LEVELS.includes(nodeLogLevel)) throw new InputError(`--node-log-level must be one of ${LOG_LEVELS.join(", ")}, got "${nodeLogLevel}"`);
 
   const {farFutureForkEpochs} = await import("../../node/index.ts");
   const {useNetwork} = await import("../../params/index.ts");
