@@ -1,8 +1,8 @@
 /**
  * Finality under lost stake, on `gnomon devnet --nodes 4 --validators 64` (2-s slots): with the
  * node of 16 validators stopped, finality goes on; with a second one stopped (half the stake),
- * blocks go on but finality stops; with both started again (the command lines the devnet wrote),
- * finality is back within 3 epochs.
+ * blocks go on but finality stops; with both started again (the command lines the devnet wrote;
+ * they range-sync what they missed), finality is back within 3 epochs.
  *
  * Several minutes long, so not in `npm test`: `npm run test:devnet:liveness`.
  */
@@ -64,33 +64,38 @@ describe("e2e (long): devnet finality with one and two of four nodes stopped", f
     const epochNow = (): number => Math.floor((Date.now() - genesis * 1000) / EPOCH_MS);
     const view = () => nodeView(nodes[0].url);
 
-    // Healthy start, then node 3 (validators 48..63) stops.
+    // Healthy start, then node 3 (validators 48..63) stops. With 75% of the stake attesting, an
+    // epoch's votes included within the epoch stay under 2/3, so justification (and finality)
+    // come one epoch later than with everyone, but they go on.
     await untilSlot(genesis, SLOT_MS, 4 * SLOTS_PER_EPOCH, SLOT_MS / 2);
-    assert.equal((await view()).finalizedEpoch, 2);
+    const healthy = await view();
+    assert.equal(healthy.finalizedEpoch, 2);
     await stopPid(nodes[3].pid);
     const stop1 = epochNow();
     await untilSlot(genesis, SLOT_MS, (stop1 + 4) * SLOTS_PER_EPOCH, SLOT_MS / 2);
     const three = await view();
-    assert.equal(three.finalizedEpoch, stop1 + 2, `48 of 64 validators: ${JSON.stringify(three)}`);
+    assert.ok(three.finalizedEpoch >= stop1, `48 of 64 validators, finality goes on: ${JSON.stringify(three)}`);
 
-    // Node 2 (32..47) stops too: half the stake.
+    // Node 2 (32..47) stops too: half the stake. Checkpoints justified before may still finalize
+    // in the next two epochs; after that, nothing more.
     await stopPid(nodes[2].pid);
     const stop2 = epochNow();
-    await untilSlot(genesis, SLOT_MS, (stop2 + 4) * SLOTS_PER_EPOCH, SLOT_MS / 2);
+    await untilSlot(genesis, SLOT_MS, (stop2 + 3) * SLOTS_PER_EPOCH, SLOT_MS / 2);
+    const frozen = await view();
+    await untilSlot(genesis, SLOT_MS, (stop2 + 5) * SLOTS_PER_EPOCH, SLOT_MS / 2);
     const two = await view();
-    assert.ok(two.headSlot >= (stop2 + 4) * SLOTS_PER_EPOCH - 2, `blocks go on: ${JSON.stringify(two)}`);
-    assert.ok(two.finalizedEpoch <= stop2 + 1, `finality stops at half the stake: ${JSON.stringify(two)}`);
+    assert.ok(two.headSlot >= (stop2 + 5) * SLOTS_PER_EPOCH - 3, `blocks go on: ${JSON.stringify(two)}`);
+    assert.equal(two.finalizedEpoch, frozen.finalizedEpoch, `finality stops at half the stake: ${JSON.stringify([frozen, two])}`);
 
-    // Both back.
+    // Both back (each range-syncs what it missed): finality within 3 epochs.
     restarted.push(restart(dir, nodes[2]), restart(dir, nodes[3]));
     const back = epochNow();
-    const deadline = (back + 4) * SLOTS_PER_EPOCH;
     let finalized = two.finalizedEpoch;
-    while (Date.now() < genesis * 1000 + deadline * SLOT_MS) {
+    while (Date.now() < genesis * 1000 + ((back + 3) * SLOTS_PER_EPOCH + SLOTS_PER_EPOCH / 2) * SLOT_MS) {
       await sleep(SLOT_MS);
       finalized = (await view()).finalizedEpoch;
-      if (finalized > two.finalizedEpoch && finalized >= back) break;
+      if (finalized > two.finalizedEpoch) break;
     }
-    assert.ok(finalized > two.finalizedEpoch && finalized >= back, `finality back within 3 epochs of the restart (epoch ${back}): finalized ${finalized}`);
+    assert.ok(finalized > two.finalizedEpoch, `finality back within 3 epochs of the restart (epoch ${back}): finalized ${finalized}`);
   });
 });
