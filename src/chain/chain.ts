@@ -146,6 +146,8 @@ export class BeaconChain implements IBeaconChain {
   eth1: Eth1ForProduction | null = null;
   /** Receives what the node validated when a slasher runs (set by the node before start). */
   slasherInput: SlasherInput | null = null;
+  /** Whether the node is catching up with peers (the node's sync sets it; without networking, never). */
+  isSyncing: () => boolean = () => false;
 
   /** The anchor: the finalized block whose post-state is stored, and the finalized checkpoint as persisted. */
   anchorBlockRoot: string;
@@ -446,8 +448,7 @@ export class BeaconChain implements IBeaconChain {
     return {
       headSlot: this.head.slot,
       syncDistance: Math.max(0, current - this.head.slot),
-      // No peers to sync from: the node follows its own clock and never enters a sync mode.
-      isSyncing: false,
+      isSyncing: this.isSyncing(),
       isOptimistic: false,
       elOffline: this.eth1?.isOffline() ?? false,
     };

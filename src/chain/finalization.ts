@@ -7,7 +7,6 @@
  */
 import {FAR_FUTURE_EPOCH, SLOTS_PER_EPOCH} from "../params/index.ts";
 import type {DbOp} from "../db/index.ts";
-import type {ProtoBlock} from "../fork-choice/protoArray/interface.ts";
 import type {Checkpoint} from "../types/index.ts";
 import {fromHex, toHex} from "../util/bytes.ts";
 import type {BeaconChain} from "./chain.ts";
@@ -26,11 +25,16 @@ export async function persistFinalized(chain: BeaconChain, cp: Checkpoint): Prom
   const stateBytes = anchor.state.serialize();
   const ops: DbOp[] = putAnchorOps(db, stateBytes, cp.root, cp);
 
-  // The canonical chain from the new finalized block down to the previous anchor.
+  // The canonical chain from the new finalized block down to the previous anchor, followed through
+  // the blocks themselves: fork choice may already have pruned the ancestors of its finalized node
+  // (it does once enough nodes precede it), and they must still be indexed, not deleted as orphans.
   const canonical = new Set<string>([rootHex]);
-  for (let cur: ProtoBlock | undefined = node; cur !== undefined && cur.blockRoot !== chain.anchorBlockRoot; cur = fc.getBlock(cur.parentRoot)) {
-    ops.push(db.putFinalizedSlotOp(cur.slot, fromHex(cur.blockRoot)));
-    canonical.add(cur.blockRoot);
+  for (let cur = rootHex; cur !== chain.anchorBlockRoot; ) {
+    const signed = chain.blocks.get(cur);
+    if (signed === undefined) break;
+    ops.push(db.putFinalizedSlotOp(signed.message.slot, fromHex(cur)));
+    canonical.add(cur);
+    cur = toHex(signed.message.parent_root);
   }
   const archiveSlots = STATE_ARCHIVE_EPOCHS * SLOTS_PER_EPOCH;
   if (Math.floor(node.slot / archiveSlots) > Math.floor(chain.anchorSlot / archiveSlots)) {

@@ -30,6 +30,7 @@ import {startGenesisWait} from "./genesisWait.ts";
 import type {BeaconMetrics, GossipVerdict as GossipVerdictLabel} from "../metrics/index.ts";
 import type {GossipAction} from "../chain/gossip/interface.ts";
 import type {Checkpoint} from "../types/index.ts";
+import {startChainSync, type SyncService} from "../sync/index.ts";
 
 export type GenesisSource =
   | {type: "file"; path: string}
@@ -85,6 +86,8 @@ export class BeaconNode {
   readonly slasher: SlasherService | null;
   /** The libp2p network, when started with p2p options. */
   readonly p2p: Network | null;
+  /** Range sync and block lookups over the network (with p2p only). */
+  readonly sync: SyncService | null;
   /** The REST API's base URL, once listening. */
   readonly restUrl: string | null;
   /** The deposit contract follower (null without --eth1-endpoint). */
@@ -100,6 +103,7 @@ export class BeaconNode {
     api: ApiServer | null;
     network: ResolvedNetwork;
     p2p: Network | null;
+    sync: SyncService | null;
     restUrl: string | null;
     logger: Logger;
     stopStatus: () => void;
@@ -112,6 +116,7 @@ export class BeaconNode {
     this.api = init.api;
     this.network = init.network;
     this.p2p = init.p2p;
+    this.sync = init.sync;
     this.restUrl = init.restUrl;
     this.logger = init.logger;
     this.stopStatus = init.stopStatus;
@@ -253,16 +258,19 @@ export class BeaconNode {
         chain.eth1 = eth1;
         logger.info({endpoint: eth1Provider.rpc.url, depositContract: toHex(eth1Provider.depositContract)}, "following the deposit contract");
       }
+      const sync = p2p === null ? null : startNodeSync(chain, p2p, opts.logger.child({module: "sync"}), chain.clock.time);
       chain.start();
       opts.metrics?.bindChain(chain, join(opts.dataDir, "beacon"));
       const stopGenesisWait = startGenesisWait(chain, logger);
+      const syncLine = sync === null ? undefined : () => ({isSyncing: sync.isSyncing(), blocksPerSecond: sync.progress().blocksPerSecond});
       const eth1Status = eth1 === null ? undefined : () => eth1.statusText();
-      const stopStatusLine = opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), () => p2p?.syncPeers().length ?? 0, eth1Status);
+      const stopStatusLine =
+        opts.statusLine === false ? () => {} : startStatusLine(chain, opts.logger.child({module: "status"}), () => p2p?.syncPeers().length ?? 0, syncLine, eth1Status);
       const stopStatus = (): void => {
         stopGenesisWait();
         stopStatusLine();
       };
-      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1, slasher, p2p});
+      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1, slasher, p2p, sync});
     } catch (e) {
       await p2p?.stop();
       await openedChain?.stop();
@@ -283,6 +291,7 @@ export class BeaconNode {
       this.stopStatus();
       await this.eth1?.stop();
       if (this.api !== null) await this.api.close();
+      await this.sync?.stop();
       if (this.p2p !== null) await this.p2p.stop();
       await this.chain.stop();
       await this.slasher?.stop();
@@ -423,4 +432,11 @@ function checkHeadNotInFuture(chain: BeaconChain): void {
 /** The metric's label for a gossip verdict: accept, ignore or reject. */
 function gossipVerdictLabel(action: GossipAction): GossipVerdictLabel {
   return action === "ACCEPT" ? "accept" : action === "IGNORE" ? "ignore" : "reject";
+}
+
+/** Sync over the node's network, fed the unknown block roots the gossip sink announces. */
+function startNodeSync(chain: BeaconChain, network: Network, logger: Logger, time: TimeSource): SyncService {
+  const sync = startChainSync(chain, network, {logger, time});
+  chain.events.on("unknown_block_root", ({root, peerId, slot}) => sync.unknownBlocks.onUnknownBlockRoot(root, peerId, slot));
+  return sync;
 }

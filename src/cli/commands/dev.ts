@@ -23,6 +23,11 @@ async function run(opts: ParsedOptions): Promise<number> {
   const secondsPerSlot = intOption(opts, "seconds-per-slot", 1, 3600);
   const genesisTime = intOption(opts, "genesis-time");
   const dataDir = String(opts["data-dir"]);
+  const genesisState = typeof opts["genesis-state"] === "string" ? opts["genesis-state"] : undefined;
+  if (genesisState !== undefined && (validators !== undefined || genesisTime !== undefined)) {
+    throw new InputError("give either --genesis-state or --validators (with --genesis-time), not both");
+  }
+  const indicesSpec = typeof opts["interop-indices"] === "string" ? opts["interop-indices"] : undefined;
   const slasher = slasherOption(opts);
   const p2p = p2pOptions(opts);
 
@@ -45,23 +50,27 @@ async function run(opts: ParsedOptions): Promise<number> {
   void stopped.then(() => startAbort.abort());
   const {createBeaconMetrics, createValidatorMetrics} = await import("../../metrics/index.ts");
   const metrics = metricsAt === null ? undefined : createBeaconMetrics();
-  const node = await startOrInterrupted(() => BeaconNode.start({
-    dataDir,
-    network: {preset, configOverrides},
-    defaultPreset: "minimal",
-    genesis:
-      validators === undefined
-        ? undefined
-        : {type: "interop", validators, genesisTime, delaySeconds: GENESIS_DELAY_SECONDS},
-    genesisFlags: "--validators N",
-    rest,
-    logger,
-    eth1Endpoint,
-    slasher,
-    p2p,
-    signal: startAbort.signal,
-    metrics,
-  }));
+  const node = await startOrInterrupted(() =>
+    BeaconNode.start({
+      dataDir,
+      network: {preset, configOverrides},
+      defaultPreset: "minimal",
+      genesis:
+        genesisState !== undefined
+          ? {type: "file", path: genesisState}
+          : validators === undefined
+            ? undefined
+            : {type: "interop", validators, genesisTime, delaySeconds: GENESIS_DELAY_SECONDS},
+      genesisFlags: "--validators N or --genesis-state FILE",
+      rest,
+      logger,
+      eth1Endpoint,
+      slasher,
+      p2p,
+      signal: startAbort.signal,
+      metrics,
+    })
+  );
   if (node === null) {
     await logging.close();
     return 130;
@@ -72,42 +81,47 @@ async function run(opts: ParsedOptions): Promise<number> {
     throw new InputError(`the data dir holds a dev chain of ${stored} validators, not ${validators} (use another --data-dir)`);
   }
 
-  const {startValidatorClient} = await import("../../validator/index.ts");
+  const {startValidatorClient, parseInteropIndices} = await import("../../validator/index.ts");
+  const interopIndices =
+    indicesSpec === undefined ? Array.from({length: stored}, (_, i) => i) : indicesSpec === "none" ? [] : parseInteropIndices(indicesSpec);
   const beaconUrl = loopbackUrl(node.restUrl!);
-  const vc = await startValidatorClient({
-    beaconUrl,
-    interopIndices: Array.from({length: stored}, (_, i) => i),
-    dataDir: join(dataDir, "validator"),
-    logger: logger.child({module: "validator"}),
-    signal: startAbort.signal,
-    metrics: metrics === undefined ? undefined : createValidatorMetrics(metrics.register),
-    doppelgangerProtection: doppelganger,
-  }).catch(async (e: unknown) => {
-    await node.stop();
-    await logging.close();
-    // A signal while the client was still starting is a clean stop, not a failure.
-    if (startAbort.signal.aborted) return null;
-    throw e;
-  });
+  const vc =
+    interopIndices.length === 0
+      ? undefined
+      : await startValidatorClient({
+          beaconUrl,
+          interopIndices,
+          dataDir: join(dataDir, "validator"),
+          logger: logger.child({module: "validator"}),
+          signal: startAbort.signal,
+          metrics: metrics === undefined ? undefined : createValidatorMetrics(metrics.register),
+          doppelgangerProtection: doppelganger,
+        }).catch(async (e: unknown) => {
+          await node.stop();
+          await logging.close();
+          // A signal while the client was still starting is a clean stop, not a failure.
+          if (startAbort.signal.aborted) return null;
+          throw e;
+        });
   if (vc === null) return 0;
   let metricsServer = null;
   if (metricsAt !== null) {
     try {
       metricsServer = await serveMetrics(metricsAt, [metrics!.register], logger);
     } catch (e) {
-      await vc.stop();
+      await vc?.stop();
       await node.stop();
       throw e;
     }
   }
 
   // The client also ends by itself when doppelganger protection finds a key live elsewhere.
-  const vcEnded = await Promise.race([stopped.then(() => false), vc.done.then(() => true)]);
+  const vcEnded = await Promise.race([stopped.then(() => false), ...(vc === undefined ? [] : [vc.done.then(() => true)])]);
   await metricsServer?.close();
-  await vc.stop();
+  await vc?.stop();
   await node.stop();
   await logging.close();
-  return vcEnded ? vc.exitCode() : 0;
+  return vcEnded && vc !== undefined ? vc.exitCode() : 0;
 }
 
 /** The URL the in-process client uses: loopback even when the API binds to every interface. */
@@ -129,6 +143,8 @@ export const devCommand: Command = {
     "data-dir": {type: "string", description: "Where the chain and the validator client's slashing protection live", default: "./data/dev", valueName: "dir"},
     config: {type: "string", description: "Chain config YAML applied over the preset's (e.g. the deposit contract of --eth1-endpoint)", valueName: "file"},
     ...eth1EndpointSpec,
+    "genesis-state": {type: "string", description: "Genesis BeaconState (SSZ) of a new chain, instead of --validators", valueName: "file"},
+    "interop-indices": {type: "string", description: "Interop validators this node runs, e.g. 0..15 or none (default: all)", valueName: "list"},
     ...restOptionSpecs,
     ...metricsOptionSpecs,
     ...logFileOptionSpecs,

@@ -22,6 +22,11 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import("./dev.ts")).devCommand,
   },
   {
+    name: "devnet",
+    summary: "Run a multi-process devnet on 127.0.0.1: K gnomon nodes sharing N interop validators",
+    load: async () => (await import("./devnet.ts")).devnetCommand,
+  },
+  {
     name: "validator",
     summary: "Run a validator client against a beacon node's REST API",
     load: async () => (await import("./validator.ts")).validatorCommand,
