@@ -8,7 +8,7 @@
  */
 import type {FastifyReply, FastifyRequest} from "fastify";
 import type {Type} from "@chainsafe/ssz";
-import {ApiError, badRequest} from "../errors.ts";
+import {ApiError, badRequest, clip} from "../errors.ts";
 import {fromJsonStrict} from "../codec/json.ts";
 import {JSON_TYPE, SSZ_TYPE, mediaTypeOf, negotiate, type MediaType} from "./negotiate.ts";
 
@@ -25,7 +25,7 @@ export interface Meta {
 function accept(req: FastifyRequest, offered: readonly MediaType[]): MediaType {
   const chosen = negotiate(req.headers.accept, offered);
   if (chosen === null) {
-    throw new ApiError(406, "NOT_ACCEPTABLE", `Accepted media type not supported: ${req.headers.accept}; this endpoint serves ${offered.join(", ")}`);
+    throw new ApiError(406, "NOT_ACCEPTABLE", `Accepted media type not supported: ${clip(String(req.headers.accept))}; this endpoint serves ${offered.join(", ")}`);
   }
   return chosen;
 }
@@ -102,7 +102,7 @@ export function bodyKind(req: FastifyRequest, acceptsSsz: boolean): BodyKind {
   const t = mediaTypeOf(req.headers["content-type"]);
   if (t === undefined || t === JSON_TYPE) return "json";
   if (t === SSZ_TYPE && acceptsSsz) return "ssz";
-  throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `Unsupported media type: ${t}; this endpoint takes ${acceptsSsz ? `${JSON_TYPE} or ${SSZ_TYPE}` : JSON_TYPE}`);
+  throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `Unsupported media type: ${clip(t)}; this endpoint takes ${acceptsSsz ? `${JSON_TYPE} or ${SSZ_TYPE}` : JSON_TYPE}`);
 }
 
 /** The request body as a JSON value; a missing body is a 400 unless `optional`. */
@@ -142,6 +142,6 @@ export function checkConsensusVersion(req: FastifyRequest): void {
   if (v === undefined) return;
   const value = Array.isArray(v) ? v[0] : v;
   if (value.trim().toLowerCase() !== FORK_NAME) {
-    throw badRequest(`Unsupported Eth-Consensus-Version: ${value} (this node runs ${FORK_NAME})`);
+    throw badRequest(`Unsupported Eth-Consensus-Version: ${clip(value)} (this node runs ${FORK_NAME})`);
   }
 }

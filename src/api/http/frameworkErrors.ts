@@ -1,0 +1,51 @@
+/**
+ * Answers for the errors that never reach the API's error handler: fastify's own routing failures
+ * (a path that is not valid percent-encoding, a path parameter over the length limit) and Node's
+ * HTTP parser failures (a malformed request line or header, headers over the size limit, a
+ * request that took too long to arrive). They leave in the API's `{code, message}` shape like
+ * every other error, and never echo the offending input.
+ */
+import {STATUS_CODES} from "node:http";
+import type {Socket} from "node:net";
+import type {FastifyError, FastifyReply, FastifyRequest} from "fastify";
+import type {Logger} from "../../util/logger.ts";
+import {JSON_TYPE} from "./negotiate.ts";
+
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: "Invalid URL: the path is not valid percent-encoding",
+  FST_ERR_MAX_PARAM_LENGTH: "Invalid URL: a path parameter is too long",
+};
+
+export function frameworkErrorHandler(logger: Logger) {
+  return (err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void => {
+    const status = typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+    const message = FRAMEWORK_MESSAGES[err.code] ?? `Bad request (${err.code})`;
+    logger.debug({status, code: err.code}, "request rejected by the router");
+    reply.code(status).type(JSON_TYPE).send({code: status, message});
+  };
+}
+
+/** The status and message for an error of Node's HTTP parser. */
+export function clientErrorResponse(err: NodeJS.ErrnoException): {status: number; message: string} {
+  switch (err.code) {
+    case "HPE_HEADER_OVERFLOW":
+      return {status: 431, message: "Request headers are too large"};
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return {status: 408, message: "Request timed out"};
+    default:
+      return {status: 400, message: `Malformed HTTP request${err.code !== undefined ? ` (${err.code})` : ""}`};
+  }
+}
+
+/** Node's `clientError`: the socket carries no parsed request, so the answer is written raw. */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  const {status, message} = clientErrorResponse(err);
+  const body = JSON.stringify({code: status, message});
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+    );
+  }
+  socket.destroy(err);
+}
