@@ -8,6 +8,7 @@ import {createCachedBeaconState} from "../../src/state-transition/index.ts";
 import {getForkchoiceStore, type Store} from "../../src/fork-choice/store/store.ts";
 import {ssz} from "../../src/types/index.ts";
 import {toHex} from "../../src/util/bytes.ts";
+import {GnomonError} from "../../src/util/errors.ts";
 import {CaseFailure, type CaseContext, type Runner} from "../harness/types.ts";
 
 type Step = Record<string, unknown>;
@@ -56,7 +57,12 @@ function runHandler(store: Store, valid: boolean, what: string, fn: () => void):
   let refused = false;
   try {
     fn();
-  } catch {
+  } catch (e) {
+    // Only the project's typed rejection is a refusal: a TypeError or a stack overflow on an
+    // invalid step is a bug that merely happens to stop the step.
+    if (!(e instanceof GnomonError)) {
+      throw new CaseFailure(`${what}: expected a typed refusal, got ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
+    }
     refused = true;
   }
   if (!refused) throw new CaseFailure(`${what}: expected to be refused, accepted`);
