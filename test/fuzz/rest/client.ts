@@ -73,8 +73,23 @@ export function send(url: string, c: RestCase, timeoutMs: number): Promise<RawRe
     socket.on("data", (d) => chunks.push(d));
     socket.on("end", finish);
     socket.on("close", finish);
-    // The server may answer (413, 431) and close before the whole request is written.
+    // The server may answer (413, 431) and close before the whole request is written: writing
+    // stops at its first byte, since more data into a closed socket makes the peer reset the
+    // connection and the answer would be lost.
     socket.on("error", finish);
-    socket.write(requestBytes(c, host));
+    const bytes = requestBytes(c, host);
+    const CHUNK = 64 * 1024;
+    let offset = 0;
+    const writeMore = (): void => {
+      while (offset < bytes.length && chunks.length === 0 && !socket.destroyed) {
+        const part = bytes.subarray(offset, offset + CHUNK);
+        offset += part.length;
+        if (!socket.write(part)) {
+          socket.once("drain", writeMore);
+          return;
+        }
+      }
+    };
+    writeMore();
   });
 }

@@ -4,11 +4,9 @@
  * `npm run fuzz -- --duration 10m` runs the same against `gnomon dev` for longer.
  */
 import {strict as assert} from "node:assert";
-import {createApiServer, type ApiServer} from "../../../src/api/index.ts";
-import {useNetwork} from "../../../src/params/index.ts";
 import {inProcessTargets} from "../../fuzz/targets/index.ts";
 import {runInProcess, runRest, type Finding} from "../../fuzz/runner.ts";
-import {createDevChain, type DevChain} from "./helpers/devChain.ts";
+import {listeningApi, type ListeningApi} from "./helpers/listening.ts";
 
 const SEED = 20261206;
 
@@ -20,24 +18,16 @@ describe("fuzz: short seeded run", function () {
   this.timeout(180_000);
 
   describe("REST API", () => {
-    let dev: DevChain;
-    let server: ApiServer;
-    let url: string;
+    let api: ListeningApi;
     before(async () => {
-      dev = await createDevChain();
-      server = createApiServer(dev.chain, {port: 0});
-      url = await server.listen();
-      await dev.advanceTo(1);
-      await dev.proposeBlock(1);
+      api = await listeningApi();
+      await api.dev.advanceTo(1);
+      await api.dev.proposeBlock(1);
     });
-    after(async () => {
-      await server.close();
-      await dev.close();
-      useNetwork("mainnet");
-    });
+    after(() => api.close());
 
     it("300 requests: no 5xx, every error body {code, message}, every request answered", async () => {
-      const r = await runRest({url, seed: SEED, count: 300});
+      const r = await runRest({url: api.url, seed: SEED, count: 300});
       assert.equal(r.sent, 300);
       assert.equal(r.findings.length, 0, report(r.findings));
       // The run exercised refusals and successes both, or it checked nothing.

@@ -4,9 +4,9 @@
  */
 import {strict as assert} from "node:assert";
 import {connect} from "node:net";
-import {createApiServer, type ApiServer} from "../../../src/api/index.ts";
-import {useNetwork} from "../../../src/params/index.ts";
-import {createDevChain, type DevChain} from "./helpers/devChain.ts";
+import type {ApiServer} from "../../../src/api/index.ts";
+import type {DevChain} from "./helpers/devChain.ts";
+import {listeningApi, type ListeningApi} from "./helpers/listening.ts";
 import {assertError, post, request} from "./helpers/http.ts";
 
 const EXIT = {message: {epoch: "1", validator_index: "1"}, signature: "0x" + "00".repeat(96)};
@@ -41,20 +41,16 @@ function parseRawResponse(text: string): {status: number; body: any} {
 
 describe("api: hostile input", function () {
   this.timeout(60_000);
+  let api: ListeningApi;
   let dev: DevChain;
   let server: ApiServer;
   let url: string;
 
   before(async () => {
-    dev = await createDevChain();
-    server = createApiServer(dev.chain, {port: 0});
-    url = await server.listen();
+    api = await listeningApi();
+    ({dev, server, url} = api);
   });
-  after(async () => {
-    await server.close();
-    await dev.close();
-    useNetwork("mainnet");
-  });
+  after(() => api.close());
 
   describe("hex fields of megabytes (stack overflow in the hex check: a 500 before)", () => {
     const hugeSig = "0x" + "ab".repeat(4_500_000);
@@ -111,6 +107,19 @@ describe("api: hostile input", function () {
     it("an id list within the body limit but longer than the registry allows: 400", async () => {
       const res = await post(server.app, "/eth/v1/validator/duties/attester/0", Array.from({length: 2000}, () => "1"));
       assertError(res, 400, /2000 items, more than the 1088 allowed/);
+    });
+
+    it("attester duties for a long list come in chunks and equal the chain's answer for the whole list", async () => {
+      const indices = Array.from({length: 1000}, (_, i) => (i * 7) % 100);
+      const res = await post(server.app, "/eth/v1/validator/duties/attester/0", indices.map(String));
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const whole = await dev.chain.getAttesterDuties(0, indices);
+      assert.equal(res.body.data.length, whole.duties.length);
+      assert.ok(whole.duties.length > 512, `${whole.duties.length} duties: more than one chunk`);
+      assert.deepEqual(
+        res.body.data.map((d: {validator_index: string; slot: string}) => `${d.validator_index}@${d.slot}`),
+        whole.duties.map((d) => `${d.validatorIndex}@${d.slot}`)
+      );
     });
 
     it("a chunked body without Content-Length is cut off at the endpoint's limit", async () => {

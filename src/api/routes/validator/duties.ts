@@ -18,7 +18,7 @@ function checkDutyEpoch(chain: IBeaconChain, epoch: number): void {
 }
 
 /** Indices looked up per turn of the chain's lock. */
-const DUTY_CHUNK = 2048;
+const DUTY_CHUNK = 512;
 
 /**
  * Attester duties a chunk at a time, yielding between chunks: a request for a whole registry's
