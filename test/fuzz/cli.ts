@@ -19,14 +19,14 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync}
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {parseArgs} from "node:util";
-import {restUrl, runGnomon, stopProcess, type Proc} from "../e2e/helpers/processes.ts";
+import {GNOMON, NODE, restUrl, runProcess, stopProcess, type Proc} from "../e2e/helpers/processes.ts";
 import {inProcessTargets} from "./targets/index.ts";
 import {Worker} from "node:worker_threads";
 import {restCaseAt, runInProcess, runRest, type Finding} from "./runner.ts";
 import {checkAnswer} from "./oracle.ts";
 import {send} from "./rest/client.ts";
 import {describeCase, type RestCase} from "./rest/requests.ts";
-import {finalizedEpoch, genesisOf, headSlot, rssMb, watchNode} from "./monitor.ts";
+import {finalizedEpoch, genesisOf, headSlot, heapAfterGcMb, rssMb, watchNode} from "./monitor.ts";
 
 function duration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
@@ -51,11 +51,14 @@ const {values} = parseArgs({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startDev(): Promise<{url: string; proc: Proc; dir: string}> {
+/** The node runs with its inspector on a free loopback port, so the run can read its heap after a full GC. */
+async function startDev(): Promise<{url: string; proc: Proc; dir: string; inspector: string | undefined}> {
   const dir = mkdtempSync(join(tmpdir(), "gnomon-fuzz-"));
-  const proc = runGnomon(["dev", "--validators", "64", "--preset", "minimal", "--data-dir", dir, "--rest-port", "0"]);
+  const proc = runProcess(NODE, ["--inspect=127.0.0.1:0", GNOMON, "dev", "--validators", "64", "--preset", "minimal", "--data-dir", dir, "--rest-port", "0"]);
   try {
-    return {url: await restUrl(proc, "gnomon dev"), proc, dir};
+    const url = await restUrl(proc, "gnomon dev");
+    const inspector = proc.lines.map((l) => /Debugger listening on (ws:\/\/\S+)/.exec(l)?.[1]).find((u) => u !== undefined);
+    return {url, proc, dir, inspector};
   } catch (e) {
     await stopProcess(proc, "SIGKILL");
     rmSync(dir, {recursive: true, force: true});
@@ -113,6 +116,7 @@ async function main(): Promise<number> {
     const watch = await watchNode(url);
     const pid = dev?.proc.proc.pid;
     const rssBefore = pid !== undefined ? rssMb(pid) : NaN;
+    const heapBefore = dev?.inspector !== undefined ? await heapAfterGcMb(dev.inspector) : NaN;
     const startSlot = await headSlot(url);
     console.log(`node at slot ${startSlot}, finalized epoch ${await finalizedEpoch(url)}, RSS ${rssBefore.toFixed(0)} MB`);
 
@@ -151,6 +155,7 @@ async function main(): Promise<number> {
     // Memory settles after the last request (V8 gives back heap after a quiet spell); a leak does not.
     await sleep(60_000);
     const rssAfter = pid !== undefined ? rssMb(pid) : NaN;
+    const heapAfter = dev?.inspector !== undefined ? await heapAfterGcMb(dev.inspector) : NaN;
     watch.stop();
 
     const missed: number[] = [];
@@ -167,7 +172,7 @@ async function main(): Promise<number> {
     console.log(`REST: ${fiveXx} 5xx, ${r.errorBodies} error answers of which ${r.errorBodies - badShape} in the standard shape`);
     console.log(`in-process: ${[...inProcessRuns].map(([n, c]) => `${n} ${c} inputs`).join(", ")}`);
     console.log(`chain: slots ${startSlot + 1}..${endSlot}, ${missed.length} missed, ${watch.epochsChecked} epoch boundaries checked, finality misses ${watch.finalityMisses.length}, largest block delay ${watch.maxBlockDelayMs} ms`);
-    console.log(`memory: RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(0)} MB after`);
+    console.log(`memory: RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(0)} MB after; V8 heap in use after a full GC ${heapBefore.toFixed(1)} MB before, ${heapAfter.toFixed(1)} MB after`);
   } finally {
     if (dev !== undefined) {
       const code = await stopProcess(dev.proc);

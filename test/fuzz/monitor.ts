@@ -85,3 +85,34 @@ export async function watchNode(url: string): Promise<NodeWatch> {
   })();
   return watch;
 }
+
+/**
+ * The node's V8 heap in use after a full collection, MB, through its inspector (a node started
+ * with --inspect): RSS alone cannot tell retained objects from heap V8 has not given back yet.
+ */
+export async function heapAfterGcMb(inspectorWsUrl: string): Promise<number> {
+  const ws = new WebSocket(inspectorWsUrl);
+  await new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve();
+    ws.onerror = () => reject(new Error(`inspector at ${inspectorWsUrl} unreachable`));
+  });
+  const pending = new Map<number, (result: any) => void>();
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(String(m.data)) as {id?: number; result?: unknown};
+    if (msg.id !== undefined) pending.get(msg.id)?.(msg.result);
+  };
+  let nextId = 1;
+  const call = (method: string): Promise<any> =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({id, method}));
+    });
+  try {
+    await call("HeapProfiler.collectGarbage");
+    const usage = (await call("Runtime.getHeapUsage")) as {usedSize: number};
+    return usage.usedSize / (1024 * 1024);
+  } finally {
+    ws.close();
+  }
+}

@@ -49,3 +49,27 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
   }
   socket.destroy(err);
 }
+
+/** How long a refused upload may go on being read (and dropped) after its answer. */
+const LINGER_MS = 5000;
+
+/**
+ * Answers a request whose body will not be read (a 413 decided from Content-Length) without
+ * losing the answer: the response is written, the socket half-closed, and what the client still
+ * sends is read and dropped for a while. Closing a socket with unread data resets the connection,
+ * and a reset makes the client's TCP stack discard the answer it has not read yet.
+ */
+export function answerAndLinger(req: FastifyRequest, reply: FastifyReply, status: number, body: object): void {
+  reply.hijack();
+  const socket = req.raw.socket;
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`
+    );
+  }
+  req.raw.resume();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+}

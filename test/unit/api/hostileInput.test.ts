@@ -104,6 +104,27 @@ describe("api: hostile input", function () {
       assertError(res, 413);
     });
 
+    it("an upload refused from its Content-Length gets its 413 without a connection reset while it goes on sending", async () => {
+      const {hostname, port} = new URL(url);
+      const outcome = await new Promise<{answer: string; reset: boolean}>((resolve) => {
+        const socket = connect(Number(port), hostname);
+        let answer = "";
+        let reset = false;
+        socket.on("data", (d) => {
+          answer += d.toString();
+          // The client learns of the refusal and sends some more, as a client mid-upload does.
+          if (socket.writable) socket.write(Buffer.alloc(1 << 20, 0x39));
+        });
+        socket.on("error", (e: NodeJS.ErrnoException) => (reset ||= e.code === "ECONNRESET" || e.code === "EPIPE"));
+        socket.on("close", () => resolve({answer, reset}));
+        socket.write(`POST /eth/v1/beacon/pool/voluntary_exits HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n`);
+        socket.write(Buffer.alloc(64 * 1024, 0x39));
+      });
+      assert.match(outcome.answer, /^HTTP\/1\.1 413 /);
+      assert.match(outcome.answer, /\{"code":413,"message":"Request body is too large for this endpoint \(at most \d+ bytes\)"\}$/);
+      assert.equal(outcome.reset, false, "the connection was reset");
+    });
+
     it("an id list within the body limit but longer than the registry allows: 400", async () => {
       const res = await post(server.app, "/eth/v1/validator/duties/attester/0", Array.from({length: 2000}, () => "1"));
       assertError(res, 400, /2000 items, more than the 1088 allowed/);
