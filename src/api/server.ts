@@ -7,14 +7,13 @@
  * a 500 means a bug of ours and is logged.
  */
 import Fastify, {LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest} from "fastify";
-import {Socket} from "node:net";
 import type {IBeaconChain} from "../chain/interface.ts";
 import {silentLogger, type Logger} from "../util/logger.ts";
 import {ApiError, clip, toErrorResponse} from "./errors.ts";
 import type {ApiContext, ApiNetwork, RouteGroup} from "./context.ts";
 import {JSON_TYPE} from "./http/negotiate.ts";
 import {bodyLimitOf, limitBody} from "./http/limits.ts";
-import {answerAndLinger, frameworkErrorHandler, clientErrorHandler} from "./http/frameworkErrors.ts";
+import {clientErrorHandler, frameworkErrorHandler, sendError} from "./http/frameworkErrors.ts";
 import {nodeRoutes} from "./routes/node.ts";
 import {configRoutes} from "./routes/config.ts";
 import {genesisRoutes} from "./routes/beacon/genesis.ts";
@@ -149,14 +148,10 @@ export function createApiServer(chain: IBeaconChain, opts: ApiServerOptions = {}
     if (internal) logger.error({err, method: req.method, url: req.url}, "request failed");
     else logger.debug({status, method: req.method, url: req.url, message: body.message}, "request rejected");
     if (reply.sent || reply.raw.headersSent) return;
-    if (status === 413 && !req.raw.complete && req.raw.socket instanceof Socket) return answerAndLinger(req, reply, status, body);
-    reply.code(status).type(JSON_TYPE).send(body);
+    sendError(req, reply, status, body);
   });
   app.setNotFoundHandler((req, reply) => {
-    reply
-      .code(404)
-      .type(JSON_TYPE)
-      .send({code: 404, message: `Route ${req.method} ${clip(req.url.split("?")[0], 200)} not found`});
+    sendError(req, reply, 404, {code: 404, message: `Route ${req.method} ${clip(req.url.split("?")[0], 200)} not found`});
   });
 
   for (const group of ROUTE_GROUPS) group(app, ctx);

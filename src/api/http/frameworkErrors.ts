@@ -6,7 +6,7 @@
  * every other error, and never echo the offending input.
  */
 import {STATUS_CODES} from "node:http";
-import type {Socket} from "node:net";
+import {Socket} from "node:net";
 import type {FastifyError, FastifyReply, FastifyRequest} from "fastify";
 import type {Logger} from "../../util/logger.ts";
 import {JSON_TYPE} from "./negotiate.ts";
@@ -21,7 +21,7 @@ export function frameworkErrorHandler(logger: Logger) {
     const status = typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
     const message = FRAMEWORK_MESSAGES[err.code] ?? `Bad request (${err.code})`;
     logger.debug({status, code: err.code}, "request rejected by the router");
-    reply.code(status).type(JSON_TYPE).send({code: status, message});
+    sendError(_req, reply, status, {code: status, message});
   };
 }
 
@@ -37,17 +37,43 @@ export function clientErrorResponse(err: NodeJS.ErrnoException): {status: number
   }
 }
 
-/** Node's `clientError`: the socket carries no parsed request, so the answer is written raw. */
+/**
+ * Node's `clientError`: the socket carries no parsed request, so the answer is written raw, and
+ * the socket lingers (see lingerAfter) rather than being destroyed with the rest of a long
+ * request line or header block still unread.
+ */
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  // More bytes after the first error make the parser complain again: the socket has its answer.
+  if (err.code === "ECONNRESET" || socket.destroyed || lingering.has(socket)) return;
   const {status, message} = clientErrorResponse(err);
-  const body = JSON.stringify({code: status, message});
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
-    );
-  }
-  socket.destroy(err);
+  if (socket.writable) socket.end(rawResponse(status, {code: status, message}));
+  lingerAfter(socket);
+}
+
+function rawResponse(status: number, body: object): string {
+  const text = JSON.stringify(body);
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`;
+}
+
+/** Reads and drops what the client still sends after its answer, then closes, at the latest after LINGER_MS. */
+const lingering = new WeakSet<Socket>();
+
+function lingerAfter(socket: Socket): void {
+  lingering.add(socket);
+  socket.on("data", () => undefined);
+  socket.resume();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+}
+
+/**
+ * An error answer. When the request's body has not been read (refused before parsing, or a route
+ * that takes none), it goes out through answerAndLinger; otherwise as any reply.
+ */
+export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, body: object): void {
+  if (!req.raw.complete && req.raw.socket instanceof Socket) return answerAndLinger(req, reply, status, body);
+  reply.code(status).type(JSON_TYPE).send(body);
 }
 
 /** How long a refused upload may go on being read (and dropped) after its answer. */
@@ -62,14 +88,7 @@ const LINGER_MS = 5000;
 export function answerAndLinger(req: FastifyRequest, reply: FastifyReply, status: number, body: object): void {
   reply.hijack();
   const socket = req.raw.socket;
-  const text = JSON.stringify(body);
-  if (socket.writable) {
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`
-    );
-  }
+  if (socket.writable) socket.end(rawResponse(status, body));
   req.raw.resume();
-  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
-  timer.unref();
-  socket.once("close", () => clearTimeout(timer));
+  lingerAfter(socket);
 }
