@@ -10,7 +10,7 @@
  */
 import {strict as assert} from "node:assert";
 import {mkdtempSync, rmSync} from "node:fs";
-import {createServer, request, type Server} from "node:http";
+import {createServer, request, type IncomingHttpHeaders, type Server} from "node:http";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {typesFor} from "../../../src/types/index.ts";
@@ -26,6 +26,16 @@ const minimalTypes = typesFor("minimal");
 
 /** Submissions worth recording: attestations and blocks (aggregates only repeat others' votes). */
 const RECORDED = /^\/eth\/v[12]\/beacon\/(pool\/attestations|blocks)(\?|$)/;
+
+/** Headers without the hop-by-hop ones: each side of the proxy manages its own connection. */
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (!HOP_BY_HOP.has(k.toLowerCase())) out[k] = v;
+  }
+  return out;
+}
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "host"]);
 
 /**
  * An HTTP pass-through to `target` on a free port that records every POST to RECORDED paths
@@ -44,8 +54,8 @@ async function recordingProxy(target: string, published: Published[]): Promise<{
         const json = ssz ? minimalTypes.SignedBeaconBlock.toJson(minimalTypes.SignedBeaconBlock.deserialize(body)) : JSON.parse(body.toString("utf8"));
         published.push({path, body: json});
       }
-      const up = request(new URL(path, target), {method: req.method, headers: req.headers}, (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+      const up = request(new URL(path, target), {method: req.method, headers: endToEnd(req.headers)}, (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, endToEnd(upRes.headers));
         upRes.pipe(res);
       });
       up.on("error", () => res.destroy());
