@@ -1,14 +1,16 @@
 /**
- * `npm run fuzz -- [options]`: fuzzes a running node's REST API at a fixed rate while the
- * in-process targets (SSZ decoding, snappy) run in the gaps, watches the node (block delays,
- * missed blocks, finality, memory) and prints every failing input as a replayable case.
+ * `npm run fuzz -- [options]`: fuzzes a node's REST API at a fixed rate while the in-process
+ * targets (SSZ decoding, snappy) run on a worker thread, watches the node (block delays, missed
+ * blocks, finality, RSS, and its V8 heap after a full GC through its inspector) and prints every
+ * failing input as a replayable case. Exit status 0 when nothing failed, 1 otherwise.
  *
  *   --duration <10m|90s>   how long to send requests (default 1m)
  *   --rate <n>             REST requests per second (default 40)
  *   --seed <n>             seed of the run (default: random, printed)
- *   --url <url>            fuzz this node; without it a `gnomon dev` with 64 validators is started
- *                          on a free port in a temporary directory and stopped afterwards
- *   --out <dir>            where failing cases are written (default: fuzz-cases)
+ *   --url <url>            fuzz this node; without it a `gnomon dev` with 64 validators (minimal
+ *                          preset) is started on free loopback ports in a temporary directory,
+ *                          fuzzed from slot 32 on (finality established), and stopped afterwards
+ *   --out <dir>            where failing cases are written (default: <tmp>/gnomon-fuzz-cases)
  *   --max-request-ms <n>   slower answers are failures (default 2000)
  *   --max-block-delay-ms <n>  a block event later than this after its slot start is a failure (default 3000)
  *   --max-rss-growth-mb <n>   RSS growth over the run allowed (default 50)
@@ -40,7 +42,7 @@ const {values} = parseArgs({
     rate: {type: "string", default: "40"},
     seed: {type: "string"},
     url: {type: "string"},
-    out: {type: "string", default: "fuzz-cases"},
+    out: {type: "string", default: join(tmpdir(), "gnomon-fuzz-cases")},
     "max-request-ms": {type: "string", default: "2000"},
     "max-block-delay-ms": {type: "string", default: "3000"},
     "max-rss-growth-mb": {type: "string", default: "50"},
