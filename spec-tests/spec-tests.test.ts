@@ -1,6 +1,8 @@
 /**
  * Replays the official vectors under mocha through the same harness as `gnomon spec-test`: one
- * describe per runner/handler, one it per case; skipped cases are pending with their reason.
+ * describe per runner/handler, one it per case; skipped cases are pending with their reason (and
+ * fail `npm test`, which forbids pending tests). Missing vectors are a failure, not a skip: a
+ * suite that passes without running a vector checks nothing.
  *
  * Environment:
  *   SPEC_TESTS_DIR     vectors root (default: ../shared/spec-tests beside the repository)
@@ -26,6 +28,8 @@ const opts: RunOptions = {
 };
 
 describe(`spec-tests (${presetName})`, function () {
+  // One case replays at most a few hundred blocks; a loaded machine gets room, a hang does not.
+  this.timeout(300_000);
   if (!isPresetName(presetName)) {
     it("SPEC_TESTS_PRESET names a preset", () => {
       throw new Error(`SPEC_TESTS_PRESET="${presetName}" is not minimal or mainnet`);
@@ -33,10 +37,12 @@ describe(`spec-tests (${presetName})`, function () {
     return;
   }
   if (!existsSync(vectorsDir)) {
-    // Vectors are optional unless asked for explicitly.
-    it(`vectors at ${vectorsDir}`, function () {
-      if (explicitDir !== undefined) throw new Error(`SPEC_TESTS_DIR=${explicitDir} does not exist`);
-      this.skip();
+    it(`vectors at ${vectorsDir}`, () => {
+      throw new Error(
+        explicitDir !== undefined
+          ? `SPEC_TESTS_DIR=${explicitDir} does not exist`
+          : `no spec-test vectors at ${vectorsDir}: put them there (../shared/spec-tests) or set SPEC_TESTS_DIR`
+      );
     });
     return;
   }
@@ -66,6 +72,10 @@ describe(`spec-tests (${presetName})`, function () {
       const lines = [...skipReasons].map(([reason, n]) => `  ${reason}: ${n} case(s)`);
       console.log(`\nspec-tests: pending cases\n${lines.join("\n")}`);
     }
+  });
+
+  it("the vectors folder holds phase0 cases of this preset", () => {
+    if (cases.length === 0) throw new Error(`no ${presetName} phase0 cases under ${testsRoot}`);
   });
 
   it("the vectors' preset file agrees with Gnomon's preset", () => {

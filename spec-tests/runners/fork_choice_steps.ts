@@ -5,6 +5,7 @@
  */
 import {ssz, type Attestation, type AttesterSlashing, type SignedBeaconBlock} from "../../src/types/index.ts";
 import {toHex} from "../../src/util/bytes.ts";
+import {GnomonError} from "../../src/util/errors.ts";
 import {CaseFailure, type CaseContext} from "../harness/types.ts";
 import {yamlFields} from "./yamlFields.ts";
 
@@ -145,7 +146,12 @@ export async function expectOutcome(valid: boolean, what: string, state: () => s
   let refused = false;
   try {
     await fn();
-  } catch {
+  } catch (e) {
+    // Only the project's typed rejection is a refusal: a TypeError or a stack overflow on an
+    // invalid step is a bug that merely happens to stop the step.
+    if (!(e instanceof GnomonError)) {
+      throw new CaseFailure(`${what}: expected a typed refusal, got ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e)}`);
+    }
     refused = true;
   }
   if (!refused) throw new CaseFailure(`${what}: expected to be refused, accepted`);

@@ -18,6 +18,7 @@ import {
 // Loaded for its side effect: the merkle hasher the client installs, so roots are computed as in the client.
 import "../../src/types/index.ts";
 import {CaseFailure, SkipCase, type CaseContext, type Runner} from "../harness/types.ts";
+import {GnomonError} from "../../src/util/errors.ts";
 import {checkInvalidSsz, checkValidSsz} from "../harness/sszCheck.ts";
 
 const bool = new BooleanType();
@@ -77,9 +78,24 @@ const NON_PHASE0_HANDLERS = new Set(["basic_progressive_list", "progressive_bitl
 const NON_PHASE0_CONTAINERS = new Set(["ProgressiveTestStruct", "ProgressiveBitsStruct"]);
 
 /**
+ * A case whose declared type is itself illegal: the SSZ spec forbids `Vector[T, 0]` and
+ * `Bitvector[0]`. Its invalid cases pass by the declaration being refused, with this error alone.
+ */
+export class IllegalSszTypeError extends GnomonError {
+  constructor(message: string) {
+    super("ILLEGAL_SSZ_TYPE", message);
+  }
+}
+
+function checkLength(what: string, length: number): number {
+  if (length === 0) throw new IllegalSszTypeError(`${what} of length 0 is not a legal SSZ type`);
+  return length;
+}
+
+/**
  * The type a case name declares (`uint_16_max`, `vec_uint64_4_zero`, `bitlist_512_random`,
- * `VarTestStruct_lengthy_3`, ...). Throws for an unknown declaration; a declaration the type
- * library itself refuses (e.g. a vector of length 0) throws the library's error.
+ * `VarTestStruct_lengthy_3`, ...). Throws CaseFailure for an unknown declaration and
+ * IllegalSszTypeError for one the SSZ spec forbids (a vector of length 0).
  */
 export function typeFromCaseName(handler: string, name: string): Type<unknown> {
   let m: RegExpMatchArray | null;
@@ -92,11 +108,11 @@ export function typeFromCaseName(handler: string, name: string): Type<unknown> {
     case "basic_vector":
       if ((m = /^vec_(bool|uint\d+)_(\d+)(?:_|$)/.exec(name))) {
         const elem = m[1] === "bool" ? bool : UINTS[m[1].slice(4)]?.();
-        if (elem) return new VectorBasicType(elem as UintNumberType, Number(m[2]));
+        if (elem) return new VectorBasicType(elem as UintNumberType, checkLength("a vector", Number(m[2])));
       }
       break;
     case "bitvector":
-      if ((m = /^bitvec_(\d+)(?:_|$)/.exec(name))) return new BitVectorType(Number(m[1]));
+      if ((m = /^bitvec_(\d+)(?:_|$)/.exec(name))) return new BitVectorType(checkLength("a bitvector", Number(m[1])));
       break;
     case "bitlist":
       if ((m = /^bitlist_(\d+)(?:_|$)/.exec(name))) return new BitListType(Number(m[1]));
@@ -132,9 +148,10 @@ export const runner: Runner = {
       try {
         type = typeFromCaseName(ctx.handler, ctx.name);
       } catch (e) {
-        // The format allows the declared type itself to be invalid (e.g. vec_uint8_0).
-        if (e instanceof CaseFailure || e instanceof SkipCase) throw e;
-        return;
+        // The format allows the declared type itself to be invalid (e.g. vec_uint8_0); any other
+        // exception (a TypeError of the library, say) is a failure, not a refusal.
+        if (e instanceof IllegalSszTypeError) return;
+        throw e;
       }
       checkInvalidSsz(type, serialized);
     } else {

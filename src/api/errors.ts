@@ -21,6 +21,14 @@ export class ApiError extends GnomonError {
   }
 }
 
+/**
+ * Client input as it may appear in a message: at most `max` characters. Headers, paths and bodies
+ * can be megabytes long, and an error must never echo them back whole.
+ */
+export function clip(text: string, max = 80): string {
+  return text.length > max ? text.slice(0, max) + "..." : text;
+}
+
 export const badRequest = (message: string, code = "BAD_REQUEST"): ApiError => new ApiError(400, code, message);
 export const notFound = (message: string, code = "NOT_FOUND"): ApiError => new ApiError(404, code, message);
 

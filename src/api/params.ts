@@ -2,15 +2,20 @@
  * Parsing of path and query parameters: state and block ids, validator ids, uint64s, roots,
  * comma-separated and repeated lists. Each parser names the parameter in its 400 message.
  */
-import {badRequest} from "./errors.ts";
+import {badRequest, clip} from "./errors.ts";
+import {decimalFits, describeValue, isHex} from "../types/fromTree.ts";
 
 const DECIMAL = /^[0-9]+$/;
 const ROOT = /^0x[0-9a-fA-F]{64}$/;
 const PUBKEY = /^0x[0-9a-fA-F]{96}$/;
 
+/**
+ * A value for a message, never longer than about 80 characters: input may be megabytes long or
+ * nested thousands deep, and serializing it whole would echo it back or exhaust the stack.
+ */
 function show(v: unknown): string {
-  const s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
-  return s.length > 80 ? s.slice(0, 80) + "..." : s;
+  if (typeof v === "string") return clip(v);
+  return describeValue(v);
 }
 
 /** A uint64 parameter that Gnomon holds as a number: a decimal string up to 2**53-1. */
@@ -18,8 +23,8 @@ export function parseUint(value: unknown, name: string): number {
   if (typeof value !== "string" || !DECIMAL.test(value)) {
     throw badRequest(`Invalid ${name}: ${show(value)} (expected an unsigned decimal integer)`);
   }
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw badRequest(`Invalid ${name}: ${value} is out of range`);
+  const n = decimalFits(value, 64) ? Number(value) : Infinity;
+  if (!Number.isSafeInteger(n)) throw badRequest(`Invalid ${name}: ${show(value)} is out of range`);
   return n;
 }
 
@@ -35,8 +40,7 @@ export function parseRoot(value: unknown, name: string): Uint8Array {
 }
 
 export function parseHexBytes(value: unknown, name: string, length: number): Uint8Array {
-  const re = new RegExp(`^0x[0-9a-fA-F]{${length * 2}}$`);
-  if (typeof value !== "string" || !re.test(value)) {
+  if (typeof value !== "string" || value.length !== 2 + length * 2 || !isHex(value)) {
     throw badRequest(`Invalid ${name}: ${show(value)} (expected 0x-prefixed ${length}-byte hex)`);
   }
   return new Uint8Array(Buffer.from(value.slice(2), "hex"));
@@ -116,9 +120,12 @@ export function parseValidatorId(value: unknown): ValidatorId {
   throw badRequest(`Invalid validator ID: ${show(value)} (expected an index or a 0x-prefixed 48-byte pubkey)`);
 }
 
-/** A JSON body that must be an array of strings (ids, statuses). */
-export function stringArray(value: unknown, name: string): string[] {
+/** A JSON body that must be an array of strings (ids, statuses), of at most `maxItems` when given. */
+export function stringArray(value: unknown, name: string, maxItems?: number): string[] {
   if (!Array.isArray(value)) throw badRequest(`Invalid ${name}: expected an array, got ${show(value)}`);
+  if (maxItems !== undefined && value.length > maxItems) {
+    throw badRequest(`Invalid ${name}: ${value.length} items, more than the ${maxItems} allowed`, "TOO_MANY_IDS");
+  }
   for (const [i, v] of value.entries()) {
     if (typeof v !== "string") throw badRequest(`Invalid ${name}[${i}]: expected a string, got ${show(v)}`);
   }
@@ -126,8 +133,8 @@ export function stringArray(value: unknown, name: string): string[] {
 }
 
 /** A JSON body that must be an array of uint64 decimal strings (validator indices). */
-export function uintArray(value: unknown, name: string, opts: {minItems?: number} = {}): number[] {
-  const items = stringArray(value, name);
+export function uintArray(value: unknown, name: string, opts: {minItems?: number; maxItems?: number} = {}): number[] {
+  const items = stringArray(value, name, opts.maxItems);
   if (opts.minItems !== undefined && items.length < opts.minItems) {
     throw badRequest(`Invalid ${name}: expected at least ${opts.minItems} item(s)`);
   }

@@ -9,9 +9,11 @@
 import Fastify, {LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest} from "fastify";
 import type {IBeaconChain} from "../chain/interface.ts";
 import {silentLogger, type Logger} from "../util/logger.ts";
-import {ApiError, toErrorResponse} from "./errors.ts";
+import {ApiError, clip, toErrorResponse} from "./errors.ts";
 import type {ApiContext, ApiNetwork, RouteGroup} from "./context.ts";
 import {JSON_TYPE} from "./http/negotiate.ts";
+import {bodyLimitOf, limitBody} from "./http/limits.ts";
+import {clientErrorHandler, frameworkErrorHandler, sendError} from "./http/frameworkErrors.ts";
 import {nodeRoutes} from "./routes/node.ts";
 import {configRoutes} from "./routes/config.ts";
 import {genesisRoutes} from "./routes/beacon/genesis.ts";
@@ -85,7 +87,7 @@ function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ApiError(400, "MALFORMED_JSON", `Malformed JSON body: ${(e as Error).message}`);
+    throw new ApiError(400, "MALFORMED_JSON", `Malformed JSON body: ${clip((e as Error).message, 200)}`);
   }
 }
 
@@ -93,15 +95,20 @@ export function createApiServer(chain: IBeaconChain, opts: ApiServerOptions = {}
   const host = opts.address ?? "127.0.0.1";
   const port = opts.port ?? 5052;
   const logger = (opts.logger ?? silentLogger).child({module: "api"});
+  const serverBodyLimit = opts.bodyLimit ?? 32 * 1024 * 1024;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request lines would flood the node log: validator clients poll every slot.
     logController: new LogController({disableRequestLogging: true}),
-    bodyLimit: opts.bodyLimit ?? 32 * 1024 * 1024,
+    bodyLimit: serverBodyLimit,
     routerOptions: {maxParamLength: MAX_PARAM_LENGTH},
     http: {maxHeaderSize: MAX_HEADER_SIZE},
     // Open event streams are ended in preClose; idle keep-alive sockets must not hold close().
     forceCloseConnections: "idle",
+    // Errors fastify and Node's HTTP parser answer themselves (bad URL, oversized parameter,
+    // malformed request line or headers) leave in the API's {code, message} shape too.
+    frameworkErrors: frameworkErrorHandler(logger),
+    clientErrorHandler,
   });
 
   const closers = new Set<() => void>();
@@ -137,23 +144,24 @@ export function createApiServer(chain: IBeaconChain, opts: ApiServerOptions = {}
       }
       return;
     }
-    done(new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `Unsupported media type: ${req.headers["content-type"]}`), undefined);
+    done(new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `Unsupported media type: ${clip(req.headers["content-type"])}`), undefined);
   });
 
   if (opts.cors !== undefined && opts.cors !== false) registerCors(app, opts.cors);
+
+  app.addHook("preParsing", async (req, _reply, payload) =>
+    limitBody(payload, req.headers["content-length"], bodyLimitOf(req.routeOptions.url, chain, serverBodyLimit))
+  );
 
   app.setErrorHandler((err, req, reply) => {
     const {status, body, internal} = toErrorResponse(err);
     if (internal) logger.error({err, method: req.method, url: req.url}, "request failed");
     else logger.debug({status, method: req.method, url: req.url, message: body.message}, "request rejected");
     if (reply.sent || reply.raw.headersSent) return;
-    reply.code(status).type(JSON_TYPE).send(body);
+    sendError(req, reply, status, body);
   });
   app.setNotFoundHandler((req, reply) => {
-    reply
-      .code(404)
-      .type(JSON_TYPE)
-      .send({code: 404, message: `Route ${req.method} ${req.url.split("?")[0]} not found`});
+    sendError(req, reply, 404, {code: 404, message: `Route ${req.method} ${clip(req.url.split("?")[0], 200)} not found`});
   });
 
   for (const group of ROUTE_GROUPS) group(app, ctx);

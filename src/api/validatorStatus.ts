@@ -3,7 +3,7 @@
  * "validator status specification" it links), computed at an epoch from the registry record.
  */
 import {FAR_FUTURE_EPOCH} from "../params/index.ts";
-import {badRequest} from "./errors.ts";
+import {badRequest, clip} from "./errors.ts";
 
 export const VALIDATOR_STATUSES = [
   "pending_initialized",
@@ -57,7 +57,7 @@ export function parseStatusFilter(items: readonly string[] | undefined): Set<Val
       for (const s of VALIDATOR_STATUSES) if (s.startsWith(item + "_")) out.add(s);
     } else {
       throw badRequest(
-        `Invalid validator status: "${item}" (expected one of ${[...VALIDATOR_STATUSES, ...COARSE_STATUSES].join(", ")})`
+        `Invalid validator status: "${clip(item)}" (expected one of ${[...VALIDATOR_STATUSES, ...COARSE_STATUSES].join(", ")})`
       );
     }
   }

@@ -26,8 +26,11 @@ import {
 export interface TreeSyntax {
   /** How the source writes an integer, for messages ("an unsigned integer as a decimal string"). */
   integerForm: string;
-  /** The integer a leaf holds, or null when the leaf is not an integer as this source writes them. */
-  readInteger(leaf: unknown): bigint | null;
+  /**
+   * The integer a leaf holds, null when the leaf is not an integer as this source writes them, or
+   * undefined when it is one but cannot fit in `bits` bits (found without building a huge BigInt).
+   */
+  readInteger(leaf: unknown, bits: number): bigint | null | undefined;
   /** How a container's members are keyed: by the type's field names, or by its JSON keys. */
   keys: "fieldName" | "jsonKey";
   /** Keys of a container that are not its fields are ignored (else refused). */
@@ -41,7 +44,6 @@ export interface TreeSyntax {
 type AnyContainer = ContainerType<Record<string, Type<unknown>>>;
 type AnyArray = ArrayType<Type<unknown>, unknown, unknown> & {length?: number; limit?: number};
 
-const HEX = /^0x([0-9a-fA-F]{2})*$/;
 const UINT64_MAX = (1n << 64n) - 1n;
 
 /** Decodes `tree` as a value of `type`; `path` names the tree in messages (e.g. "value"). */
@@ -96,19 +98,46 @@ function decode(type: Type<unknown>, tree: unknown, syntax: TreeSyntax, path: st
   throw syntax.unsupported(type.typeName);
 }
 
+/**
+ * Whether `s` is decimal digits whose value may fit in `bits` bits: leading zeros aside, a uint64
+ * has at most 20 digits. Checked before any BigInt is built, because turning a hostile string of
+ * millions of digits into a BigInt costs seconds of CPU.
+ */
+export function decimalFits(s: string, bits: number): boolean {
+  const maxDigits = Math.ceil((bits * Math.LN2) / Math.LN10);
+  let significant = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    if (significant > 0 || c !== 48) significant++;
+    if (significant > maxDigits) return false;
+  }
+  return s.length > 0;
+}
+
+/** Whether `s` is "0x" and an even number of hex digits; a loop, since a regex over megabytes of input can exhaust the stack. */
+export function isHex(s: string): boolean {
+  if (s.length % 2 !== 0 || s.charCodeAt(0) !== 48 || s.charCodeAt(1) !== 120) return false;
+  for (let i = 2; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
 function uint(type: UintNumberType | UintBigintType, tree: unknown, syntax: TreeSyntax, path: string): number | bigint {
   const bits = type.byteLength * 8;
-  const v = syntax.readInteger(tree);
+  const v = syntax.readInteger(tree, bits);
   if (v === null) throw syntax.error(path, `expected ${syntax.integerForm}, got ${describeValue(tree)}`);
-  if (v < 0n || v >= 1n << BigInt(bits)) throw syntax.error(path, `${v} does not fit in uint${bits}`);
+  if (v === undefined || v < 0n || v >= 1n << BigInt(bits)) throw syntax.error(path, `${describeValue(tree)} does not fit in uint${bits}`);
   if (type instanceof UintBigintType) return v;
   if (v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
   if (bits === 64 && v === UINT64_MAX) return Infinity;
-  throw syntax.error(path, `${v} is too large (above 2^53 and not 2^64-1)`);
+  throw syntax.error(path, `${describeValue(tree)} is too large (above 2^53 and not 2^64-1)`);
 }
 
 function hexBytes(tree: unknown, syntax: TreeSyntax, path: string): Uint8Array {
-  if (typeof tree !== "string" || !HEX.test(tree)) throw syntax.error(path, `expected 0x-prefixed hex, got ${describeValue(tree)}`);
+  if (typeof tree !== "string" || !isHex(tree)) throw syntax.error(path, `expected 0x-prefixed hex, got ${describeValue(tree)}`);
   return new Uint8Array(Buffer.from(tree.slice(2), "hex"));
 }
 

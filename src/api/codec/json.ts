@@ -4,7 +4,7 @@
  * are ignored). Every mismatch is a 400 naming the path of the offending field.
  */
 import type {Type} from "@chainsafe/ssz";
-import {describeValue, joinPath, sszValueFromTree, type TreeSyntax} from "../../types/fromTree.ts";
+import {decimalFits, describeValue, joinPath, sszValueFromTree, type TreeSyntax} from "../../types/fromTree.ts";
 import {ApiError} from "../errors.ts";
 
 export class JsonDecodeError extends ApiError {
@@ -19,7 +19,10 @@ const DECIMAL = /^[0-9]+$/;
 
 const API_JSON: TreeSyntax = {
   integerForm: "an unsigned integer as a decimal string",
-  readInteger: (leaf) => (typeof leaf === "string" && DECIMAL.test(leaf) ? BigInt(leaf) : null),
+  readInteger(leaf, bits) {
+    if (typeof leaf !== "string" || !DECIMAL.test(leaf)) return null;
+    return decimalFits(leaf, bits) ? BigInt(leaf) : undefined;
+  },
   keys: "jsonKey",
   ignoreUnknownFields: true,
   error: (path, message) => new JsonDecodeError(path, message),

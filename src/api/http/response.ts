@@ -8,7 +8,7 @@
  */
 import type {FastifyReply, FastifyRequest} from "fastify";
 import type {Type} from "@chainsafe/ssz";
-import {ApiError, badRequest} from "../errors.ts";
+import {ApiError, badRequest, clip} from "../errors.ts";
 import {fromJsonStrict} from "../codec/json.ts";
 import {JSON_TYPE, SSZ_TYPE, mediaTypeOf, negotiate, type MediaType} from "./negotiate.ts";
 
@@ -25,7 +25,7 @@ export interface Meta {
 function accept(req: FastifyRequest, offered: readonly MediaType[]): MediaType {
   const chosen = negotiate(req.headers.accept, offered);
   if (chosen === null) {
-    throw new ApiError(406, "NOT_ACCEPTABLE", `Accepted media type not supported: ${req.headers.accept}; this endpoint serves ${offered.join(", ")}`);
+    throw new ApiError(406, "NOT_ACCEPTABLE", `Accepted media type not supported: ${clip(String(req.headers.accept))}; this endpoint serves ${offered.join(", ")}`);
   }
   return chosen;
 }
@@ -102,7 +102,7 @@ export function bodyKind(req: FastifyRequest, acceptsSsz: boolean): BodyKind {
   const t = mediaTypeOf(req.headers["content-type"]);
   if (t === undefined || t === JSON_TYPE) return "json";
   if (t === SSZ_TYPE && acceptsSsz) return "ssz";
-  throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `Unsupported media type: ${t}; this endpoint takes ${acceptsSsz ? `${JSON_TYPE} or ${SSZ_TYPE}` : JSON_TYPE}`);
+  throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `Unsupported media type: ${clip(t)}; this endpoint takes ${acceptsSsz ? `${JSON_TYPE} or ${SSZ_TYPE}` : JSON_TYPE}`);
 }
 
 /** The request body as a JSON value; a missing body is a 400 unless `optional`. */
@@ -115,14 +115,24 @@ export function jsonBody(req: FastifyRequest, opts: {optional?: boolean} = {}): 
   return req.body;
 }
 
-/** Decodes SSZ bytes as `type`; malformed bytes are a 400 naming the type. */
+/**
+ * Decodes SSZ bytes as `type`; malformed bytes are a 400 naming the type. So are bytes that do
+ * not serialize back to themselves: a uint64 between 2^53 and 2^64-1 is held inexactly (see
+ * fromTree.ts), and a value whose root differs from the sender's must not enter the node.
+ */
 export function fromSsz<T>(type: Type<T>, bytes: unknown, what: string): T {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw badRequest(`Request body is required (SSZ ${what})`);
+  const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let value: T;
   try {
-    return type.deserialize(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    value = type.deserialize(input);
   } catch (e) {
-    throw new ApiError(400, "INVALID_SSZ", `Invalid SSZ ${what}: ${(e as Error).message}`);
+    throw new ApiError(400, "INVALID_SSZ", `Invalid SSZ ${what}: ${clip((e as Error).message, 200)}`);
   }
+  if (!Buffer.from(type.serialize(value)).equals(input)) {
+    throw new ApiError(400, "INVALID_SSZ", `Invalid SSZ ${what}: not the canonical encoding of a value (a uint64 above 2^53 other than 2^64-1?)`);
+  }
+  return value;
 }
 
 /** A request body of one value of `type`, in JSON or (when `acceptsSsz`) SSZ. */
@@ -142,6 +152,6 @@ export function checkConsensusVersion(req: FastifyRequest): void {
   if (v === undefined) return;
   const value = Array.isArray(v) ? v[0] : v;
   if (value.trim().toLowerCase() !== FORK_NAME) {
-    throw badRequest(`Unsupported Eth-Consensus-Version: ${value} (this node runs ${FORK_NAME})`);
+    throw badRequest(`Unsupported Eth-Consensus-Version: ${clip(value)} (this node runs ${FORK_NAME})`);
   }
 }

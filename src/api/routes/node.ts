@@ -3,7 +3,7 @@
  * Peers come from the node's network view; a node without networking has none.
  */
 import type {ApiContext, PeerInfo, RouteGroup} from "../context.ts";
-import {badRequest, notFound} from "../errors.ts";
+import {badRequest, clip, notFound} from "../errors.ts";
 import {json} from "../http/response.ts";
 import {parseList, parseUint, single} from "../params.ts";
 import {clientVersionV1, versionString} from "../clientVersion.ts";
@@ -26,7 +26,7 @@ function filterValues<T extends string>(raw: unknown, allowed: readonly T[], nam
   const items = parseList(raw);
   if (items === undefined || items.length === 0) return undefined;
   for (const item of items) {
-    if (!(allowed as readonly string[]).includes(item)) throw badRequest(`Invalid ${name}: "${item}" (expected one of ${allowed.join(", ")})`);
+    if (!(allowed as readonly string[]).includes(item)) throw badRequest(`Invalid ${name}: "${clip(item)}" (expected one of ${allowed.join(", ")})`);
   }
   return new Set(items as T[]);
 }

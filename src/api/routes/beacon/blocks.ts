@@ -8,7 +8,7 @@
  */
 import type {FastifyReply, FastifyRequest} from "fastify";
 import type {ApiContext, RouteGroup} from "../../context.ts";
-import {badRequest} from "../../errors.ts";
+import {badRequest, clip} from "../../errors.ts";
 import {checkConsensusVersion, decodeBody, FORK_NAME, json, ok, sszOrJson, type Meta} from "../../http/response.ts";
 import {blockOrThrow} from "../../lookup.ts";
 import {single} from "../../params.ts";
@@ -31,7 +31,7 @@ function parseBroadcastValidation(raw: unknown): BroadcastValidation {
   if (raw === undefined) return "gossip";
   const v = single(raw, "broadcast_validation");
   if (!(BROADCAST_VALIDATION as readonly string[]).includes(v)) {
-    throw badRequest(`Invalid broadcast_validation: "${v}" (expected one of ${BROADCAST_VALIDATION.join(", ")})`);
+    throw badRequest(`Invalid broadcast_validation: "${clip(v)}" (expected one of ${BROADCAST_VALIDATION.join(", ")})`);
   }
   return v as BroadcastValidation;
 }

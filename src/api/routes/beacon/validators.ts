@@ -13,6 +13,8 @@ import {stateOrThrow} from "../../lookup.ts";
 import {parseList, parseValidatorId, stringArray, type ValidatorId} from "../../params.ts";
 import {getValidatorStatus, parseStatusFilter, type ValidatorStatus} from "../../validatorStatus.ts";
 import {stateMeta} from "./states.ts";
+import {checkIdCount, maxIdCount} from "../../http/limits.ts";
+import type {IBeaconChain} from "../../../chain/interface.ts";
 import {getCurrentEpoch, type CachedBeaconState} from "../../../state-transition/index.ts";
 import {VALIDATOR_REGISTRY_LIMIT} from "../../../params/index.ts";
 import {primitive, ssz, type Validator} from "../../../types/index.ts";
@@ -40,8 +42,12 @@ export function resolveValidatorIds(cached: CachedBeaconState, ids: readonly Val
   return out;
 }
 
-function parseIds(items: readonly string[] | undefined): ValidatorId[] | undefined {
+/** Every status name of the API, each given once, with room for the same name repeated by a sloppy client. */
+const STATUS_NAMES_MAX = 64;
+
+function parseIds(chain: IBeaconChain, items: readonly string[] | undefined): ValidatorId[] | undefined {
   if (items === undefined || items.length === 0) return undefined;
+  checkIdCount(chain, items.length, "ids");
   return items.map(parseValidatorId);
 }
 
@@ -90,19 +96,19 @@ function balanceListType() {
   return t;
 }
 
-function postFilter(body: unknown, key: "ids" | "statuses"): string[] | undefined {
+function postFilter(body: unknown, key: "ids" | "statuses", maxItems: number): string[] | undefined {
   if (body === undefined) return undefined;
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw badRequest("Invalid request body: expected an object with optional ids and statuses");
   }
   const v = (body as Record<string, unknown>)[key];
-  return v === undefined || v === null ? undefined : stringArray(v, key);
+  return v === undefined || v === null ? undefined : stringArray(v, key, maxItems);
 }
 
 export const validatorRoutes: RouteGroup = (app, ctx) => {
   app.get("/eth/v1/beacon/states/:state_id/validators", async (req, reply) => {
     const q = req.query as Record<string, unknown>;
-    const ids = parseIds(parseList(q.id));
+    const ids = parseIds(ctx.chain, parseList(q.id));
     const statuses = parseStatusFilter(parseList(q.status));
     const r = await stateOrThrow(ctx.chain, (req.params as {state_id: string}).state_id);
     return json(req, reply, validatorResponses(r.state, ids, statuses), stateMeta(r));
@@ -110,8 +116,8 @@ export const validatorRoutes: RouteGroup = (app, ctx) => {
 
   app.post("/eth/v1/beacon/states/:state_id/validators", async (req, reply) => {
     const body = jsonBody(req, {optional: true});
-    const ids = parseIds(postFilter(body, "ids"));
-    const statuses = parseStatusFilter(postFilter(body, "statuses"));
+    const ids = parseIds(ctx.chain, postFilter(body, "ids", maxIdCount(ctx.chain)));
+    const statuses = parseStatusFilter(postFilter(body, "statuses", STATUS_NAMES_MAX));
     const r = await stateOrThrow(ctx.chain, (req.params as {state_id: string}).state_id);
     return json(req, reply, validatorResponses(r.state, ids, statuses), stateMeta(r));
   });
@@ -129,14 +135,14 @@ export const validatorRoutes: RouteGroup = (app, ctx) => {
     selectValidators(cached, ids).map((e) => ({index: e.index, balance: e.balance}));
 
   app.get("/eth/v1/beacon/states/:state_id/validator_balances", async (req, reply) => {
-    const ids = parseIds(parseList((req.query as Record<string, unknown>).id));
+    const ids = parseIds(ctx.chain, parseList((req.query as Record<string, unknown>).id));
     const r = await stateOrThrow(ctx.chain, (req.params as {state_id: string}).state_id);
     return sszOrJson(req, reply, balanceListType(), await balances(r.state, ids), stateMeta(r));
   });
 
   app.post("/eth/v1/beacon/states/:state_id/validator_balances", async (req, reply) => {
     const body = jsonBody(req, {optional: true});
-    const ids = parseIds(body === undefined ? undefined : stringArray(body, "request body"));
+    const ids = parseIds(ctx.chain, body === undefined ? undefined : stringArray(body, "request body", maxIdCount(ctx.chain)));
     const r = await stateOrThrow(ctx.chain, (req.params as {state_id: string}).state_id);
     return sszOrJson(req, reply, balanceListType(), await balances(r.state, ids), stateMeta(r));
   });

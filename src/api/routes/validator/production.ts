@@ -5,6 +5,7 @@
 import type {FastifyRequest} from "fastify";
 import type {ApiContext, RouteGroup} from "../../context.ts";
 import {badRequest, notFound} from "../../errors.ts";
+import {decimalFits} from "../../../types/fromTree.ts";
 import {FORK_NAME, sszOrJson} from "../../http/response.ts";
 import {parseGraffiti, parseHexBytes, parseOptionalUint, parseRoot, parseUint, single} from "../../params.ts";
 import type {ProducedBlock} from "../../../chain/interface.ts";
@@ -30,7 +31,7 @@ async function produce(ctx: ApiContext, req: FastifyRequest): Promise<ProducedBl
   if (q.builder_boost_factor !== undefined) {
     // Gnomon has no builder, so the factor has no effect, but an out-of-range value is still a 400.
     const v = single(q.builder_boost_factor, "builder_boost_factor");
-    if (!/^[0-9]+$/.test(v) || BigInt(v) > UINT64_MAX) throw badRequest(`Invalid builder_boost_factor: ${v.slice(0, 40)}`);
+    if (!decimalFits(v, 64) || BigInt(v) > UINT64_MAX) throw badRequest(`Invalid builder_boost_factor: ${v.slice(0, 40)}`);
   }
   return ctx.chain.produceBlock(slot, randaoReveal, graffiti, {skipRandaoVerification});
 }

@@ -13,6 +13,7 @@ import {parseUint, uintArray} from "../../params.ts";
 import {MAX_COMMITTEES_PER_SLOT, TARGET_AGGREGATORS_PER_COMMITTEE} from "../../../params/index.ts";
 import {primitive, ssz} from "../../../types/index.ts";
 import {badRequest} from "../../errors.ts";
+import {maxIdCount} from "../../http/limits.ts";
 
 /** The request item of beacon_committee_subscriptions, decoded strictly like any SSZ container. */
 const BeaconCommitteeSubscription = new ContainerType(
@@ -58,7 +59,7 @@ export const submissionRoutes: RouteGroup = (app, ctx) => {
 
   app.post("/eth/v1/validator/liveness/:epoch", async (req, reply) => {
     const epoch = parseUint((req.params as {epoch: string}).epoch, "epoch");
-    const indices = uintArray(jsonBody(req), "validator indices", {minItems: 1});
+    const indices = uintArray(jsonBody(req), "validator indices", {minItems: 1, maxItems: maxIdCount(ctx.chain)});
     const data = ctx.chain.getLiveness(epoch, indices).map((l) => ({index: String(l.index), is_live: l.isLive}));
     return json(req, reply, data);
   });

@@ -1,0 +1,8 @@
+/** Every in-process fuzz target; a new decoder gets its own file here and a line below. */
+import type {InProcessTarget} from "../target.ts";
+import {snappyTarget} from "./snappy.ts";
+import {sszDecodeTarget} from "./sszDecode.ts";
+
+export function inProcessTargets(): InProcessTarget<any>[] {
+  return [sszDecodeTarget(), snappyTarget()];
+}
