@@ -129,11 +129,13 @@ function uint(type: UintNumberType | UintBigintType, tree: unknown, syntax: Tree
   const bits = type.byteLength * 8;
   const v = syntax.readInteger(tree, bits);
   if (v === null) throw syntax.error(path, `expected ${syntax.integerForm}, got ${describeValue(tree)}`);
-  if (v === undefined || v < 0n || v >= 1n << BigInt(bits)) throw syntax.error(path, `${describeValue(tree)} does not fit in uint${bits}`);
+  // The integer itself when it was read (a few dozen digits at most), else a clipped description of the leaf.
+  const shown = v === undefined ? describeValue(tree) : String(v).length > 80 ? String(v).slice(0, 80) + "..." : String(v);
+  if (v === undefined || v < 0n || v >= 1n << BigInt(bits)) throw syntax.error(path, `${shown} does not fit in uint${bits}`);
   if (type instanceof UintBigintType) return v;
   if (v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
   if (bits === 64 && v === UINT64_MAX) return Infinity;
-  throw syntax.error(path, `${describeValue(tree)} is too large (above 2^53 and not 2^64-1)`);
+  throw syntax.error(path, `${shown} is too large (above 2^53 and not 2^64-1)`);
 }
 
 function hexBytes(tree: unknown, syntax: TreeSyntax, path: string): Uint8Array {
