@@ -55,6 +55,11 @@ export class Backfill {
   private loop: Promise<void> | null = null;
   private timer: unknown = null;
   private wake: (() => void) | null = null;
+  private onStop: () => void = () => {};
+  /** Resolves on stop: a request in flight is not waited for. */
+  private readonly stopping = new Promise<void>((resolve) => {
+    this.onStop = resolve;
+  });
   /** Peers that failed the current batch: asked again only when no other peer is left. */
   private readonly tried = new Set<string>();
   private rotation = 0;
@@ -73,6 +78,7 @@ export class Backfill {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.onStop();
     if (this.timer !== null) this.opts.time.clearTimeout(this.timer);
     this.wake?.();
     await this.loop;
@@ -107,14 +113,17 @@ export class Backfill {
       }
       const startSlot = Math.max(0, upper - this.batchSlots);
       const count = upper - startSlot;
-      let blocks: SignedBeaconBlock[];
-      try {
-        blocks = await this.opts.network.beaconBlocksByRange(peer.peerId, startSlot, count);
-      } catch (e) {
-        this.fail(peer.peerId, PeerAction.MidTolerance, `blocks_by_range failed: ${(e as Error).message}`);
+      const request = this.opts.network.beaconBlocksByRange(peer.peerId, startSlot, count).then(
+        (blocks) => ({blocks}),
+        (error: unknown) => ({error: error instanceof Error ? error : new Error(String(error))})
+      );
+      const answer = await Promise.race([request, this.stopping.then(() => null)]);
+      if (answer === null || this.stopped) return;
+      if ("error" in answer) {
+        this.fail(peer.peerId, PeerAction.MidTolerance, `blocks_by_range failed: ${answer.error.message}`);
         continue;
       }
-      if (this.stopped) return;
+      const blocks = answer.blocks;
       try {
         const linked = await this.checkLinks(blocks, startSlot, count, oldest.parentRoot);
         if (linked === null) {
@@ -132,6 +141,7 @@ export class Backfill {
           ops.push(...db.putBlockOps(linked.roots[i], b.message.slot, ssz.SignedBeaconBlock.serialize(b)), db.putFinalizedSlotOp(b.message.slot, linked.roots[i]));
         }
         ops.push(putOldestBlockOp(db, {slot: first.message.slot, root: firstRoot}));
+        if (this.stopped) return; // the database may be closing
         await db.batch(ops, true);
         this.stored += linked.blocks.length;
         oldest = {slot: first.message.slot, root: firstRoot, parentRoot: first.message.parent_root};
@@ -211,13 +221,19 @@ export class Backfill {
     this.opts.logger.debug({peer: peerId, reason}, "backfill: batch refused, asking another peer");
   }
 
-  /** A peer that has not failed the current batch, in turn; any peer when all have. */
+  /**
+   * A peer that has not failed the current batch, in turn. When every peer has, null (the loop
+   * waits) and they are all asked again after that: peers without the history (checkpoint-synced
+   * themselves) are not asked in a tight loop.
+   */
   private pickPeer(): SyncPeer | null {
     const peers = this.opts.network.syncPeers();
-    if (peers.length === 0) return null;
     const fresh = peers.filter((p) => !this.tried.has(p.peerId));
-    const pool = fresh.length > 0 ? fresh : peers;
-    return pool[this.rotation++ % pool.length];
+    if (fresh.length === 0) {
+      this.tried.clear();
+      return null;
+    }
+    return fresh[this.rotation++ % fresh.length];
   }
 
   private delay(ms: number): Promise<void> {
