@@ -18,6 +18,8 @@ const SKIPPED = new Set([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
 describe("backfill: blocks before a checkpoint anchor from a fake network serving a real chain", function () {
   this.timeout(120_000);
   let source: TestChain;
+  /** The same genesis, other proposals skipped: another chain below the anchor. */
+  let fork: TestChain;
   let anchor: CheckpointAnchor;
   let dir: string;
   let db: BeaconDb | undefined;
@@ -39,8 +41,13 @@ describe("backfill: blocks before a checkpoint anchor from a fake network servin
       genesisBlockRoot: source.chain.genesis.genesisBlockRoot,
     };
     assert.ok(anchor.block.message.slot >= 16, `anchor at slot ${anchor.block.message.slot}`);
+    fork = await openTestChain({validators: 64});
+    await runSlots(fork, new InProcessValidators(fork.chain, 64), anchor.block.message.slot, {skipProposals: new Set([1, 2])});
   });
-  after(async () => source?.close());
+  after(async () => {
+    await source?.close();
+    await fork?.close();
+  });
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "gnomon-backfill-"));
   });
@@ -137,6 +144,40 @@ describe("backfill: blocks before a checkpoint anchor from a fake network servin
       assert.equal(r.peerId, "withholder");
       assert.equal(r.action, PeerAction.LowTolerance);
       assert.match(r.reason, /not the child|do not link/);
+    }
+  });
+
+  it("reports a peer serving another chain below the anchor, and takes the blocks from another peer", async () => {
+    const chain = await openLocal();
+    const network = new FakeNetwork();
+    network.addPeer("other-chain", fork.chain, {}, {head_slot: source.chain.getHead().slot});
+    network.addPeer("honest", source.chain);
+    await start(chain, network).done();
+    await assertBackfilled(chain);
+    const reports = network.reports.filter((r) => r.peerId === "other-chain");
+    assert.ok(reports.length >= 1, JSON.stringify(network.reports));
+    assert.deepEqual(new Set(network.reports.map((r) => r.peerId)), new Set(["other-chain"]));
+    assert.equal(reports[0].action, PeerAction.LowTolerance);
+    assert.match(reports[0].reason, /do not link/);
+  });
+
+  it("does not report a peer without the history (checkpoint-synced itself) and backfills from one that has it", async () => {
+    const otherDir = mkdtempSync(join(tmpdir(), "gnomon-backfill-"));
+    const otherDb = await BeaconDb.open(otherDir);
+    const {chain: other} = await openChain({db: otherDb, checkpointAnchor: async () => anchor, network: {preset: "minimal", configOverrides: {}}, time: source.time});
+    try {
+      const chain = await openLocal();
+      const network = new FakeNetwork();
+      network.addPeer("no-history", other);
+      network.addPeer("archive", source.chain);
+      await start(chain, network).done();
+      await assertBackfilled(chain);
+      assert.deepEqual(network.reports, []);
+      assert.ok(network.requests.some((r) => r.peerId === "no-history"));
+    } finally {
+      await other.stop();
+      await otherDb.close();
+      rmSync(otherDir, {recursive: true, force: true});
     }
   });
 
