@@ -6,7 +6,7 @@ import {systemTime} from "../../../src/clock/index.ts";
 import {openChain, readOldestBlock, type BeaconChain, type CheckpointAnchor} from "../../../src/chain/index.ts";
 import {BeaconDb} from "../../../src/db/index.ts";
 import {PeerAction} from "../../../src/network/interface.ts";
-import {startChainBackfill, type Backfill} from "../../../src/sync/index.ts";
+import {startChainBackfill, startChainSync, type Backfill} from "../../../src/sync/index.ts";
 import {fromHex, toHex} from "../../../src/util/bytes.ts";
 import {silentLogger} from "../../../src/util/logger.ts";
 import {InProcessValidators, openTestChain, runSlots, useDevNetwork, type TestChain} from "../chain/helpers.ts";
@@ -206,6 +206,31 @@ describe("backfill: blocks before a checkpoint anchor from a fake network servin
     await assertBackfilled(chain);
     assert.ok(network.requests.slice(before).every((r) => r.startSlot! + r.count! <= stoppedAt!.slot), "requests after the restart start below the stored oldest block");
     assert.equal(backfill!.stored + first.stored, anchor.block.message.slot - SKIPPED.size);
+  });
+
+  it("range-syncs a checkpoint-synced chain from its anchor to the peers' head, with backfill after it", async () => {
+    const chain = await openLocal();
+    const network = new FakeNetwork();
+    network.addPeer("a", source.chain);
+    network.addPeer("b", source.chain);
+    const sync = startChainSync(chain, network, {logger: silentLogger, time: systemTime, retryDelayMs: 10, range: {batchSlots: 8, batchesAhead: 2}});
+    try {
+      assert.equal(sync.isSyncing(), true);
+      const b = start(chain, network, sync);
+      await sync.idle();
+      const head = source.chain.getHead();
+      assert.equal(chain.getHead().slot, head.slot);
+      assert.equal(toHex(chain.getHead().root), toHex(head.root));
+      await b.done();
+      // Range sync asked for the slots after the anchor before backfill asked for any below it.
+      const firstBelow = network.requests.findIndex((r) => r.startSlot! < anchor.block.message.slot);
+      const lastAbove = network.requests.findLastIndex((r) => r.startSlot! > anchor.block.message.slot);
+      assert.ok(lastAbove >= 0 && firstBelow > lastAbove, JSON.stringify(network.requests));
+      await assertBackfilled(chain);
+      assert.deepEqual(network.reports, []);
+    } finally {
+      await sync.stop();
+    }
   });
 
   it("waits while forward sync runs, and does nothing on a chain from genesis", async () => {
