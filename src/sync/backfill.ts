@@ -97,6 +97,8 @@ export class Backfill {
     if (bytes === undefined) throw new Error(`the oldest block ${toHex(stored.root)} (slot ${stored.slot}) is not in the database`);
     let oldest = {slot: stored.slot, root: stored.root, parentRoot: ssz.SignedBeaconBlock.deserialize(bytes).message.parent_root};
     logger.info({oldestSlot: oldest.slot}, "backfill started");
+    const startedAt = this.opts.time.now();
+    let batches = 0;
     // Exclusive upper slot of the next request: below the oldest block, lowered past empty answers.
     let upper = oldest.slot;
     // Peers that answered "no blocks" for the slots between `upper` and the oldest block.
@@ -150,10 +152,12 @@ export class Backfill {
         this.tried.clear();
         this.opts.onProgress?.({slot: oldest.slot, root: oldest.root});
         logger.debug({oldestSlot: oldest.slot, blocks: linked.blocks.length, peer: peer.peerId}, "backfill: batch stored");
+        const seconds = Number(((this.opts.time.now() - startedAt) / 1000).toFixed(1));
         if (oldest.slot === 0) {
-          logger.info({stored: this.stored}, "backfill reached genesis");
+          logger.info({stored: this.stored, seconds}, "backfill reached genesis");
           return;
         }
+        if (++batches % 20 === 0) logger.info({oldestSlot: oldest.slot, stored: this.stored, seconds}, "backfill");
       } catch (e) {
         if (!(e instanceof BackfillPeerError)) throw e;
         if (skippedBy.size > 0 && e.action !== PeerAction.Fatal) {
