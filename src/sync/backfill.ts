@@ -41,8 +41,9 @@ export interface BackfillOptions {
 
 /** Why a peer's answer was not stored (the peer is reported and the batch asked of another). */
 class BackfillPeerError extends Error {
-  readonly action: PeerAction;
-  constructor(action: PeerAction, message: string) {
+  /** null: the answer is useless but may be honest (not reported, the peer is only passed over). */
+  readonly action: PeerAction | null;
+  constructor(action: PeerAction | null, message: string) {
     super(message);
     this.action = action;
   }
@@ -160,7 +161,7 @@ export class Backfill {
         if (++batches % 20 === 0) logger.info({oldestSlot: oldest.slot, stored: this.stored, seconds}, "backfill");
       } catch (e) {
         if (!(e instanceof BackfillPeerError)) throw e;
-        if (skippedBy.size > 0 && e.action !== PeerAction.Fatal) {
+        if (e.action === null || (skippedBy.size > 0 && e.action !== PeerAction.Fatal)) {
           // A peer that hid the parent behind an empty answer, or this one serving another chain:
           // which cannot be told, so none is reported; the slots are asked again of other peers.
           for (const id of [...skippedBy, peer.peerId]) this.tried.add(id);
@@ -168,6 +169,7 @@ export class Backfill {
         } else {
           this.fail(peer.peerId, e.action, e.message);
         }
+        if (this.tried.size > 0) await this.delay(this.opts.pauseMs ?? 50);
         upper = oldest.slot;
         skippedBy.clear();
         continue;
@@ -190,7 +192,8 @@ export class Backfill {
       throw new BackfillPeerError(PeerAction.LowTolerance, `bad blocks_by_range response: ${e.message}`);
     }
     if (checked.blocks.length === 0) {
-      if (startSlot === 0) throw new BackfillPeerError(PeerAction.LowTolerance, "served no block at slots from genesis, where the chain must have its oldest blocks");
+      // No genesis block: a peer without the history (checkpoint-synced itself) answers so too.
+      if (startSlot === 0) throw new BackfillPeerError(null, "served no block at slots from genesis: it does not hold the chain's oldest blocks");
       return null;
     }
     const last = checked.roots[checked.roots.length - 1];
