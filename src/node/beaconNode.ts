@@ -31,6 +31,7 @@ import type {BeaconMetrics, GossipVerdict as GossipVerdictLabel} from "../metric
 import type {GossipAction} from "../chain/gossip/interface.ts";
 import type {Checkpoint} from "../types/index.ts";
 import {startChainSync, type SyncService} from "../sync/index.ts";
+import {startChainBackfill, type Backfill} from "../sync/index.ts";
 
 export type GenesisSource =
   | {type: "file"; path: string}
@@ -88,6 +89,8 @@ export class BeaconNode {
   readonly p2p: Network | null;
   /** Range sync and block lookups over the network (with p2p only). */
   readonly sync: SyncService | null;
+  /** Blocks before a checkpoint-sync anchor from peers (with p2p only; idle once the chain reaches genesis). */
+  readonly backfill: Backfill | null;
   /** The REST API's base URL, once listening. */
   readonly restUrl: string | null;
   /** The deposit contract follower (null without --eth1-endpoint). */
@@ -104,6 +107,7 @@ export class BeaconNode {
     network: ResolvedNetwork;
     p2p: Network | null;
     sync: SyncService | null;
+    backfill?: Backfill | null;
     restUrl: string | null;
     logger: Logger;
     stopStatus: () => void;
@@ -117,6 +121,7 @@ export class BeaconNode {
     this.network = init.network;
     this.p2p = init.p2p;
     this.sync = init.sync;
+    this.backfill = init.backfill ?? null;
     this.restUrl = init.restUrl;
     this.logger = init.logger;
     this.stopStatus = init.stopStatus;
@@ -259,6 +264,7 @@ export class BeaconNode {
         logger.info({endpoint: eth1Provider.rpc.url, depositContract: toHex(eth1Provider.depositContract)}, "following the deposit contract");
       }
       const sync = p2p === null ? null : startNodeSync(chain, p2p, opts.logger.child({module: "sync"}), chain.clock.time);
+      const backfill = p2p === null ? null : startChainBackfill(chain, p2p, sync, {logger: opts.logger.child({module: "backfill"}), time: chain.clock.time});
       chain.start();
       opts.metrics?.bindChain(chain, join(opts.dataDir, "beacon"));
       const stopGenesisWait = startGenesisWait(chain, logger);
@@ -270,7 +276,7 @@ export class BeaconNode {
         stopGenesisWait();
         stopStatusLine();
       };
-      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1, slasher, p2p, sync});
+      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1, slasher, p2p, sync, backfill});
     } catch (e) {
       await p2p?.stop();
       await openedChain?.stop();
@@ -292,6 +298,7 @@ export class BeaconNode {
       await this.eth1?.stop();
       if (this.api !== null) await this.api.close();
       await this.sync?.stop();
+      await this.backfill?.stop();
       if (this.p2p !== null) await this.p2p.stop();
       await this.chain.stop();
       await this.slasher?.stop();
