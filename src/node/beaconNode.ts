@@ -370,6 +370,9 @@ async function makeGenesis(
   }
   const started = Date.now();
   let lastLog = started;
+  // Said at once, not after the first throttle interval: a fast build would otherwise show no
+  // progress at all, and an operator would not know what the start is busy with.
+  logger.info(`interop genesis: 0/${source.validators} deposits`);
   const genesis = await createInteropGenesisState({
     validators: source.validators,
     genesisTime: source.genesisTime ?? 0,

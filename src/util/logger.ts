@@ -68,12 +68,13 @@ export async function createFileLogger(opts: FileLogOptions): Promise<{logger: L
   const logger = pino({level}, streams);
   return {
     logger,
+    // Resolves once the file is closed: end() writes what is still buffered asynchronously, so a
+    // caller reading the log (or a process exiting) right after would otherwise lose the tail.
     close: () =>
       new Promise<void>((resolve) => {
-        file.flush(() => {
-          file.end();
-          resolve();
-        });
+        if (file.destroyed) return resolve();
+        file.once("close", () => resolve());
+        file.end();
       }),
   };
 }

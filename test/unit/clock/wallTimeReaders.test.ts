@@ -32,6 +32,7 @@ const ALLOWED: Record<string, Allowed> = {
   "slasher/slasher.ts": {uses: {"performance.now": 5}, why: "measurement: a batch's duration, and CPU slices that yield the event loop (real CPU time by nature)"},
   "eth1/sendDeposits.ts": {uses: {"Date.now": 2, setTimeout: 1}, why: "a CLI command waiting for receipts of a real execution node (not part of a running node); to route through systemTime"},
   "eth1/rpc.ts": {uses: {"AbortSignal.timeout": 1}, why: "the JSON-RPC request timeout towards the execution node; to route through the follower's TimeSource"},
+  "api/http/frameworkErrors.ts": {uses: {setTimeout: 1}, why: "socket handling: how long a refused upload is drained before the connection is dropped (the HTTP server's own timers are wall time too)"},
   "cli/commands/devnet.ts": {uses: {"AbortSignal.timeout": 1, "Date.now": 3, setTimeout: 2}, why: "a CLI command waiting for the node processes it starts (not part of a node)"},
   // The libp2p layer runs on wall time as libp2p itself does; a simulated network replaces the
   // whole layer rather than running it on virtual time. To route through the node's TimeSource
