@@ -13,6 +13,7 @@ import {ApiError, clip, toErrorResponse} from "./errors.ts";
 import type {ApiContext, ApiNetwork, RouteGroup} from "./context.ts";
 import {JSON_TYPE} from "./http/negotiate.ts";
 import {bodyLimitOf, limitBody} from "./http/limits.ts";
+import {jsonDeeperThan, MAX_JSON_DEPTH} from "./http/jsonDepth.ts";
 import {clientErrorHandler, frameworkErrorHandler, sendError} from "./http/frameworkErrors.ts";
 import {nodeRoutes} from "./routes/node.ts";
 import {configRoutes} from "./routes/config.ts";
@@ -84,6 +85,9 @@ const MAX_HEADER_SIZE = 1024 * 1024;
 
 function parseJsonText(text: string): unknown {
   if (text.trim() === "") return undefined;
+  if (jsonDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new ApiError(400, "JSON_TOO_DEEP", `Malformed JSON body: nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -53,10 +53,16 @@ const {values} = parseArgs({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The V8 flags of `gnomon`'s own launch line (its shebang), so the fuzzed node runs as an installed one does. */
+function gnomonNodeFlags(): string[] {
+  const shebang = readFileSync(GNOMON, "utf8").split("\n", 1)[0];
+  return shebang.split(/\s+/).filter((w) => w.startsWith("--"));
+}
+
 /** The node runs with its inspector on a free loopback port, so the run can read its heap after a full GC. */
 async function startDev(): Promise<{url: string; proc: Proc; dir: string; inspector: string | undefined}> {
   const dir = mkdtempSync(join(tmpdir(), "gnomon-fuzz-"));
-  const proc = runProcess(NODE, ["--inspect=127.0.0.1:0", GNOMON, "dev", "--validators", "64", "--preset", "minimal", "--data-dir", dir, "--rest-port", "0"]);
+  const proc = runProcess(NODE, [...gnomonNodeFlags(), "--inspect=127.0.0.1:0", GNOMON, "dev", "--validators", "64", "--preset", "minimal", "--data-dir", dir, "--rest-port", "0"]);
   try {
     const url = await restUrl(proc, "gnomon dev");
     const inspector = proc.lines.map((l) => /Debugger listening on (ws:\/\/\S+)/.exec(l)?.[1]).find((u) => u !== undefined);

@@ -88,12 +88,18 @@ describe("api: hostile input", function () {
       "/eth/v1/validator/duties/attester/0",
       "/eth/v1/validator/liveness/0",
     ]) {
-      it(`${route}: 400 naming the item`, async () => {
-        assertError(await postText(server.app, route, deep), 400, /\[1\]: expected a string, got an array$/);
+      it(`${route}: 400 before parsing`, async () => {
+        assertError(await postText(server.app, route, deep), 400, /^Malformed JSON body: nested deeper than 32 levels$/);
       });
     }
-    it("/eth/v1/beacon/states/head/validators: 400 naming the item", async () => {
-      assertError(await postText(server.app, "/eth/v1/beacon/states/head/validators", `{"ids":${deep}}`), 400, /\[1\]: expected a string, got an array$/);
+    it("/eth/v1/beacon/states/head/validators: 400 before parsing", async () => {
+      assertError(await postText(server.app, "/eth/v1/beacon/states/head/validators", `{"ids":${deep}}`), 400, /nested deeper than 32 levels$/);
+    });
+    it("nesting within the bound still reaches the endpoint, which names the item", async () => {
+      assertError(await postText(server.app, "/eth/v1/beacon/states/head/validator_balances", nestedIdList(20)), 400, /\[1\]: expected a string, got an array$/);
+    });
+    it("a block nested 200,000 deep (within the block's body limit) is refused unparsed", async () => {
+      assertError(await postText(server.app, "/eth/v2/beacon/blocks", nestedIdList(200_000)), 400, /nested deeper than 32 levels$/);
     });
   });
 
