@@ -72,8 +72,8 @@ function startNode(plan: DevnetNodePlan, args: string[], logger: Logger): Runnin
   const logPath = join(plan.dataDir, "node.log");
   const log = createWriteStream(logPath, {flags: "a"});
   // The command line is kept next to the log: a stopped node can be started again by hand.
-  writeFileSync(join(plan.dataDir, "command.txt"), [process.execPath, GNOMON, ...args].map(shellQuote).join(" ") + "\n");
-  const proc = spawn(process.execPath, [GNOMON, ...args], {stdio: ["ignore", "pipe", "pipe"], env: process.env});
+  writeFileSync(join(plan.dataDir, "command.txt"), [process.execPath, ...nodeFlags(), GNOMON, ...args].map(shellQuote).join(" ") + "\n");
+  const proc = spawn(process.execPath, [...nodeFlags(), GNOMON, ...args], {stdio: ["ignore", "pipe", "pipe"], env: process.env});
   proc.stdout!.pipe(log, {end: false});
   proc.stderr!.pipe(log, {end: false});
   const exited = new Promise<number | null>((done) => {
@@ -247,3 +247,8 @@ export const devnetCommand: Command = {
   ].join("\n"),
   run,
 };
+
+/** The nodes run with this process's V8 flags (the young-generation bound), but never its debugger port. */
+function nodeFlags(): string[] {
+  return process.execArgv.filter((a) => !a.startsWith("--inspect"));
+}
