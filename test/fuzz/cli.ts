@@ -80,7 +80,7 @@ async function replay(spec: string, url: string | undefined): Promise<number> {
   if (parsed.target !== undefined && parsed.target !== "rest") {
     const target = inProcessTargets().find((t) => t.name === parsed.target);
     if (target === undefined) throw new Error(`Unknown target ${parsed.target}`);
-    const f = runInProcess(target, parsed.seed!, 1, parsed.path);
+    const f = await runInProcess(target, parsed.seed!, 1, parsed.path);
     console.log(f === null ? "passes now" : `fails: ${f.violation}\n${JSON.stringify(f.input)}`);
     return f === null ? 0 : 1;
   }

@@ -12,8 +12,8 @@ export interface InProcessTarget<T = unknown> {
   /** One line on what is fuzzed and what the oracle demands. */
   description: string;
   arbitrary: fc.Arbitrary<T>;
-  /** null when the input was handled correctly, else the violation. */
-  check(input: T): string | null;
+  /** null when the input was handled correctly, else the violation (async for stream decoders and HTTP). */
+  check(input: T): string | null | Promise<string | null>;
   /** The input as JSON-safe data for a replayable case. */
   show(input: T): unknown;
 }

@@ -37,8 +37,8 @@ describe("fuzz: short seeded run", function () {
   });
 
   for (const target of inProcessTargets()) {
-    it(`${target.name}: ${target.description}`, () => {
-      const finding = runInProcess(target, SEED, 300);
+    it(`${target.name}: ${target.description}`, async () => {
+      const finding = await runInProcess(target, SEED, 300);
       assert.equal(finding, null, finding === null ? "" : report([finding]));
     });
   }
