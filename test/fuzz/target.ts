@@ -58,3 +58,15 @@ export function mutatedBytes(valid: fc.Arbitrary<Uint8Array>, maxLength: number)
   });
   return fc.oneof({arbitrary: mutated, weight: 3}, {arbitrary: fc.uint8Array({maxLength}), weight: 1}, {arbitrary: valid, weight: 1});
 }
+
+/** A string with a few characters cut and others inserted at random places. */
+export function mutatedText(text: string, maxEdits = 3): fc.Arbitrary<string> {
+  return fc.array(fc.tuple(fc.nat(), fc.nat({max: 4}), fc.string({maxLength: 4})), {minLength: 1, maxLength: maxEdits}).map((edits) => {
+    let t = text;
+    for (const [at, cut, ins] of edits) {
+      const i = at % (t.length + 1);
+      t = t.slice(0, i) + ins + t.slice(i + cut);
+    }
+    return t;
+  });
+}

@@ -14,7 +14,7 @@ import {GossipAction} from "../../../src/chain/gossip/interface.ts";
 import {decodeGossip} from "../../../src/network/gossip/gossip.ts";
 import {decompressGossip} from "../../../src/network/gossip/messageId.ts";
 import {GLOBAL_KINDS, parseTopic, topicString, topicType, type GossipTopic} from "../../../src/network/gossip/topics.ts";
-import {hexOf, mutatedBytes, type InProcessTarget} from "../target.ts";
+import {hexOf, mutatedBytes, mutatedText, type InProcessTarget} from "../target.ts";
 
 // snappyjs ships no type declarations; only its compressor is used.
 const snappyjs = createRequire(import.meta.url)("snappyjs") as {compress(b: Uint8Array): Uint8Array};
@@ -47,14 +47,7 @@ const topicArb: fc.Arbitrary<GossipTopic> = fc.oneof(
 );
 
 function mutatedTopic(valid: string): fc.Arbitrary<string> {
-  return fc.oneof(
-    fc.constant(valid),
-    fc.tuple(fc.nat(), fc.nat({max: 3}), fc.string({maxLength: 4})).map(([at, cut, ins]) => {
-      const i = at % (valid.length + 1);
-      return valid.slice(0, i) + ins + valid.slice(i + cut);
-    }),
-    fc.string({maxLength: 64})
-  );
+  return fc.oneof(fc.constant(valid), mutatedText(valid, 1), fc.string({maxLength: 64}));
 }
 
 export function gossipTarget(): InProcessTarget<GossipInput> {

@@ -13,7 +13,7 @@ import {keccak_256} from "@noble/hashes/sha3.js";
 import {Eth1Error} from "../../../src/eth1/errors.ts";
 import {Eth1Provider} from "../../../src/eth1/provider.ts";
 import {JsonRpcClient} from "../../../src/eth1/rpc.ts";
-import {hexOf, type InProcessTarget} from "../target.ts";
+import {hexOf, mutatedText, type InProcessTarget} from "../target.ts";
 
 const CONTRACT = Uint8Array.from({length: 20}, (_, i) => 0x40 + i);
 const DEPOSIT_TOPIC = keccak_256(new TextEncoder().encode("DepositEvent(bytes,bytes,bytes,bytes,bytes)"));
@@ -114,17 +114,6 @@ function replaceSomewhere(result: unknown, pick: number, replacement: unknown, d
   if (drop && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[key as string];
   else (parent as Record<string | number, unknown>)[key] = replacement;
   return copy;
-}
-
-function mutatedText(text: string): fc.Arbitrary<string> {
-  return fc.array(fc.tuple(fc.nat(), fc.nat({max: 4}), fc.string({maxLength: 4})), {minLength: 1, maxLength: 3}).map((edits) => {
-    let t = text;
-    for (const [at, cut, ins] of edits) {
-      const i = at % (t.length + 1);
-      t = t.slice(0, i) + ins + t.slice(i + cut);
-    }
-    return t;
-  });
 }
 
 const arbitrary: fc.Arbitrary<RpcInput> = validCase.chain((c) => {

@@ -1,6 +1,7 @@
 /**
  * A short seeded run of the fuzz harness (test/fuzz): the REST API of a real chain over real
- * sockets, SSZ decoding of every type, the snappy decoder. A finding prints as a replayable case.
+ * sockets, SSZ decoding of every type, the snappy decoder, gossip decoding, req/resp frames,
+ * JSON-RPC answers. A finding prints as a replayable case.
  * `npm run fuzz -- --duration 10m` runs the same against `gnomon dev` for longer.
  */
 import {strict as assert} from "node:assert";
