@@ -1,7 +1,8 @@
 /**
  * JSON-RPC responses of an execution node (src/eth1/rpc.ts and provider.ts), served by a tiny
  * HTTP server on 127.0.0.1:0 because the client parses the body inside its HTTP call. Oracle:
- * well-formed responses written here (quantities, blocks, DepositEvent logs ABI-encoded by hand,
+ * well-formed responses written here (quantities, blocks, DepositEvent logs ABI-encoded as the
+ * eth1 tests' fake execution node does,
  * eth_call results) decode to exactly the values they carry; mutated bodies (bytes changed,
  * fields replaced by arbitrary JSON, error objects, wrong ids) give a value or an Eth1Error,
  * never another exception and never a hang.
@@ -13,6 +14,7 @@ import {keccak_256} from "@noble/hashes/sha3.js";
 import {Eth1Error} from "../../../src/eth1/errors.ts";
 import {Eth1Provider} from "../../../src/eth1/provider.ts";
 import {JsonRpcClient} from "../../../src/eth1/rpc.ts";
+import {abiBytesTuple} from "../../unit/eth1/fakeExecution.ts";
 import {hexOf, mutatedText, type InProcessTarget} from "../target.ts";
 
 const CONTRACT = Uint8Array.from({length: 20}, (_, i) => 0x40 + i);
@@ -44,27 +46,10 @@ function response(result: unknown): string {
   return JSON.stringify({jsonrpc: "2.0", id: 1, result});
 }
 
-function word(n: number): number[] {
-  const w = new Array<number>(32).fill(0);
-  for (let i = 31, v = n; v > 0; i--, v = Math.floor(v / 256)) w[i] = v % 256;
-  return w;
-}
-
 function le64(n: number): Uint8Array {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
   return b;
-}
-
-/** The ABI encoding of a tuple of `bytes` values: offsets, then length-prefixed, zero-padded data. */
-function abiBytes(values: Uint8Array[]): Uint8Array {
-  const head: number[] = [];
-  const tail: number[] = [];
-  for (const v of values) {
-    head.push(...word(values.length * 32 + tail.length));
-    tail.push(...word(v.length), ...v, ...new Array<number>((32 - (v.length % 32)) % 32).fill(0));
-  }
-  return Uint8Array.from([...head, ...tail]);
 }
 
 const quantityCase = fc.tuple(fc.constantFrom("chainId" as const, "blockNumber" as const), fc.nat({max: MAX_SAFE})).map(([method, n]) => ({call: {method} as Call, result: q(n) as unknown, expected: n as unknown}));
@@ -81,7 +66,7 @@ const logsCase = fc.tuple(fc.nat({max: 1_000_000}), fc.array(logArb, {maxLength:
   const result = logs.map((l) => ({
     address: hexOf(CONTRACT),
     topics: [hexOf(DEPOSIT_TOPIC)],
-    data: hexOf(abiBytes([l.pubkey, l.withdrawal_credentials, le64(l.amount), l.signature, le64(l.index)])),
+    data: hexOf(abiBytesTuple([l.pubkey, l.withdrawal_credentials, le64(l.amount), l.signature, le64(l.index)])),
     blockNumber: q(from + l.blockOffset),
     blockHash: hexOf(l.blockHash),
     logIndex: q(l.logIndex),
@@ -94,7 +79,7 @@ const logsCase = fc.tuple(fc.nat({max: 1_000_000}), fc.array(logArb, {maxLength:
 });
 
 const contractCase = fc.oneof(
-  fc.tuple(fc.nat({max: 1_000_000}), fc.nat({max: MAX_SAFE})).map(([block, count]) => ({call: {method: "depositCountAt", block} as Call, result: hexOf(abiBytes([le64(count)])) as unknown, expected: count as unknown})),
+  fc.tuple(fc.nat({max: 1_000_000}), fc.nat({max: MAX_SAFE})).map(([block, count]) => ({call: {method: "depositCountAt", block} as Call, result: hexOf(abiBytesTuple([le64(count)])) as unknown, expected: count as unknown})),
   fc.tuple(fc.nat({max: 1_000_000}), bytes(32)).map(([block, root]) => ({call: {method: "depositRootAt", block} as Call, result: hexOf(root) as unknown, expected: root as unknown}))
 );
 
