@@ -1,11 +1,10 @@
 /**
  * JSON-RPC responses of an execution node (src/eth1/rpc.ts and provider.ts), served by a tiny
  * HTTP server on 127.0.0.1:0 because the client parses the body inside its HTTP call. Oracle:
- * well-formed responses written here (quantities, blocks, DepositEvent logs ABI-encoded as the
- * eth1 tests' fake execution node does,
- * eth_call results) decode to exactly the values they carry; mutated bodies (bytes changed,
- * fields replaced by arbitrary JSON, error objects, wrong ids) give a value or an Eth1Error,
- * never another exception and never a hang.
+ * well-formed responses written here (quantities, blocks, eth_call results, DepositEvent logs
+ * ABI-encoded as the eth1 tests' fake execution node does) decode to exactly the values they
+ * carry; mutated bodies (bytes changed, fields replaced by arbitrary JSON, error objects, wrong
+ * ids) give a value or an Eth1Error, never another exception and never a hang.
  */
 import fc from "fast-check";
 import {createServer, type Server} from "node:http";
