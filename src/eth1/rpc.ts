@@ -69,12 +69,17 @@ export class JsonRpcClient {
     }
     const r = body as {id?: unknown; result?: unknown; error?: {code?: unknown; message?: unknown}};
     if (r.error !== undefined && r.error !== null) {
-      throw new Eth1Error(Eth1ErrorCode.RPC_ERROR, `${method}: error ${String(r.error.code)}: ${String(r.error.message).slice(0, 300)}`);
+      throw new Eth1Error(Eth1ErrorCode.RPC_ERROR, `${method}: error ${jsonText(r.error.code)}: ${jsonText(r.error.message).slice(0, 300)}`);
     }
     if (r.id !== id) throw new Eth1Error(Eth1ErrorCode.NOT_JSON, `${method}: the answer's id ${JSON.stringify(r.id)} is not the request's ${id}`);
     if (!("result" in r)) throw new Eth1Error(Eth1ErrorCode.NOT_JSON, `${method}: the answer has neither result nor error`);
     return r.result;
   }
+}
+
+/** A value of a parsed answer as text; String() would call a `toString` the answer itself may define. */
+function jsonText(value: unknown): string {
+  return typeof value === "string" ? value : String(JSON.stringify(value));
 }
 
 // ---- result decoding ----

@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz -- [options]`: fuzzes a node's REST API at a fixed rate while the in-process
- * targets (SSZ decoding, snappy) run on a worker thread, watches the node (block delays, missed
+ * targets (SSZ decoding, snappy, gossip, req/resp frames, JSON-RPC answers) run on a worker thread, watches the node (block delays, missed
  * blocks, finality, RSS, and its V8 heap after a full GC through its inspector) and prints every
  * failing input as a replayable case. Exit status 0 when nothing failed, 1 otherwise.
  *
@@ -15,7 +15,7 @@
  *   --max-block-delay-ms <n>  a block event later than this after its slot start is a failure (default 3000)
  *   --max-rss-growth-mb <n>   RSS growth over the run allowed (default 50)
  *   --replay <json|file>   re-run one case: {"target":"rest","seed":S,"index":I}, a saved case file,
- *                          or {"target":"ssz"|"snappy","seed":S,"path":"..."}
+ *                          or {"target":"ssz"|"snappy"|"gossip"|"reqresp"|"jsonrpc","seed":S,"path":"..."}
  */
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync} from "node:fs";
 import {tmpdir} from "node:os";
@@ -80,7 +80,7 @@ async function replay(spec: string, url: string | undefined): Promise<number> {
   if (parsed.target !== undefined && parsed.target !== "rest") {
     const target = inProcessTargets().find((t) => t.name === parsed.target);
     if (target === undefined) throw new Error(`Unknown target ${parsed.target}`);
-    const f = runInProcess(target, parsed.seed!, 1, parsed.path);
+    const f = await runInProcess(target, parsed.seed!, 1, parsed.path);
     console.log(f === null ? "passes now" : `fails: ${f.violation}\n${JSON.stringify(f.input)}`);
     return f === null ? 0 : 1;
   }

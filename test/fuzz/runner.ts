@@ -18,9 +18,9 @@ export interface Finding {
 }
 
 /** `numRuns` inputs of `target` from `seed`; at most one finding (fast-check shrinks it first). */
-export function runInProcess(target: InProcessTarget, seed: number, numRuns: number, path?: string): Finding | null {
-  const r = fc.check(
-    fc.property(target.arbitrary, (input) => target.check(input) === null),
+export async function runInProcess(target: InProcessTarget, seed: number, numRuns: number, path?: string): Promise<Finding | null> {
+  const r = await fc.check(
+    fc.asyncProperty(target.arbitrary, async (input) => (await target.check(input)) === null),
     {seed, numRuns, path, endOnFailure: path !== undefined}
   );
   if (!r.failed || r.counterexample === null) {
@@ -32,7 +32,7 @@ export function runInProcess(target: InProcessTarget, seed: number, numRuns: num
   const input = r.counterexample[0];
   return {
     target: target.name,
-    violation: target.check(input) ?? "failed",
+    violation: (await target.check(input)) ?? "failed",
     replay: {target: target.name, seed, path: r.counterexamplePath ?? undefined},
     input: target.show(input),
   };

@@ -12,8 +12,8 @@ export interface InProcessTarget<T = unknown> {
   /** One line on what is fuzzed and what the oracle demands. */
   description: string;
   arbitrary: fc.Arbitrary<T>;
-  /** null when the input was handled correctly, else the violation. */
-  check(input: T): string | null;
+  /** null when the input was handled correctly, else the violation (async for stream decoders and HTTP). */
+  check(input: T): string | null | Promise<string | null>;
   /** The input as JSON-safe data for a replayable case. */
   show(input: T): unknown;
 }
@@ -57,4 +57,16 @@ export function mutatedBytes(valid: fc.Arbitrary<Uint8Array>, maxLength: number)
     return b;
   });
   return fc.oneof({arbitrary: mutated, weight: 3}, {arbitrary: fc.uint8Array({maxLength}), weight: 1}, {arbitrary: valid, weight: 1});
+}
+
+/** A string with a few characters cut and others inserted at random places. */
+export function mutatedText(text: string, maxEdits = 3): fc.Arbitrary<string> {
+  return fc.array(fc.tuple(fc.nat(), fc.nat({max: 4}), fc.string({maxLength: 4})), {minLength: 1, maxLength: maxEdits}).map((edits) => {
+    let t = text;
+    for (const [at, cut, ins] of edits) {
+      const i = at % (t.length + 1);
+      t = t.slice(0, i) + ins + t.slice(i + cut);
+    }
+    return t;
+  });
 }

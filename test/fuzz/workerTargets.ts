@@ -13,7 +13,7 @@ const findings: Finding[] = [];
 const targets = inProcessTargets();
 for (let batch = 0; Date.now() < until; batch++) {
   for (const t of targets) {
-    const f = runInProcess(t, batchSeed(seed, batch), 20);
+    const f = await runInProcess(t, batchSeed(seed, batch), 20);
     runs[t.name] = (runs[t.name] ?? 0) + 20;
     if (f !== null && findings.length < 100) findings.push(f);
   }

@@ -9,6 +9,7 @@ import {config} from "../../params/index.ts";
 import type {Logger} from "../../util/logger.ts";
 import {GossipAction, type GossipMessage, type GossipSink, type GossipVerdict} from "../../chain/gossip/interface.ts";
 import {compressBlock, maxCompressedLen} from "../encoding/snappyBlock.ts";
+import {bytesEqual} from "../../util/bytes.ts";
 import {decompressGossip} from "./messageId.ts";
 import {GLOBAL_KINDS, parseTopic, topicString, topicType, type GossipTopic} from "./topics.ts";
 
@@ -51,6 +52,8 @@ export function decodeGossip(topic: GossipTopic, data: Uint8Array, decompressed:
   } catch {
     return {action: GossipAction.REJECT, reason: "INVALID_SSZ"};
   }
+  // A uint64 above 2^53 reads as a nearby number: the value would then have another root than the bytes its sender signed.
+  if (!bytesEqual(type.serialize(value as never), payload)) return {action: GossipAction.REJECT, reason: "INVALID_SSZ"};
   if (topic.kind === "beacon_attestation") return {kind: topic.kind, subnet: topic.subnet, value} as GossipMessage;
   return {kind: topic.kind, value} as GossipMessage;
 }

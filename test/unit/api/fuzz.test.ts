@@ -1,6 +1,7 @@
 /**
  * A short seeded run of the fuzz harness (test/fuzz): the REST API of a real chain over real
- * sockets, SSZ decoding of every type, the snappy decoder. A finding prints as a replayable case.
+ * sockets, SSZ decoding of every type, the snappy decoder, gossip decoding, req/resp frames,
+ * JSON-RPC answers. A finding prints as a replayable case.
  * `npm run fuzz -- --duration 10m` runs the same against `gnomon dev` for longer.
  */
 import {strict as assert} from "node:assert";
@@ -37,8 +38,8 @@ describe("fuzz: short seeded run", function () {
   });
 
   for (const target of inProcessTargets()) {
-    it(`${target.name}: ${target.description}`, () => {
-      const finding = runInProcess(target, SEED, 300);
+    it(`${target.name}: ${target.description}`, async () => {
+      const finding = await runInProcess(target, SEED, 300);
       assert.equal(finding, null, finding === null ? "" : report([finding]));
     });
   }

@@ -62,6 +62,10 @@ describe("gossip wire", () => {
     // Right size range for an attestation, but the offset of aggregation_bits is wrong.
     assert.deepEqual(verdict("beacon_attestation", compressBlock(new Uint8Array(229).fill(0xff))), {action: GossipAction.REJECT, reason: "INVALID_SSZ"});
     assert.deepEqual(verdict("voluntary_exit", new Uint8Array(13 * 2 ** 20)), {action: GossipAction.REJECT, reason: "MESSAGE_TOO_LARGE"});
+    // An epoch of 2^60 is no value the node can hold (it reads as a nearby number): not the bytes that were signed.
+    const hugeEpoch = ssz.SignedVoluntaryExit.serialize(exit);
+    hugeEpoch[7] = 0x10;
+    assert.deepEqual(verdict("voluntary_exit", compressBlock(hugeEpoch)), {action: GossipAction.REJECT, reason: "INVALID_SSZ"});
   });
 
   it("topic scores: slot-long decay, a weight per topic, invalid messages outweigh every reward", () => {
