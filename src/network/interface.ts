@@ -83,3 +83,11 @@ export interface ApiNetwork {
   /** beacon_committee_subscriptions: join the duties' attestation subnets (absent without networking). */
   subscribeCommittees?(subs: CommitteeSubscription[]): void;
 }
+
+/**
+ * What a beacon node runs its networking through: libp2p, or the simulator's network in its
+ * place. Gossip arrives at the chain's GossipSink either way, and sync and the API use it alike.
+ */
+export interface NodeNetwork extends ApiNetwork, INetworkPeers {
+  stop(): Promise<void>;
+}

@@ -16,10 +16,9 @@ import {createLocalEnr, Discovery} from "./discovery.ts";
 import {Gossip} from "./gossip/gossip.ts";
 import {
   PeerAction,
-  type ApiNetwork,
   type CommitteeSubscription,
-  type INetworkPeers,
   type NetworkIdentity,
+  type NodeNetwork,
   type NetworkPeerEvents,
   type PeerInfo,
   type PublishMessage,
@@ -74,7 +73,7 @@ export interface NetworkInit {
   onGossipVerdict?: (topic: string, verdict: GossipVerdict) => void;
 }
 
-export class Network implements INetworkPeers, ApiNetwork {
+export class Network implements NodeNetwork {
   readonly forkDigest: Uint8Array;
   readonly host: Libp2pHost;
   readonly reqResp: ReqResp;

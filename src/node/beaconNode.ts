@@ -21,6 +21,8 @@ import {depositContractDeployBlock, eth1ProviderFor, Eth1Follower, Eth1Store, ty
 import {waitForEth1Genesis} from "./genesis/eth1Genesis.ts";
 import {loadOrCreateNodeKey, unnetworkedNode} from "./identity.ts";
 import {Network, type NetworkOptions} from "../network/network.ts";
+import type {NodeNetwork} from "../network/interface.ts";
+import type {AsyncSignatureVerifier} from "../crypto/index.ts";
 import {peerIdFromPrivateKey} from "@libp2p/peer-id";
 import {resolveNetwork, type NetworkRequest, type ResolvedNetwork} from "./network.ts";
 import {startStatusLine} from "./statusLine.ts";
@@ -48,8 +50,11 @@ export interface BeaconNodeOptions {
   genesis?: GenesisSource;
   /** The flags that give a genesis, for the error when none was given (default: gnomon beacon's). */
   genesisFlags?: string;
-  /** null: no REST server. */
-  rest: {address: string; port: number} | null;
+  /**
+   * null: no REST server. `listen: false` builds the API without a socket: the simulator's
+   * validator clients reach it in process (fastify's inject), so no real I/O enters a run.
+   */
+  rest: {address: string; port: number; listen?: boolean} | null;
   /** The root logger: the node, chain, API and status line each log through a child of it. */
   logger: Logger;
   time?: TimeSource;
@@ -70,6 +75,15 @@ export interface BeaconNodeOptions {
   slasher?: {historyEpochs: number; batchSlots?: number};
   /** libp2p networking; null or absent: none. */
   p2p?: NetworkOptions | null;
+  /**
+   * Another network in libp2p's place (the simulator's): built once the chain is open, it gets
+   * the chain's gossip sink and serves sync and the API like libp2p does. Takes precedence over `p2p`.
+   */
+  createNetwork?: (chain: BeaconChain, logger: Logger) => Promise<NodeNetwork>;
+  /** Storage to run on instead of the level database under the data dir (the simulator's in-memory one); nothing is written to disk. */
+  db?: BeaconDb;
+  /** Verifies signatures instead of a BLS worker pool (the simulator verifies on its own thread, for determinism). */
+  blsVerifier?: AsyncSignatureVerifier;
 }
 
 export class NodeError extends GnomonError {}
@@ -85,8 +99,8 @@ export class BeaconNode {
   readonly api: ApiServer | null;
   readonly network: ResolvedNetwork;
   readonly slasher: SlasherService | null;
-  /** The libp2p network, when started with p2p options. */
-  readonly p2p: Network | null;
+  /** The network (libp2p, or the one `createNetwork` made), when the node has one. */
+  readonly p2p: NodeNetwork | null;
   /** Range sync and block lookups over the network (with p2p only). */
   readonly sync: SyncService | null;
   /** Blocks before a checkpoint-sync anchor from peers (with p2p only; idle once the chain reaches genesis). */
@@ -105,7 +119,7 @@ export class BeaconNode {
     blsPool: BlsWorkerPool;
     api: ApiServer | null;
     network: ResolvedNetwork;
-    p2p: Network | null;
+    p2p: NodeNetwork | null;
     sync: SyncService | null;
     backfill?: Backfill | null;
     restUrl: string | null;
@@ -137,11 +151,12 @@ export class BeaconNode {
     const genesisBytes = opts.genesis?.type === "file" ? readGenesisBytes(opts.genesis.path) : undefined;
     // What this start creates, removed again if it fails: a failed or interrupted start leaves no
     // half-made chain behind for the next one to trip over.
-    const created = new CreatedPaths(opts.dataDir);
-    mkdirSync(opts.dataDir, {recursive: true});
+    const onDisk = opts.db === undefined;
+    const created = onDisk ? new CreatedPaths(opts.dataDir) : {remove: () => {}};
+    if (onDisk) mkdirSync(opts.dataDir, {recursive: true});
     let db: BeaconDb;
     try {
-      db = await openDb(join(opts.dataDir, "beacon"));
+      db = opts.db ?? (await openDb(join(opts.dataDir, "beacon")));
     } catch (e) {
       created.remove();
       throw e;
@@ -152,7 +167,7 @@ export class BeaconNode {
     const blsPool = new BlsWorkerPool({minSetsForWorkers: NODE_MIN_SETS_FOR_WORKERS});
     let openedChain: BeaconChain | null = null;
     let slasher: SlasherService | null = null;
-    let p2p: Network | null = null;
+    let p2p: NodeNetwork | null = null;
     try {
       const storedNetwork = await readStoredNetwork(db);
       let request = opts.network;
@@ -187,7 +202,7 @@ export class BeaconNode {
         network: {preset: network.preset, configOverrides: network.configOverrides},
         logger: chainLogger,
         time: opts.time,
-        blsVerifier: opts.metrics?.instrumentVerifier(blsPool) ?? blsPool,
+        blsVerifier: opts.blsVerifier ?? opts.metrics?.instrumentVerifier(blsPool) ?? blsPool,
         metrics: opts.metrics,
       });
       openedChain = chain;
@@ -210,12 +225,14 @@ export class BeaconNode {
       );
 
       if (opts.slasher !== undefined) {
-        const {SlasherService} = await import("../slasher/index.ts");
+        const {SlasherService, MemorySlasherStore} = await import("../slasher/index.ts");
         slasher = await SlasherService.start({
           dir: join(opts.dataDir, "slasher"),
           historyEpochs: opts.slasher.historyEpochs,
           batchSlots: opts.slasher.batchSlots,
-          thread: {preset: network.preset, configOverrides: network.configOverrides},
+          // A node on in-memory storage keeps the slasher in memory too, on its own thread of
+          // execution: the simulator needs its batches to finish in virtual, not wall, time.
+          ...(onDisk ? {thread: {preset: network.preset, configOverrides: network.configOverrides}} : {store: new MemorySlasherStore()}),
           sink: chain,
           logger: opts.logger.child({module: "slasher"}),
         });
@@ -224,8 +241,10 @@ export class BeaconNode {
         chain.clock.on("slot", (slot) => service.onSlot(slot));
       }
 
-      const nodeKey = await loadOrCreateNodeKey(opts.dataDir);
-      if (opts.p2p != null) {
+      const nodeKey = onDisk ? await loadOrCreateNodeKey(opts.dataDir) : null;
+      if (opts.createNetwork !== undefined) {
+        p2p = await opts.createNetwork(chain, opts.logger.child({module: "network"}));
+      } else if (opts.p2p != null && nodeKey !== null) {
         const metrics = opts.metrics;
         p2p = await Network.start({
           chain,
@@ -243,10 +262,10 @@ export class BeaconNode {
       let api: ApiServer | null = null;
       let restUrl: string | null = null;
       if (opts.rest !== null) {
-        const apiNetwork = p2p ?? unnetworkedNode(peerIdFromPrivateKey(nodeKey).toString());
+        const apiNetwork = p2p ?? unnetworkedNode(nodeKey === null ? "" : peerIdFromPrivateKey(nodeKey).toString());
         api = createApiServer(chain, {address: opts.rest.address, port: opts.rest.port, logger: opts.logger, network: apiNetwork, time: chain.clock.time});
         try {
-          restUrl = await api.listen();
+          if (opts.rest.listen !== false) restUrl = await api.listen();
         } catch (e) {
           throw new NodeError("REST_LISTEN_FAILED", `cannot listen on ${opts.rest.address}:${opts.rest.port}: ${(e as Error).message}`, {cause: e});
         }
@@ -445,7 +464,7 @@ function gossipVerdictLabel(action: GossipAction): GossipVerdictLabel {
 }
 
 /** Sync over the node's network, fed the unknown block roots the gossip sink announces. */
-function startNodeSync(chain: BeaconChain, network: Network, logger: Logger, time: TimeSource): SyncService {
+function startNodeSync(chain: BeaconChain, network: NodeNetwork, logger: Logger, time: TimeSource): SyncService {
   const sync = startChainSync(chain, network, {logger, time});
   chain.events.on("unknown_block_root", ({root, peerId, slot}) => sync.unknownBlocks.onUnknownBlockRoot(root, peerId, slot));
   return sync;

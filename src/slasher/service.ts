@@ -13,7 +13,7 @@ import {toHex} from "../util/bytes.ts";
 import {GnomonError} from "../util/errors.ts";
 import type {Logger} from "../util/logger.ts";
 import {Slasher, type BatchResult} from "./slasher.ts";
-import {LevelSlasherStore} from "./store.ts";
+import {LevelSlasherStore, type SlasherStore} from "./store.ts";
 import {WorkerSlasher, type SlasherBackend} from "./workerClient.ts";
 
 export interface SlashingSink {
@@ -31,6 +31,8 @@ export interface SlasherServiceOptions {
   logger: Logger;
   /** Run the slasher on its own thread, which selects this network (the node's); absent: on the calling thread. */
   thread?: {preset: PresetName; configOverrides: Record<string, string>};
+  /** On the calling thread, keep the slasher's data here instead of a level database in `dir`. */
+  store?: SlasherStore;
 }
 
 export class SlasherService {
@@ -53,7 +55,7 @@ export class SlasherService {
     if (opts.thread !== undefined) {
       slasher = await WorkerSlasher.start({dir: opts.dir, historyEpochs: opts.historyEpochs, ...opts.thread}, opts.logger);
     } else {
-      const store = await LevelSlasherStore.open(opts.dir);
+      const store = opts.store ?? (await LevelSlasherStore.open(opts.dir));
       try {
         slasher = await Slasher.open(store, {historyEpochs: opts.historyEpochs, logger: opts.logger});
       } catch (e) {
