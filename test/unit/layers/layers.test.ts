@@ -12,10 +12,11 @@ const SRC = join(import.meta.dirname, "../../../src");
 /** Top to bottom. `util` is the floor every layer may use. */
 const LAYERS = [
   "cli",
+  // The simulator builds whole nodes and validator clients and runs many of them in one process.
+  "sim",
   "node",
   "api",
   "validator",
-  "sim",
   "sync",
   "eth1",
   "network",
@@ -33,7 +34,7 @@ const LAYERS = [
 ];
 
 /** Below the validator client in the list, yet none of its business: it knows a node only through the REST API. */
-const VALIDATOR_NEVER = ["sim", "sync", "eth1", "network", "slasher", "chain", "db", "fork-choice"];
+const VALIDATOR_NEVER = ["sync", "eth1", "network", "slasher", "chain", "db", "fork-choice"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, {withFileTypes: true}).flatMap((e) => {
