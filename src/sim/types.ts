@@ -133,11 +133,23 @@ export interface ReorgObservation {
   newHead: string;
 }
 
+/** An attestation included in a block, with its attesting indices. */
+export interface VoteObservation {
+  slot: number;
+  index: number;
+  beaconBlockRoot: string;
+  source: {epoch: number; root: string};
+  target: {epoch: number; root: string};
+  validators: number[];
+}
+
 export interface BlockObservation {
   root: string;
   parentRoot: string;
   slot: number;
   proposer: number;
+  /** The block's attestations (accountable safety traces conflicting votes through them). */
+  votes: VoteObservation[];
 }
 
 /** Slashable messages a Byzantine group signed (what accountability checks against). */
