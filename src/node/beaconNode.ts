@@ -40,7 +40,9 @@ export type GenesisSource =
   /** genesisTime undefined: now (after the state is built) plus `delaySeconds`. */
   | {type: "interop"; validators: number; genesisTime?: number; delaySeconds?: number}
   /** Computed from the deposit contract through the eth1 endpoint (waits until it is reached). */
-  | {type: "eth1"};
+  | {type: "eth1"}
+  /** A state already built (SSZ bytes): the simulator's nodes share one genesis. */
+  | {type: "state"; state: Uint8Array};
 
 export interface BeaconNodeOptions {
   dataDir: string;
@@ -376,6 +378,7 @@ async function makeGenesis(
     throw new InputError(`the data dir holds no chain: give ${flags ?? "--genesis-state FILE or --interop-validators N --genesis-time T"}`);
   }
   if (source.type === "file") return decodeGenesisState(source.path, fileBytes!);
+  if (source.type === "state") return ssz.BeaconState.deserializeToViewDU(source.state);
   if (source.type === "eth1") {
     if (eth1Provider === null) throw new InputError("a genesis from the deposit contract needs --eth1-endpoint");
     const genesis = await waitForEth1Genesis({provider: eth1Provider, deployBlock: depositContractDeployBlock(), logger: logger.child({module: "eth1"}), signal, time}).catch(

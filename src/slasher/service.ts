@@ -130,6 +130,11 @@ export class SlasherService {
     }
   }
 
+  /** Resolves once no batch is running (a run on virtual time moves on only then). */
+  async settled(): Promise<void> {
+    while (this.running !== null) await this.running;
+  }
+
   /** Waits for the batch in progress, then checkpoints and closes the database. */
   async stop(): Promise<void> {
     if (this.stopped) return;

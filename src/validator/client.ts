@@ -62,6 +62,8 @@ export interface ValidatorClientOptions {
   metrics?: ValidatorMetrics;
   /** Sign nothing until the keys were seen not live elsewhere for an epoch; stop if one is. */
   doppelgangerProtection?: boolean;
+  /** How requests reach the node (default: the global fetch; the simulator reaches its nodes in process). */
+  fetch?: typeof fetch;
 }
 
 export interface ValidatorClient {
@@ -165,7 +167,7 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
   opts.signal?.addEventListener("abort", onOuterAbort, {once: true});
   const signal = controller.signal;
   const time = opts.time ?? systemTime;
-  const api = new BeaconApiClient({baseUrl: opts.beaconUrl, signal, timeoutMs: opts.requestTimeoutMs, time});
+  const api = new BeaconApiClient({baseUrl: opts.beaconUrl, signal, timeoutMs: opts.requestTimeoutMs, time, fetch: opts.fetch});
 
   let protection: SlashingProtectionStore | null = null;
   try {
@@ -200,6 +202,7 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
       onOuterAbort,
       metrics: opts.metrics,
       doppelgangerProtection: opts.doppelgangerProtection === true,
+      fetch: opts.fetch,
     });
     await client.start();
     if (opts.keymanager !== undefined) {
@@ -249,6 +252,7 @@ interface Parts {
   onOuterAbort: () => void;
   metrics: ValidatorMetrics | undefined;
   doppelgangerProtection: boolean;
+  fetch: typeof fetch | undefined;
 }
 
 class RunningValidatorClient implements ValidatorClient {
@@ -398,6 +402,7 @@ class RunningValidatorClient implements ValidatorClient {
       logger: this.p.logger.child({service: "events"}),
       onHead: (head) => this.onHead(head),
       time: this.p.clock.time,
+      fetch: this.p.fetch,
     });
     clock.start();
   }
