@@ -65,6 +65,8 @@ export interface ByzantineGroup {
 export interface Scenario {
   name: string;
   description: string;
+  /** The file it was read from (the report's replay command names it); absent for a scenario built in code. */
+  source?: string;
   /** Length of the run in slots (from genesis). */
   slots: number;
   secondsPerSlot: number;
