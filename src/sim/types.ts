@@ -181,6 +181,8 @@ export interface Observations {
   participation: {epoch: number; targetParticipation: number | null}[];
   /** sha256 of the canonical event trace (hex). */
   traceHash: string;
+  /** Each Byzantine group's Behaviour.summary() at the end, in group order (the report prints them). */
+  behaviours?: {behaviour: BehaviourKind; node: string; text: string; details: Record<string, unknown>}[];
 }
 
 // ---------------------------------------------------------------- verdicts
