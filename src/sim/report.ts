@@ -45,12 +45,27 @@ export function reportObject(obs: Observations, verdicts: readonly Verdict[], re
     verdicts: verdicts.map((v) => ({name: v.name, pass: v.pass, summary: v.summary, details: v.details})),
     participation: obs.participation.map((p) => ({epoch: p.epoch, targetParticipation: p.targetParticipation})),
     reorgs: obs.reorgs.map((r) => ({node: r.node, slot: r.slot, depth: r.depth, oldHead: r.oldHead, newHead: r.newHead})),
+    behaviours: (obs.behaviours ?? []).map((b) => ({behaviour: b.behaviour, node: b.node, text: b.text, details: jsonValues(b.details)})),
     finalized: obs.honestNodes.map((node) => {
       const views = obs.views[node] ?? [];
       const last = views[views.length - 1];
       return {node: s.nodes[node]?.name ?? `#${node}`, epoch: last?.finalized.epoch ?? 0, root: last?.finalized.root ?? null};
     }),
   };
+}
+
+/**
+ * A behaviour's details as plain JSON values (bigints as decimal strings, maps as objects, sets
+ * as lists), so the JSON report never throws and reads back as it was written.
+ */
+function jsonValues(details: Record<string, unknown>): Record<string, unknown> {
+  const text = JSON.stringify(details, (_k, v: unknown) => {
+    if (typeof v === "bigint") return v.toString();
+    if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), x]));
+    if (v instanceof Set) return [...v];
+    return v;
+  });
+  return text === undefined ? {} : (JSON.parse(text) as Record<string, unknown>);
 }
 
 export type ReportObject = ReturnType<typeof reportObject>;
@@ -73,6 +88,7 @@ export function formatReport(obs: Observations, verdicts: readonly Verdict[], op
   lines.push("");
   lines.push(`participation  ${participationLine(obs)}`);
   lines.push(`reorgs         ${reorgsLine(obs)}`);
+  for (const b of obs.behaviours ?? []) lines.push(`byzantine      ${b.behaviour}@${b.node}: ${b.text}`);
   lines.push(`trace sha256   ${obs.traceHash}`);
   const failing = verdicts.filter((v) => !v.pass).map((v) => v.name);
   lines.push(`result         ${failing.length === 0 ? "PASS" : `FAIL (${failing.join(", ")})`}, seed ${obs.seed}`);

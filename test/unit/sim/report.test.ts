@@ -31,6 +31,7 @@ function run(seed: string, finalSlot: number | null, expectWithin = 3): RunResul
 describe("sim report", () => {
   it("prints the verdict table, participation, reorgs, trace hash, seed and the replay command", () => {
     const {observations: obs, verdicts} = run("5", 88);
+    obs.behaviours = [{behaviour: "ex_ante_reorg", node: "a", text: "6 attempts, 4 succeeded", details: {attempts: 6, succeeded: 4}}];
     const text = formatReport(obs, verdicts, {json: false});
     const lines = text.split("\n");
     assert.equal(lines[0], "hand-made");
@@ -39,6 +40,7 @@ describe("sim report", () => {
     assert.ok(lines.includes("  FAIL  liveness        every honest node finalized epoch 7+ 4 epochs after GST (epoch 7), expected within 3"), text);
     assert.ok(lines.includes("participation  e0 99 e1 98* e2 50* e3 50* e4 50* e5 50* e6 50* e7 80 e8 97 (% of stake on target; * partition/offline)"), text);
     assert.match(text, /\nreorgs {9}1 \(max depth 3\): c@57 depth 3 0x6f6c642e->0x6e65772e\n/);
+    assert.match(text, /\nbyzantine {6}ex_ante_reorg@a: 6 attempts, 4 succeeded\n/);
     assert.match(text, /\ntrace sha256 {3}5{64}\n/);
     assert.match(text, /\nresult {9}FAIL \(liveness\), seed 5\n/);
     assert.ok(text.endsWith("\nreplay         npm run gnomon -- sim src/sim/scenarios/hand-made.yaml --seed 5"), text);
@@ -51,6 +53,7 @@ describe("sim report", () => {
 
   it("gives a JSON form that round-trips and is stable", () => {
     const {observations: obs, verdicts} = run("9", 72);
+    obs.behaviours = [{behaviour: "balancing", node: "b", text: "split lasted 2 epochs", details: {epochs: 2, perSlot: [1, null]}}];
     const json = formatReport(obs, verdicts, {json: true});
     const parsed = JSON.parse(json);
     assert.deepEqual(parsed, reportObject(obs, verdicts));
@@ -61,8 +64,11 @@ describe("sim report", () => {
     assert.equal(parsed.replay, "npm run gnomon -- sim src/sim/scenarios/hand-made.yaml --seed 9");
     assert.deepEqual(parsed.scenario, obs.scenario);
     assert.deepEqual(parsed.finalized[0], {node: "a", epoch: 7, root: root("f7")});
-    assert.deepEqual(Object.keys(parsed), ["scenario", "seed", "traceHash", "replay", "pass", "verdicts", "participation", "reorgs", "finalized"]);
+    assert.deepEqual(parsed.behaviours, obs.behaviours);
+    assert.deepEqual(Object.keys(parsed), ["scenario", "seed", "traceHash", "replay", "pass", "verdicts", "participation", "reorgs", "behaviours", "finalized"]);
     assert.equal(formatReport(obs, computeVerdicts(obs), {json: true}), json);
+    obs.behaviours[0].details = {big: 2n ** 64n, seen: new Set([3, 1]), byNode: new Map([[0, 2]])};
+    assert.deepEqual(JSON.parse(formatReport(obs, verdicts, {json: true})).behaviours[0].details, {big: "18446744073709551616", seen: [3, 1], byNode: {"0": 2}});
   });
 
   it("picks the worst run: failing first, then most failures, then the slowest finality", () => {
