@@ -65,6 +65,8 @@ export interface ByzantineGroup {
 export interface Scenario {
   name: string;
   description: string;
+  /** The file it was read from (the report's replay command names it); absent for a scenario built in code. */
+  source?: string;
   /** Length of the run in slots (from genesis). */
   slots: number;
   secondsPerSlot: number;
@@ -179,6 +181,8 @@ export interface Observations {
   participation: {epoch: number; targetParticipation: number | null}[];
   /** sha256 of the canonical event trace (hex). */
   traceHash: string;
+  /** Each Byzantine group's Behaviour.summary() at the end, in group order (the report prints them). */
+  behaviours?: {behaviour: BehaviourKind; node: string; text: string; details: Record<string, unknown>}[];
 }
 
 // ---------------------------------------------------------------- verdicts
