@@ -32,6 +32,8 @@ export interface Sent {
   sentAt: number;
   slot: number;
   phase: SlotPhase;
+  /** The signer of a single-bit attestation (by node 0's committees when it was sent). */
+  voter: number | null;
   /** Verdict per addressee, once delivered. */
   verdicts: Map<number, GossipVerdict>;
 }
@@ -75,7 +77,8 @@ export class World {
       nodeCount: w.chains.length,
       reachableNodes: () => w.chains.map((_, i) => i),
       send: (message, sendOpts = {}) => {
-        const sent: Sent = {message, to: sendOpts.to ?? w.chains.map((_, i) => i), sentAt: w.time.now(), ...w.current, verdicts: new Map()};
+        const voter = message.kind === "beacon_attestation" ? voterOf(w.chains[0], message.value) : null;
+        const sent: Sent = {message, to: sendOpts.to ?? w.chains.map((_, i) => i), sentAt: w.time.now(), ...w.current, voter, verdicts: new Map()};
         w.sent.push(sent);
         for (const node of sent.to) w.queue.push({at: w.time.now() + (sendOpts.delayMs ?? 0), node, sent});
       },
