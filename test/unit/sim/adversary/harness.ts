@@ -59,6 +59,7 @@ export class World {
         network: {preset: "minimal", configOverrides: {}},
         time: w.time,
       });
+      chain.start();
       w.chains.push(chain);
     }
     const members = groupOf(opts.groupSize ?? GROUP.length);
