@@ -130,12 +130,12 @@ export class Balancing implements Behaviour {
         continue;
       }
       if (deficit <= 0n) break;
-      for (const vote of castVotes(ctx, dutySlot, baseOnChain(ctx.chain, lighter, dutySlot))) {
-        if (deficit <= 0n) break;
-        if (!members.delete(vote.validator)) continue;
-        sent.push(vote);
-        deficit -= BigInt(increments[vote.validator] * EFFECTIVE_BALANCE_INCREMENT);
-      }
+      const take = (validator: number): boolean => {
+        if (deficit <= 0n || !members.delete(validator)) return false;
+        deficit -= BigInt(increments[validator] * EFFECTIVE_BALANCE_INCREMENT);
+        return true;
+      };
+      sent.push(...castVotes(ctx, dutySlot, baseOnChain(ctx.chain, lighter, dutySlot), {include: take}));
       if (members.size === 0) this.withheld.delete(dutySlot);
     }
     if (sent.length === 0) return;

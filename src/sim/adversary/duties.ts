@@ -108,21 +108,25 @@ export interface Vote {
 }
 
 /**
- * Every group member with a duty at `slot` votes for `base`; `edit` may change a member's data
- * before it is signed (a surround vote's older source, a double vote's other block).
+ * Every group member with a duty at `slot` votes for `base`; `include` picks the members that
+ * sign now (called in committee order, just before each one signs), `edit` may change a
+ * member's data before it is signed (a surround vote's older source).
  */
 export function castVotes(
   ctx: Pick<AdversaryContext, "validators" | "chain" | "secretKeys">,
   slot: number,
   base: VoteBase,
-  edit?: (data: AttestationData, validator: number) => AttestationData
+  opts: {edit?: (data: AttestationData, validator: number) => AttestationData; include?: (validator: number) => boolean} = {}
 ): Vote[] {
   const byCommittee = new Map<number, AttestationData>();
-  return groupAttesters(ctx, base.state, slot).map((duty) => {
+  const out: Vote[] = [];
+  for (const duty of groupAttesters(ctx, base.state, slot)) {
+    if (opts.include !== undefined && !opts.include(duty.validator)) continue;
     let data = byCommittee.get(duty.committeeIndex);
     if (data === undefined) byCommittee.set(duty.committeeIndex, (data = attestationData(base, slot, duty.committeeIndex)));
-    const own = edit === undefined ? data : edit(data, duty.validator);
+    const own = opts.edit === undefined ? data : opts.edit(data, duty.validator);
     const attestation = signAttestation(ctx, duty.validator, own, duty.committeeLength, duty.position);
-    return {validator: duty.validator, slot, data: own, attestation, subnet: duty.subnet};
-  });
+    out.push({validator: duty.validator, slot, data: own, attestation, subnet: duty.subnet});
+  }
+  return out;
 }

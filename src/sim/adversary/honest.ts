@@ -53,7 +53,7 @@ export async function tryPropose(ctx: AdversaryContext, behaviour: BehaviourKind
 
 /** The votes the group's members owe at `slot`, for the node's head (not sent); `edit` as in castVotes. */
 export function headVotes(ctx: AdversaryContext, slot: number, edit?: (data: AttestationData, validator: number) => AttestationData): Vote[] {
-  return castVotes(ctx, slot, baseOnChain(ctx.chain, ctx.chain.headRoot, slot), edit);
+  return castVotes(ctx, slot, baseOnChain(ctx.chain, ctx.chain.headRoot, slot), {edit});
 }
 
 /** Every member with a duty at `slot` votes for the node's head; the votes sent. */
