@@ -5,7 +5,7 @@
  * private tip, all sent to nobody (not even the group's node, which would relay it). At the
  * start of slot `first + withhold` (or in the group's last active slot) the whole private chain
  * is released at once, the votes `gapMs` after the blocks so they arrive after what they vote
- * for. Nothing here is slashable: every member still signs one block per slot and one vote per
+ * for; a proposal of the group in the release slot extends the released chain in public. Nothing here is slashable: every member still signs one block per slot and one vote per
  * duty.
  *
  * params: withhold (slots, default 4, 1..32: released votes must stay within the attestation
@@ -45,8 +45,12 @@ export class WithholdingProposer implements Behaviour {
 
   async onSlotPhase(slot: number, phase: SlotPhase): Promise<void> {
     if (phase === "start") {
-      if (this.chain !== null && slot >= this.chain.firstSlot + this.withhold) this.release(slot);
-      await this.propose(slot);
+      if (this.chain !== null && slot >= this.chain.firstSlot + this.withhold) {
+        const tip = this.release(slot);
+        this.proposeOnReleased(slot, tip);
+      } else {
+        await this.propose(slot);
+      }
     } else if (phase === "attest") {
       this.attest(slot);
     } else if (slot === this.lastSlot && this.chain !== null) {
@@ -77,6 +81,16 @@ export class WithholdingProposer implements Behaviour {
     note(ctx, this.kind, "withhold_block", {slot, validator: built.signed.message.proposer_index, root: built.rootHex});
   }
 
+  /** A proposal in the release slot extends the released chain, in public, right behind it. */
+  private proposeOnReleased(slot: number, tip: PrivateChain["tip"]): void {
+    const ctx = this.ctx;
+    const proposer = groupProposerPrivate(ctx, tip.post, slot);
+    if (proposer === null) return;
+    const built = proposeOnPrivate(ctx, tip.post, tip.rootHex, slot, "gnomon withheld");
+    sendBlock(ctx, built.signed);
+    note(ctx, this.kind, "propose", {slot, validator: proposer, root: built.rootHex});
+  }
+
   private attest(slot: number): void {
     const priv = this.chain;
     if (priv === null) {
@@ -88,13 +102,14 @@ export class WithholdingProposer implements Behaviour {
     if (votes.length > 0) note(this.ctx, this.kind, "withhold_votes", {slot, votes: votes.length, root: priv.tip.rootHex});
   }
 
-  private release(slot: number): void {
+  private release(slot: number): PrivateChain["tip"] {
     const priv = this.chain!;
     this.chain = null;
     for (const block of priv.blocks) sendBlock(this.ctx, block);
     sendVotes(this.ctx, priv.votes, {delayMs: this.gapMs});
     this.released.push({tip: priv.tip.rootHex, blocks: priv.blocks.length, votes: priv.votes.length});
     note(this.ctx, this.kind, "release", {slot, blocks: priv.blocks.length, votes: priv.votes.length, tip: priv.tip.rootHex});
+    return priv.tip;
   }
 
   summary(): {text: string; details: Record<string, unknown>} {
