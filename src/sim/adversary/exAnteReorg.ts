@@ -108,16 +108,22 @@ export class ExAnteReorg implements Behaviour {
     note(this.ctx, this.kind, "release", {slot: a.slot, votes: a.votes.length, root: a.block.rootHex, delayMs: this.releaseMs});
   }
 
-  /** The block of slot n+1 whose parent is B_n's parent, as the group's node knows it. */
+  /** The block of slot n+1 whose parent is B_n's parent, as the group's node knows it (viable or not). */
   private findHonestBlock(a: Attempt): string | null {
-    const found = this.ctx.chain.forkChoice.getFilteredBlockTree().find((b) => b.slot === a.slot + 1 && b.parentRoot === a.parentRootHex);
-    return found?.blockRoot ?? null;
+    const blocks = this.ctx.chain.forkChoice.protoArray;
+    for (let i = blocks.length - 1; i >= 0; i--) {
+      const b = blocks.blockAt(i);
+      if (b.slot === a.slot + 1 && b.parentRoot === a.parentRootHex) return b.blockRoot;
+    }
+    return null;
   }
 
   private judge(slot: number): void {
     const fc = this.ctx.chain.forkChoice;
     for (const a of this.attempts) {
       if (this.judged(a) || slot < a.slot + 1 + this.judgeAfter) continue;
+      // A late honest block counts too: the group's node may have received it after 2/3 of n+1.
+      if (a.released && a.honestRootHex === null) a.honestRootHex = this.findHonestBlock(a);
       let outcome: AttemptOutcome;
       if (a.honestRootHex === null) outcome = "no_honest_block";
       else {
