@@ -7,9 +7,11 @@
  */
 import {packAttestations} from "../../chain/production/packAttestations.ts";
 import {MAX_ATTESTATIONS} from "../../params/index.ts";
+import {computeShufflingDependentSlot} from "../../fork-choice/index.ts";
 import {
   cloneCachedBeaconState,
   computeEpochAtSlot,
+  getBlockRootAtSlot,
   processBlock,
   processSlots,
   type CachedBeaconState,
@@ -64,10 +66,26 @@ function buildOnState(ctx: Proposer, pre: CachedBeaconState, parentRootHex: stri
   body.randao_reveal = randaoReveal(ctx, proposer, computeEpochAtSlot(slot));
   body.graffiti = graffiti(text);
   body.eth1_data = pre.state.eth1_data.toValue();
-  body.attestations = [...extra, ...packAttestations(pre, ctx.chain.attestationPool).attestations].slice(0, MAX_ATTESTATIONS);
+  const pooled = packAttestations(pre, ctx.chain.attestationPool).attestations.filter((a) => sameShuffling(ctx, pre, parentRootHex, a));
+  body.attestations = [...extra, ...pooled].slice(0, MAX_ATTESTATIONS);
   const block: BeaconBlock = {slot, proposer_index: proposer, parent_root: fromHex(parentRootHex), state_root: new Uint8Array(32), body};
   const post = cloneCachedBeaconState(pre);
   processBlock(post, block, {verifySignatures: false});
   block.state_root = post.state.hashTreeRoot();
   return {signed: signBlock(ctx, block), rootHex: blockRootHex(block), post};
+}
+
+/**
+ * Whether a pooled attestation's committees are those of the block's state: a vote cast on a
+ * branch that forked before its epoch's shuffling was fixed names other validators by the same
+ * bits, so its signature would not verify in this block.
+ */
+function sameShuffling(ctx: Proposer, pre: CachedBeaconState, parentRootHex: string, attestation: Attestation): boolean {
+  const epoch = attestation.data.target.epoch;
+  const fc = ctx.chain.forkChoice;
+  const voted = toHex(attestation.data.beacon_block_root);
+  if (!fc.hasBlock(voted)) return false;
+  const dependentSlot = computeShufflingDependentSlot(epoch);
+  const ours = dependentSlot < pre.state.slot ? toHex(getBlockRootAtSlot(pre.state, dependentSlot)) : parentRootHex;
+  return fc.getShufflingDependentRoot(voted, epoch) === ours;
 }
