@@ -16,9 +16,10 @@ import {
   PROPOSER_REWARD_QUOTIENT,
   SLOTS_PER_EPOCH,
 } from "../../params/index.ts";
-import {computeBaseReward, computeEpochAtSlot, integerSquareroot, type CachedBeaconState} from "../../state-transition/index.ts";
+import {computeBaseReward, computeEpochAtSlot, getBlockRootAtSlot, integerSquareroot, type CachedBeaconState} from "../../state-transition/index.ts";
 import type {Attestation, Checkpoint} from "../../types/index.ts";
-import {bytesEqual} from "../../util/bytes.ts";
+import {bytesEqual, toHex} from "../../util/bytes.ts";
+import {computeShufflingDependentSlot} from "../../fork-choice/index.ts";
 import type {AttestationPool} from "../opPools/attestationPool.ts";
 import {toAttestation} from "../opPools/attestationPool.ts";
 
@@ -54,8 +55,18 @@ function includedAttesters(s: CachedBeaconState): Map<number, Set<number>> {
   return out;
 }
 
-/** `s` is the block's pre-state, processed to the block's slot. */
-export function packAttestations(s: CachedBeaconState, pool: AttestationPool): PackedAttestations {
+/**
+ * Whether the block a vote names had its attester shuffling for `epoch` fixed by the block
+ * `dependentRootHex` (the pre-state's block at the shuffling's decision slot).
+ */
+export type SameShuffling = (votedRootHex: string, epoch: number, dependentRootHex: string) => boolean;
+
+/**
+ * `s` is the block's pre-state, processed to the block's slot. With `sameShuffling`, a vote cast
+ * on a branch whose shuffling for the target epoch was fixed by another block is left out: its
+ * bits name other validators in this state's committees, and the block would be invalid.
+ */
+export function packAttestations(s: CachedBeaconState, pool: AttestationPool, sameShuffling?: SameShuffling): PackedAttestations {
   const state = s.state;
   const slot = state.slot;
   const currentEpoch = computeEpochAtSlot(slot);
@@ -86,6 +97,10 @@ export function packAttestations(s: CachedBeaconState, pool: AttestationPool): P
       continue;
     }
     if (!(data.index < committeeCount)) continue;
+    if (sameShuffling !== undefined) {
+      const ours = toHex(getBlockRootAtSlot(state, computeShufflingDependentSlot(targetEpoch)));
+      if (!sameShuffling(toHex(data.beacon_block_root), targetEpoch, ours)) continue;
+    }
     for (const agg of entry.aggregates) {
       const attestation = toAttestation(data, agg);
       let attesters: number[];

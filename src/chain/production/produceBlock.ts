@@ -31,6 +31,7 @@ import type {BeaconChain} from "../chain.ts";
 import {ChainRequestError, ChainRequestErrorCode} from "../errors.ts";
 import type {ProduceBlockOptions, ProducedBlock} from "../interface.ts";
 import {packAttestations} from "./packAttestations.ts";
+import {computeShufflingDependentSlot, type ForkChoice} from "../../fork-choice/index.ts";
 import {eth1VoteAndDeposits} from "./eth1Vote.ts";
 
 const INFINITY_SIGNATURE = (() => {
@@ -80,7 +81,7 @@ export function produceBlock(
     throw new ChainRequestError(ChainRequestErrorCode.INVALID, `randao reveal is not a valid signature of proposer ${proposerIndex} for slot ${slot}`);
   }
 
-  const packed = packAttestations(pre, chain.attestationPool);
+  const packed = packAttestations(pre, chain.attestationPool, (voted, epoch, ours) => sameShufflingInForkChoice(chain.forkChoice, voted, epoch, ours));
   body.attestations = packed.attestations;
   const whistleblowerGwei = selectOperations(chain, pre, body);
 
@@ -148,4 +149,17 @@ function selectOperations(chain: BeaconChain, pre: CachedBeaconState, body: Beac
     if (tryApply(() => processVoluntaryExit(scratch, exit, {verifySignatures: false}))) body.voluntary_exits.push(exit);
   }
   return reward;
+}
+
+/**
+ * A voted block shares the shuffling when its ancestor at the decision slot is `ours`. Below the
+ * finalized block every block in fork choice has one history (and pruned ancestors are no longer
+ * there to compare), so a decision slot before it always matches.
+ */
+export function sameShufflingInForkChoice(fc: ForkChoice, votedRootHex: string, epoch: number, dependentRootHex: string): boolean {
+  if (!fc.hasBlock(votedRootHex)) return false;
+  const decisionSlot = computeShufflingDependentSlot(epoch);
+  const finalized = fc.getBlock(fc.finalizedCheckpoint.root);
+  if (finalized !== undefined && decisionSlot < finalized.slot) return true;
+  return fc.getShufflingDependentRoot(votedRootHex, epoch) === dependentRootHex;
 }

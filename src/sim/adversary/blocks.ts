@@ -6,12 +6,11 @@
  * transition on it.
  */
 import {packAttestations} from "../../chain/production/packAttestations.ts";
+import {sameShufflingInForkChoice} from "../../chain/production/produceBlock.ts";
 import {MAX_ATTESTATIONS} from "../../params/index.ts";
-import {computeShufflingDependentSlot} from "../../fork-choice/index.ts";
 import {
   cloneCachedBeaconState,
   computeEpochAtSlot,
-  getBlockRootAtSlot,
   processBlock,
   processSlots,
   type CachedBeaconState,
@@ -66,7 +65,8 @@ function buildOnState(ctx: Proposer, pre: CachedBeaconState, parentRootHex: stri
   body.randao_reveal = randaoReveal(ctx, proposer, computeEpochAtSlot(slot));
   body.graffiti = graffiti(text);
   body.eth1_data = pre.state.eth1_data.toValue();
-  const pooled = packAttestations(pre, ctx.chain.attestationPool).attestations.filter((a) => sameShuffling(ctx, pre, parentRootHex, a));
+  const fc = ctx.chain.forkChoice;
+  const pooled = packAttestations(pre, ctx.chain.attestationPool, (voted, epoch, ours) => sameShufflingInForkChoice(fc, voted, epoch, ours)).attestations;
   body.attestations = [...extra, ...pooled].slice(0, MAX_ATTESTATIONS);
   const block: BeaconBlock = {slot, proposer_index: proposer, parent_root: fromHex(parentRootHex), state_root: new Uint8Array(32), body};
   const post = cloneCachedBeaconState(pre);
@@ -75,17 +75,3 @@ function buildOnState(ctx: Proposer, pre: CachedBeaconState, parentRootHex: stri
   return {signed: signBlock(ctx, block), rootHex: blockRootHex(block), post};
 }
 
-/**
- * Whether a pooled attestation's committees are those of the block's state: a vote cast on a
- * branch that forked before its epoch's shuffling was fixed names other validators by the same
- * bits, so its signature would not verify in this block.
- */
-function sameShuffling(ctx: Proposer, pre: CachedBeaconState, parentRootHex: string, attestation: Attestation): boolean {
-  const epoch = attestation.data.target.epoch;
-  const fc = ctx.chain.forkChoice;
-  const voted = toHex(attestation.data.beacon_block_root);
-  if (!fc.hasBlock(voted)) return false;
-  const dependentSlot = computeShufflingDependentSlot(epoch);
-  const ours = dependentSlot < pre.state.slot ? toHex(getBlockRootAtSlot(pre.state, dependentSlot)) : parentRootHex;
-  return fc.getShufflingDependentRoot(voted, epoch) === ours;
-}
