@@ -24,6 +24,7 @@ import {silentLogger, type Logger} from "../util/logger.ts";
 import {startValidatorClient, type ValidatorClient} from "../validator/index.ts";
 import {inProcessFetch} from "./inProcessFetch.ts";
 import {Observer} from "./observer.ts";
+import {SharedVerifier} from "./sharedVerifier.ts";
 import {Trace} from "./trace.ts";
 import type {AdversaryContext, Behaviour, ByzantineGroup, Observations, Offence, Scenario, SlotPhase, TraceSink} from "./types.ts";
 
@@ -58,6 +59,13 @@ export interface SimulationOptions {
   onEpoch?: (epoch: number, nodes: readonly SimNode[]) => void;
   /** Called once the nodes run (with --serve: their API URLs are known). */
   onStarted?: (nodes: readonly SimNode[]) => void;
+  /**
+   * "shared" (default): a signature set that verified for one node is not verified again for the
+   * next (see sharedVerifier.ts); "per-node": every node verifies everything itself.
+   */
+  bls?: "shared" | "per-node";
+  /** Awaited after the run, before the nodes stop (with --serve: keep serving until the user is done). */
+  holdOpen?: () => Promise<void>;
 }
 
 export interface SimNode {
@@ -124,6 +132,7 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
     logger: logger.child({module: "simnet"}),
   });
 
+  const verifier = opts.bls === "per-node" ? callingThreadVerifier : new SharedVerifier();
   const dir = mkdtempSync(join(tmpdir(), "gnomon-sim-"));
   const simNodes: SimNode[] = [];
   const pending = new Set<Promise<unknown>>();
@@ -144,7 +153,7 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
         logger: nodeLogger,
         time,
         statusLine: false,
-        blsVerifier: callingThreadVerifier,
+        blsVerifier: verifier,
         slasher: scenario.slasher ? {historyEpochs: Math.max(64, Math.ceil(scenario.slots / slotsPerEpoch) + 2)} : undefined,
         createNetwork: async (chain) => network.attach(i, chain),
       });
@@ -271,6 +280,8 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
       }
     }
     const wallMs = performance.now() - wallStart;
+    // The run ends at the start of slot `slots`: its tick realized the last epoch's checkpoints.
+    observer.endOfSlot(scenario.slots, slotsPerEpoch, 0);
 
     const honestNodes = simNodes.map((s) => s.index);
     const slashedAtEnd = simNodes.map((s) => {
@@ -293,7 +304,9 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
       byzantineValidators: layout.byzantine.flat(),
       participation: observer.participation,
       traceHash: trace.finish(),
+      behaviours: behaviours.map(({group, behaviour}) => ({behaviour: group.behaviour, node: group.node, ...behaviour.summary()})),
     };
+    await opts.holdOpen?.();
     return {observations, wallMs, setupMs, traceEvents: trace.events, behaviours: behaviours.map((b) => ({group: b.group, summary: b.behaviour.summary()}))};
   } finally {
     await Promise.allSettled([...pending]);

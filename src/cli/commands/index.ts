@@ -27,6 +27,11 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import("./devnet.ts")).devnetCommand,
   },
   {
+    name: "sim",
+    summary: "Simulate a scenario: real nodes under partitions and Byzantine validators, on virtual time, with verdicts",
+    load: async () => (await import("./sim.ts")).simCommand,
+  },
+  {
     name: "validator",
     summary: "Run a validator client against a beacon node's REST API",
     load: async () => (await import("./validator.ts")).validatorCommand,

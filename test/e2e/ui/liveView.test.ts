@@ -5,7 +5,7 @@
  * marked, participation bars, and load nothing from anywhere but the node.
  */
 import {strict as assert} from "node:assert";
-import {mkdtempSync, rmSync} from "node:fs";
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {Page} from "playwright-core";
@@ -98,6 +98,64 @@ describe("e2e: the live view /ui in headless Chromium against gnomon dev", funct
 
     const foreign = requests.filter((r) => !r.startsWith(`${url}/`));
     assert.deepEqual(foreign, [], "every request goes to the node");
+    assert.deepEqual(pageErrors, [], "no script errors");
+  });
+});
+
+describe("e2e: the live view /ui in headless Chromium against gnomon sim --serve", function () {
+  this.timeout(240_000);
+  let dir: string;
+  let sim: Proc | undefined;
+  let browser: Browser | undefined;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "gnomon-e2e-ui-sim-"));
+  });
+  after(async () => {
+    await browser?.close();
+    await stopProcess(sim, "SIGKILL");
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it("shows a simulated node's head, finality and block tree while the simulation runs", async () => {
+    browser = await launchChromium();
+    const scenario = join(dir, "watch.yaml");
+    writeFileSync(
+      scenario,
+      ["name: watch", "duration: epoch 8", "network: {latency_ms: 300, jitter_ms: 200, loss: 0}", "nodes:", "  - {name: a, validators: 16}", "  - {name: b, validators: 16}", "expect: {safety: true}", ""].join("\n")
+    );
+    // A free port pair: the first node serves on it, the second on the next.
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    sim = runGnomon(["sim", scenario, "--serve", String(port), "--speed", "8"]);
+    const urls = [`http://127.0.0.1:${port}`, `http://127.0.0.1:${port + 1}`];
+    await waitFor("the simulated nodes to serve", 60_000, async () => {
+      try {
+        return (await getJson(`${urls[1]}/eth/v1/node/version`)).data !== undefined ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+
+    const page = await browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    const res = await page.goto(`${urls[1]}/ui`);
+    assert.equal(res?.status(), 200);
+    const finalized = await waitFor("the page to show the simulated node's finality", 150_000, async () => {
+      const api = Number((await getJson(`${urls[1]}/eth/v1/beacon/states/head/finality_checkpoints`)).data.finalized.epoch);
+      const view = await readPage(page);
+      return api >= 1 && view.finalizedEpoch === api ? view : undefined;
+    });
+    assert.ok(finalized.nodes >= 8, `the tree shows at least an epoch of blocks (${finalized.nodes})`);
+    assert.ok(finalized.headNodeSlot !== null && finalized.headNodeSlot > 0, "the head block is marked in the tree");
+    // Both nodes see one chain: node a knows the block node b finalized.
+    const bFinalized = (await getJson(`${urls[1]}/eth/v1/beacon/states/head/finality_checkpoints`)).data.finalized.root;
+    const known = await getJson(`${urls[0]}/eth/v1/beacon/headers/${bFinalized}`).catch(() => null);
+    assert.ok(known !== null, "node a knows the block node b finalized");
+    const shots = mkdtempSync(join(tmpdir(), "gnomon-ui-screenshot-"));
+    const shot = join(shots, "sim-live-view.png");
+    await page.screenshot({path: shot, fullPage: true});
+    console.log(`      simulation live view screenshot: ${shot}`);
     assert.deepEqual(pageErrors, [], "no script errors");
   });
 });

@@ -29,6 +29,7 @@ interface Allowed {
 
 const ALLOWED: Record<string, Allowed> = {
   "node/beaconNode.ts": {uses: {"Date.now": 4}, why: "measurement: the interop genesis build's duration and progress-log throttle"},
+  "sim/simulation.ts": {uses: {"performance.now": 6}, why: "measurement: the wall time a simulation takes (its speed figure), and the pacing of a watched run"},
   "slasher/slasher.ts": {uses: {"performance.now": 5}, why: "measurement: a batch's duration, and CPU slices that yield the event loop (real CPU time by nature)"},
   "eth1/sendDeposits.ts": {uses: {"Date.now": 2, setTimeout: 1}, why: "a CLI command waiting for receipts of a real execution node (not part of a running node); to route through systemTime"},
   "eth1/rpc.ts": {uses: {"AbortSignal.timeout": 1}, why: "the JSON-RPC request timeout towards the execution node; to route through the follower's TimeSource"},
