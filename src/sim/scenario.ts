@@ -178,6 +178,8 @@ const EXPECT_KEYS = [
   "offenders_slashed",
   "max_reorgs",
   "min_reorgs",
+  "max_orphaned_honest_blocks",
+  "min_orphaned_honest_blocks",
   "min_participation",
   "min_finalized_epoch",
 ] as const;
@@ -390,6 +392,11 @@ function readExpect(c: Checker, v: unknown, run: {slots: number; slasher: boolea
   if (m.min_reorgs !== undefined) e.minReorgs = c.integer(m.min_reorgs, at("min_reorgs"), 0, MAX_SLOTS);
   if (e.maxReorgs !== undefined && e.minReorgs !== undefined && e.minReorgs > e.maxReorgs) {
     c.fail(at("min_reorgs"), `at most max_reorgs (${e.maxReorgs})`, e.minReorgs);
+  }
+  if (m.max_orphaned_honest_blocks !== undefined) e.maxOrphanedHonestBlocks = c.integer(m.max_orphaned_honest_blocks, at("max_orphaned_honest_blocks"), 0, MAX_SLOTS);
+  if (m.min_orphaned_honest_blocks !== undefined) e.minOrphanedHonestBlocks = c.integer(m.min_orphaned_honest_blocks, at("min_orphaned_honest_blocks"), 0, MAX_SLOTS);
+  if (e.maxOrphanedHonestBlocks !== undefined && e.minOrphanedHonestBlocks !== undefined && e.minOrphanedHonestBlocks > e.maxOrphanedHonestBlocks) {
+    c.fail(at("min_orphaned_honest_blocks"), `at most max_orphaned_honest_blocks (${e.maxOrphanedHonestBlocks})`, e.minOrphanedHonestBlocks);
   }
   if (m.min_participation !== undefined) e.minParticipation = c.number(m.min_participation, at("min_participation"), {min: 0, max: 1});
   if (m.min_finalized_epoch !== undefined) {

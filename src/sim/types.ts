@@ -92,6 +92,9 @@ export interface Expectations {
   offendersSlashed?: boolean;
   maxReorgs?: number;
   minReorgs?: number;
+  /** Bounds on the blocks of honest proposers that no honest node's final chain contains (what a reorg attack aims at). */
+  maxOrphanedHonestBlocks?: number;
+  minOrphanedHonestBlocks?: number;
   /** Lowest acceptable participation (0..1) over epochs outside partitions and offline periods. */
   minParticipation?: number;
   /** The finalized epoch at the end of the run, at least (optimal finality: slots/SLOTS_PER_EPOCH - 2). */

@@ -5,7 +5,7 @@
  */
 import {accountableFor, finalizedCheckpoints, findConflicts, type Checkpoint, type FinalizedCheckpoint} from "./accountability.ts";
 import {formatSlotTime} from "./scenarioTime.ts";
-import type {Observations, Scenario, Verdict} from "./types.ts";
+import type {BlockObservation, Observations, Scenario, Verdict} from "./types.ts";
 
 export function computeVerdicts(obs: Observations): Verdict[] {
   return [safetyVerdict(obs), livenessVerdict(obs), finalityVerdict(obs), accountabilityVerdict(obs), reorgsVerdict(obs), participationVerdict(obs)];
@@ -245,21 +245,57 @@ function accountabilityVerdict(obs: Observations): Verdict {
 // ---------------------------------------------------------------- reorgs
 
 function reorgsVerdict(obs: Observations): Verdict {
-  const {maxReorgs, minReorgs} = obs.scenario.expect;
+  const {maxReorgs, minReorgs, maxOrphanedHonestBlocks: maxOrphaned, minOrphanedHonestBlocks: minOrphaned} = obs.scenario.expect;
   const honest = new Set(obs.honestNodes);
   const reorgs = obs.reorgs.filter((r) => honest.has(r.node));
   const maxDepth = reorgs.reduce((m, r) => Math.max(m, r.depth), 0);
   const distinct = new Set(reorgs.map((r) => `${r.oldHead}>${r.newHead}`)).size;
   const perNode: Record<string, number> = {};
   for (const r of reorgs) perNode[nodeName(obs, r.node)] = (perNode[nodeName(obs, r.node)] ?? 0) + 1;
-  const bounds = [minReorgs === undefined ? "" : `at least ${minReorgs}`, maxReorgs === undefined ? "" : `at most ${maxReorgs}`].filter((x) => x !== "");
-  const pass = (minReorgs === undefined || reorgs.length >= minReorgs) && (maxReorgs === undefined || reorgs.length <= maxReorgs);
+  const orphaned = orphanedHonestBlocks(obs);
+  const bounds = [
+    minReorgs === undefined ? "" : `at least ${minReorgs} reorgs`,
+    maxReorgs === undefined ? "" : `at most ${maxReorgs} reorgs`,
+    minOrphaned === undefined ? "" : `at least ${minOrphaned} orphaned`,
+    maxOrphaned === undefined ? "" : `at most ${maxOrphaned} orphaned`,
+  ].filter((x) => x !== "");
+  const pass =
+    (minReorgs === undefined || reorgs.length >= minReorgs) &&
+    (maxReorgs === undefined || reorgs.length <= maxReorgs) &&
+    (minOrphaned === undefined || orphaned.length >= minOrphaned) &&
+    (maxOrphaned === undefined || orphaned.length <= maxOrphaned);
   return {
     name: "reorgs",
     pass,
-    summary: `${plural(reorgs.length, "reorg")} in honest views (${distinct} distinct, max depth ${maxDepth})${bounds.length === 0 ? "" : `, expected ${bounds.join(" and ")}`}`,
-    details: {expectedMin: minReorgs ?? null, expectedMax: maxReorgs ?? null, count: reorgs.length, distinct, maxDepth, perNode},
+    summary:
+      `${plural(reorgs.length, "reorg")} in honest views (${distinct} distinct, max depth ${maxDepth}), ${plural(orphaned.length, "honest block")} orphaned` +
+      (bounds.length === 0 ? "" : `, expected ${bounds.join(" and ")}`),
+    details: {
+      expectedMin: minReorgs ?? null,
+      expectedMax: maxReorgs ?? null,
+      count: reorgs.length,
+      distinct,
+      maxDepth,
+      perNode,
+      orphanedHonestBlocks: orphaned.map((b) => ({slot: b.slot, root: b.root, proposer: b.proposer})),
+      expectedMinOrphaned: minOrphaned ?? null,
+      expectedMaxOrphaned: maxOrphaned ?? null,
+    },
   };
+}
+
+/** Blocks of honest proposers on no honest node's final chain, by slot. */
+export function orphanedHonestBlocks(obs: Observations): BlockObservation[] {
+  const byzantine = new Set(obs.byzantineValidators);
+  const canonical = new Set<string>();
+  for (const node of obs.honestNodes) {
+    let root: string | undefined = obs.views[node]?.at(-1)?.headRoot;
+    while (root !== undefined && !canonical.has(root)) {
+      canonical.add(root);
+      root = obs.blocks.get(root)?.parentRoot;
+    }
+  }
+  return [...obs.blocks.values()].filter((b) => !byzantine.has(b.proposer) && !canonical.has(b.root)).sort((a, b) => a.slot - b.slot || (a.root < b.root ? -1 : 1));
 }
 
 // ---------------------------------------------------------------- participation

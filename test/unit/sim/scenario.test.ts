@@ -98,8 +98,9 @@ describe("sim scenario: shipped files", () => {
     assert.equal(on.proposerScoreBoost, 40);
     assert.deepEqual(off.byzantine, on.byzantine);
     assert.deepEqual(off.nodes, on.nodes);
-    assert.deepEqual(off.expect, {safety: true, minReorgs: 1});
-    assert.deepEqual(on.expect, {safety: true, maxReorgs: 0});
+    assert.deepEqual(off.expect, {safety: true, minOrphanedHonestBlocks: 1});
+    assert.deepEqual(on.expect, {safety: true, maxOrphanedHonestBlocks: 0});
+    assert.deepEqual(off.byzantine[0].params, {releaseMs: 0});
   });
 });
 

@@ -234,11 +234,30 @@ describe("sim verdicts: accountability", () => {
 describe("sim verdicts: reorgs and participation", () => {
   const reorg = (node: number, slot: number, depth: number): Observations["reorgs"][number] => ({node, slot, depth, oldHead: root(`o${slot}`), newHead: root(`n${slot}`)});
 
+  it("counts the honest blocks no honest node's final chain holds, the attacker's own aside", () => {
+    const t = new Tree();
+    const tip = t.chain("c", GENESIS, 1, 8);
+    t.chain("x", root("c3"), 4, 4); // proposer 4: honest, orphaned
+    t.chain("y", root("c5"), 6, 6); // proposer 6: Byzantine here, orphaned too but not counted
+    const end = (node: number): Observations["views"][number] => views(8, []).map((v) => ({...v, headRoot: node === 0 ? tip : root("c7")}));
+    const obs = observations({
+      scenario: scenario({expect: {minOrphanedHonestBlocks: 1, maxOrphanedHonestBlocks: 1}}),
+      blocks: t.blocks,
+      views: [end(0), end(1), end(2), end(3)],
+      byzantineValidators: [6],
+    });
+    const v = verdict(obs, "reorgs");
+    assert.deepEqual(v.details.orphanedHonestBlocks, [{slot: 4, root: root("x4"), proposer: 4}]);
+    assert.equal(v.pass, true);
+    obs.scenario.expect = {maxOrphanedHonestBlocks: 0};
+    assert.equal(verdict(obs, "reorgs").pass, false);
+  });
+
   it("counts reorgs of honest views against min and max", () => {
     const obs = observations({scenario: scenario({expect: {minReorgs: 1}}), reorgs: [reorg(0, 10, 1), reorg(1, 10, 1), reorg(2, 30, 2)]});
     const v = verdict(obs, "reorgs");
     assert.equal(v.pass, true);
-    assert.equal(v.summary, "3 reorgs in honest views (2 distinct, max depth 2), expected at least 1");
+    assert.equal(v.summary, "3 reorgs in honest views (2 distinct, max depth 2), 0 honest blocks orphaned, expected at least 1 reorgs");
     obs.scenario.expect = {maxReorgs: 0};
     assert.equal(verdict(obs, "reorgs").pass, false);
     obs.reorgs = [];
