@@ -67,9 +67,23 @@ export class BlockProposalService {
       if (e instanceof SlashingProtectionError) {
         stats.add("refusedBySlashingProtection");
         log.warn({code: e.code, ...e.details}, `block not signed: ${e.message}`);
+      } else if (await this.isSlashed(duty)) {
+        // Slashed validators stay in the proposer lottery until they exit, but the state
+        // transition refuses their blocks: expected, once the validator was slashed.
+        log.warn("block not proposed: the validator is slashed (a slashed validator's block is invalid)");
       } else {
         log[failureLogLevel(e)]({code: (e as GnomonError).code, err: errorMessage(e)}, "block proposal failed");
       }
+    }
+  }
+
+  /** Whether the chain has the duty's validator slashed (false when the node cannot say). */
+  private async isSlashed(duty: ProposerDuty): Promise<boolean> {
+    try {
+      const [v] = await this.deps.api.getValidatorsByPubkey([duty.pubkey]);
+      return v !== undefined && v.status.endsWith("_slashed");
+    } catch {
+      return false;
     }
   }
 }
