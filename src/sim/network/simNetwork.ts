@@ -2,17 +2,19 @@
  * The simulator's network: a discrete-event network on the run's virtual time in libp2p's place.
  * Gossip spreads as over a full gossipsub mesh (a node hands what arrives to its chain's gossip
  * sink once, and forwards what it ACCEPTs to its other peers), each hop after the link's latency
- * plus jitter and lost with the configured probability; block requests are served from the
+ * plus jitter (one connection per link: what is sent together arrives together, nothing overtakes)
+ * and lost with the configured probability; block requests are served from the
  * peer's chain after a round trip; partitions and offline nodes take links down, and links that
  * come back up exchange statuses so sync fetches what was missed.
  *
  * A run must give the same trace for the same seed although asynchronous work (imports, REST
  * calls) finishes in varying order within an instant. Hence: every random draw is a function of
- * (seed, message, link, purpose); pending deliveries wait in one queue in a total order (time,
- * responses last, destination, kind, message id, sender), and one timer on the time source fires
- * for the earliest instant, after every other timer due then; the events due are processed one
- * after another, each gossip verdict awaited before the next (a node's attestations or
- * aggregates arriving at one instant go to its sink together, so they are verified as a batch).
+ * (seed, message or instant, link, purpose); pending events wait in one queue in a total order
+ * (time, destination, kind, message id, sender), and one timer on the time source fires for the
+ * earliest instant, after every other timer due then. Each firing processes events in that order
+ * up to the first group that reaches a node (one gossip message, or a node's attestations or
+ * aggregates of one instant together, so they are verified as one batch; a status; a response),
+ * awaiting its verdicts; the rest of the instant waits for the next firing, after the run settled.
  */
 import {createHash} from "node:crypto";
 import type {BeaconChain} from "../../chain/index.ts";
@@ -39,7 +41,7 @@ export interface SimNetworkOptions {
   nodeCount: number;
   /** One-way delay of every link. */
   latencyMs: number;
-  /** Added to each hop: a whole number of ms drawn uniformly from [0, jitterMs]. */
+  /** Added per link and sending instant: a whole number of ms drawn uniformly from [0, jitterMs]. */
   jitterMs: number;
   /** Probability that a gossip hop is lost (requests travel on reliable streams). */
   loss: number;
@@ -109,15 +111,8 @@ type SimEvent = EventBase &
 /** SimEvent without its push order (distributed over the union, so each variant keeps its fields). */
 type NewEvent = SimEvent extends infer E ? (E extends unknown ? Omit<E, "seq"> : never) : never;
 
-/**
- * Responses come after everything else of their instant: sync consumes them asynchronously, so
- * nothing else due then may depend on how far it got.
- */
 function before(a: SimEvent, b: SimEvent): boolean {
   if (a.at !== b.at) return a.at < b.at;
-  const pa = a.type === "response" ? 1 : 0;
-  const pb = b.type === "response" ? 1 : 0;
-  if (pa !== pb) return pa < pb;
   if (a.to !== b.to) return a.to < b.to;
   if (a.rank !== b.rank) return a.rank < b.rank;
   if (a.id !== b.id) return a.id < b.id;
@@ -145,6 +140,10 @@ export class SimNetwork implements EndpointHost {
   private readonly blockSources: (BlockSource | undefined)[];
   private readonly heap = new MinHeap<SimEvent>(before);
   private readonly pending = new Set<PendingRequest>();
+  /** Per directed link (from * nodeCount + to): the last instant something was sent, its arrival, and the latest arrival of what was sent before it. */
+  private readonly linkSentAt: Float64Array;
+  private readonly linkArrival: Float64Array;
+  private readonly linkBefore: Float64Array;
   private readonly statusIntervalMs: number;
   private seq = 0;
   private timer: unknown = null;
@@ -170,6 +169,10 @@ export class SimNetwork implements EndpointHost {
     this.links = new Links(opts.nodeCount);
     this.endpoints = new Array<SimEndpoint | undefined>(opts.nodeCount).fill(undefined);
     this.blockSources = new Array<BlockSource | undefined>(opts.nodeCount).fill(undefined);
+    const links = opts.nodeCount * opts.nodeCount;
+    this.linkSentAt = new Float64Array(links).fill(-Infinity);
+    this.linkArrival = new Float64Array(links).fill(-Infinity);
+    this.linkBefore = new Float64Array(links).fill(-Infinity);
   }
 
   /** The network node `index` runs on (what its createNetwork returns); its links come up at once. */
@@ -297,7 +300,7 @@ export class SimNetwork implements EndpointHost {
     return new Promise<SignedBeaconBlock[]>((resolve, reject) => {
       const pending: PendingRequest = {from, to, request, id, gen: this.links.generation(from, to), startedAt: now, done: false, resolve, reject};
       this.pending.add(pending);
-      this.push({type: "request", at: now + this.hopMs("request", id, from, to), to, from, rank: RANK.request, id, pending});
+      this.push({type: "request", at: this.arrival(from, to, now), to, from, rank: RANK.request, id, pending});
       this.arm();
     });
   }
@@ -340,55 +343,57 @@ export class SimNetwork implements EndpointHost {
       this.timer = this.time.setTimeout(this.onTimer, 0);
       return;
     }
-    this.draining = this.drain(now).finally(() => {
+    this.draining = this.step(now).finally(() => {
       this.draining = null;
       this.arm();
     });
   };
 
   /**
-   * Processes the events due at `now`, in queue order. Events pushed meanwhile for this same
-   * instant (a relay without latency) wait for the next timer, so what a drain covers never
-   * depends on how fast other work was.
+   * Processes the events due at `now` in queue order until a group hands something to a node (a
+   * gossip verdict, a status, a response): that ends the step, and the next group of the instant
+   * waits for the next timer, so the run settles in between. What a node does in reaction (its
+   * validator client attesting to the block that just arrived, sync importing a response) is
+   * done before the next delivery, however fast that work was.
    */
-  private async drain(now: number): Promise<void> {
-    const due: SimEvent[] = [];
-    for (let e = this.heap.peek(); e !== undefined && e.at <= now; e = this.heap.peek()) due.push(this.heap.pop()!);
-    for (let i = 0; i < due.length; ) {
-      const e = due[i];
-      let j = i + 1;
-      if (e.type === "gossip") {
-        if (BATCHED.has(e.wire.kind)) {
-          for (; j < due.length; j++) {
-            const f = due[j];
-            if (f.type !== "gossip" || f.to !== e.to || f.wire.kind !== e.wire.kind) break;
-          }
+  private async step(now: number): Promise<void> {
+    while (!this.stopped) {
+      const e = this.heap.peek();
+      if (e === undefined || e.at > now) return;
+      const group: SimEvent[] = [this.heap.pop()!];
+      if (e.type === "gossip" && BATCHED.has(e.wire.kind)) {
+        for (let f = this.heap.peek(); f !== undefined && f.at === e.at && f.type === "gossip" && f.to === e.to && f.wire.kind === e.wire.kind; f = this.heap.peek()) {
+          group.push(this.heap.pop()!);
         }
       }
+      let handed = false;
       try {
-        await this.process(due.slice(i, j), now);
+        handed = await this.process(group, now);
       } catch (err) {
         this.opts.logger.error({err, event: e.type, node: e.to}, "simulated network event failed");
+        handed = true;
       }
-      i = j;
-      if (this.stopped) return;
+      if (handed) return;
     }
   }
 
-  private async process(events: SimEvent[], now: number): Promise<void> {
+  /** True when the events reached a node (so the step ends). */
+  private async process(events: SimEvent[], now: number): Promise<boolean> {
     const e = events[0];
     switch (e.type) {
       case "gossip":
         return this.deliver(events as (SimEvent & {type: "gossip"})[], now);
       case "release":
-        return this.release(e.from, e.wire, e.targets, now);
+        this.release(e.from, e.wire, e.targets, now);
+        return false;
       case "status":
         return this.onStatus(e, now);
       case "restatus":
         if (this.linkIntact(e.from, e.to, e.gen)) this.sendStatus(e.to, e.from, now);
-        return;
+        return false;
       case "request":
-        return this.serve(e.pending, now);
+        await this.serve(e.pending, now);
+        return false;
       case "response":
         return this.respond(e.pending, e.blocks, now);
     }
@@ -420,12 +425,12 @@ export class SimNetwork implements EndpointHost {
       this.drop(now, to, from, wire, "loss");
       return;
     }
-    const at = now + this.hopMs("gossip", wire.id, from, to);
+    const at = this.arrival(from, to, now);
     this.push({type: "gossip", at, to, from, rank: RANK.gossip + KIND_RANK[wire.kind], id: wire.id, wire, gen: this.links.generation(from, to), receivedAt: at, held: false});
   }
 
   /** Hands arrivals to the receiver's sink (a batch of one kind together), then forwards what it accepted. */
-  private async deliver(events: (SimEvent & {type: "gossip"})[], now: number): Promise<void> {
+  private async deliver(events: (SimEvent & {type: "gossip"})[], now: number): Promise<boolean> {
     const handed: {e: SimEvent & {type: "gossip"}; verdict: Promise<GossipVerdict>}[] = [];
     for (const e of events) {
       const endpoint = this.endpoints[e.to];
@@ -459,6 +464,7 @@ export class SimNetwork implements EndpointHost {
         for (const p of this.links.peersOf(e.to)) if (p !== e.from) this.transmit(e.to, p, e.wire, now);
       }
     }
+    return handed.length > 0;
   }
 
   private drop(now: number, to: number, from: number, wire: WireMessage, reason: "loss" | CutReason): void {
@@ -496,17 +502,17 @@ export class SimNetwork implements EndpointHost {
     if (endpoint === undefined || endpoint.isStopped) return;
     const status = chainStatus(endpoint.chain);
     const gen = this.links.generation(from, to);
-    const id = `${gen}`;
-    this.push({type: "status", at: now + this.hopMs("status", `${id}:${now}`, from, to), to, from, rank: RANK.status, id, status, gen});
+    this.push({type: "status", at: this.arrival(from, to, now), to, from, rank: RANK.status, id: `${gen}`, status, gen});
   }
 
-  private onStatus(e: SimEvent & {type: "status"}, now: number): void {
+  private onStatus(e: SimEvent & {type: "status"}, now: number): boolean {
     const endpoint = this.endpoints[e.to];
-    if (endpoint === undefined || endpoint.isStopped || !this.linkIntact(e.from, e.to, e.gen)) return;
+    if (endpoint === undefined || endpoint.isStopped || !this.linkIntact(e.from, e.to, e.gen)) return false;
     this.record({t: now, kind: "status", node: e.to, from: e.from, headSlot: e.status.head_slot, finalizedEpoch: e.status.finalized_epoch});
     endpoint.onPeerStatus(e.from, e.status);
     // The receiver asks again later (p2p status requests are periodic).
     if (this.statusIntervalMs > 0) this.push({type: "restatus", at: now + this.statusIntervalMs, to: e.from, from: e.to, rank: RANK.restatus, id: e.id, gen: e.gen});
+    return true;
   }
 
   // ---- requests ----
@@ -524,15 +530,16 @@ export class SimNetwork implements EndpointHost {
       return;
     }
     if (p.done) return;
-    this.push({type: "response", at: now + this.hopMs("response", p.id, p.to, p.from), to: p.from, from: p.to, rank: RANK.response, id: p.id, pending: p, blocks});
+    this.push({type: "response", at: this.arrival(p.to, p.from, now), to: p.from, from: p.to, rank: RANK.response, id: p.id, pending: p, blocks});
   }
 
-  private respond(p: PendingRequest, blocks: Uint8Array[], now: number): void {
-    if (p.done) return;
+  private respond(p: PendingRequest, blocks: Uint8Array[], now: number): boolean {
+    if (p.done) return false;
     p.done = true;
     this.pending.delete(p);
     this.record({t: now, kind: "request", node: p.from, peer: p.to, method: p.request.method, id: short(p.id), blocks: blocks.length, ms: now - p.startedAt});
     p.resolve(blocks.map((b) => ssz.SignedBeaconBlock.deserialize(b)));
+    return true;
   }
 
   private failRequest(p: PendingRequest, code: string, message: string): void {
@@ -551,9 +558,22 @@ export class SimNetwork implements EndpointHost {
 
   // ---- helpers ----
 
-  /** One hop's delay: the link's latency plus this hop's jitter. */
-  private hopMs(purpose: string, id: string, from: number, to: number): number {
-    return this.opts.latencyMs + drawInt(this.opts.seed, `${purpose}-jitter`, id, from, to, this.opts.jitterMs);
+  /**
+   * When what `from` sends to `to` at `now` arrives: the latency plus the link's jitter at that
+   * instant, and never before what was sent over the link earlier. Everything sent over a link at
+   * one instant arrives together (then in queue order: a block before the attestations that vote
+   * for it), and nothing overtakes what went before, as over one connection; and the time depends
+   * only on the instant, not on the order of the sends within it.
+   */
+  private arrival(from: number, to: number, now: number): number {
+    const k = from * this.nodeCount + to;
+    if (this.linkSentAt[k] !== now) {
+      this.linkBefore[k] = Math.max(this.linkBefore[k], this.linkArrival[k]);
+      this.linkSentAt[k] = now;
+      const jitter = drawInt(this.opts.seed, "jitter", String(now), from, to, this.opts.jitterMs);
+      this.linkArrival[k] = Math.max(now + this.opts.latencyMs + jitter, this.linkBefore[k]);
+    }
+    return this.linkArrival[k];
   }
 
   private record(event: TraceEvent): void {

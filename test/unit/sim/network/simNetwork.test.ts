@@ -5,14 +5,20 @@
  * of a run with partitions, loss, jitter, reorgs and sync is the same every time.
  */
 import {strict as assert} from "node:assert";
+import {createHash} from "node:crypto";
 import {GossipAction} from "../../../../src/chain/gossip/interface.ts";
 import {FakeTime} from "../../../../src/clock/index.ts";
 import {SimNetwork, SimNetworkError} from "../../../../src/sim/network/index.ts";
-import {ssz, type SignedBeaconBlock} from "../../../../src/types/index.ts";
+import {ssz, type Attestation, type SignedBeaconBlock} from "../../../../src/types/index.ts";
 import {toHex} from "../../../../src/util/bytes.ts";
 import {silentLogger} from "../../../../src/util/logger.ts";
-import {buildBlock, InProcessValidators, useDevNetwork} from "../../chain/helpers.ts";
+import {buildBlock, buildGossipAttestations, InProcessValidators, useDevNetwork} from "../../chain/helpers.ts";
 import {Harness, TestTrace} from "./harness.ts";
+
+/** The trace id of an attestation message (first 8 hex digits of sha256(kind ‖ SSZ)). */
+function shortId(attestation: Attestation): string {
+  return createHash("sha256").update("beacon_attestation").update(ssz.Attestation.serialize(attestation)).digest("hex").slice(0, 8);
+}
 
 function rootOf(block: SignedBeaconBlock): string {
   return toHex(ssz.BeaconBlock.hashTreeRoot(block.message));
@@ -69,6 +75,34 @@ describe("sim network: gossip, partitions and sync between real chains", functio
       [[50, 1, 0, GossipAction.REJECT]]
     );
     for (const chain of harness.chains) assert.equal(chain.forkChoice.hasBlock(rootOf(bad)), false);
+  });
+
+  it("a link is one connection: what is sent at one instant arrives together, block first, and nothing overtakes what was sent before", async () => {
+    h = await Harness.open({nodes: 3, latencyMs: 10, jitterMs: 500, seed: "fifo"});
+    const harness = h;
+    await harness.runUntil(harness.slotMs(1));
+    const v = new InProcessValidators(harness.chains[0], 64);
+    const block = (await v.propose(1))!;
+    const attestations = await buildGossipAttestations(harness.chains[0], 1);
+    const t0 = harness.time.now();
+    await harness.endpoints[0].publish({kind: "beacon_block", value: block});
+    // The first half at once with the block, the rest one per millisecond after it.
+    const half = attestations.length / 2;
+    for (const {attestation} of attestations.slice(0, half)) await harness.endpoints[0].publish({kind: "beacon_attestation", value: attestation});
+    attestations.slice(half).forEach(({attestation}, i) => {
+      harness.at(t0 + 1 + i, async () => void (await harness.endpoints[0].publish({kind: "beacon_attestation", value: attestation})));
+    });
+    await harness.runUntil(t0 + 2000);
+    for (const node of [1, 2]) {
+      const got = harness.trace.of("deliver").filter((e) => e.node === node && e.from === 0);
+      assert.equal(got.length, 1 + attestations.length);
+      assert.equal(got[0].msg, "beacon_block");
+      assert.ok(got.slice(1, 1 + half).every((e) => e.t === got[0].t && e.msg === "beacon_attestation"), "the first half arrives with the block");
+      assert.ok(got.every((e) => e.verdict === GossipAction.ACCEPT), JSON.stringify(got.filter((e) => e.verdict !== GossipAction.ACCEPT)));
+      const ids = attestations.slice(half).map(({attestation}) => shortId(attestation));
+      const times = ids.map((id) => got.find((e) => e.id === id)!.t);
+      for (let i = 1; i < times.length; i++) assert.ok(times[i] >= times[i - 1], `sent later, arrived earlier: ${times.join(",")}`);
+    }
   });
 
   it("a partition stops delivery; once healed, the cut-off node syncs the blocks it missed", async () => {
