@@ -57,7 +57,7 @@ export const blockBench: Command = {
     "Example: gnomon bench block --validators 65536 --verify-signatures --json",
   ].join("\n"),
   async run(opts: ParsedOptions): Promise<number> {
-    useNetwork("mainnet");
+    const config = useNetwork("mainnet");
     const validators = validatorsOption(opts, SLOTS_PER_EPOCH);
     // The block's attestations must come from the SLOTS_PER_EPOCH slots it can include.
     const includable = computeCommitteeCount(validators) * SLOTS_PER_EPOCH;
@@ -72,7 +72,7 @@ export const blockBench: Command = {
     const input = await loadBlockInput(validators, inputOptions(opts));
 
     const fromCheckpoint = opts["from-checkpoint"] === true;
-    let pre = createCachedBeaconState(input.pre);
+    let pre = createCachedBeaconState(input.pre, config);
     warmEpochCaches(pre);
     if (fromCheckpoint) {
       pre = cloneCachedBeaconState(pre);

@@ -48,12 +48,12 @@ export const epochBench: Command = {
     "Example: gnomon bench epoch --validators 65536 --runs 5 --json",
   ].join("\n"),
   async run(opts: ParsedOptions): Promise<number> {
-    useNetwork("mainnet");
+    const config = useNetwork("mainnet");
     const validators = validatorsOption(opts, SLOTS_PER_EPOCH);
     const {runs, warmup} = runOptions(opts, 5);
     const input = await loadEpochInput(validators, inputOptions(opts));
 
-    const pre = createCachedBeaconState(input.state);
+    const pre = createCachedBeaconState(input.state, config);
     warmEpochCaches(pre);
     const target = EPOCH_BENCH_SLOT + 1;
     const seen: {root?: Uint8Array; post?: CachedBeaconState} = {};

@@ -11,7 +11,7 @@
 import type {Command, ParsedOptions} from "../src/cli/command.ts";
 import {intOption} from "../src/cli/command.ts";
 import {ForkChoice, type CheckpointHex, type JustifiedBalances} from "../src/fork-choice/forkChoice.ts";
-import {EFFECTIVE_BALANCE_INCREMENT, MAX_COMMITTEES_PER_SLOT, SLOTS_PER_EPOCH, TARGET_COMMITTEE_SIZE, config, isPresetName, useNetwork} from "../src/params/index.ts";
+import {EFFECTIVE_BALANCE_INCREMENT, MAX_COMMITTEES_PER_SLOT, SLOTS_PER_EPOCH, TARGET_COMMITTEE_SIZE, isPresetName, useNetwork} from "../src/params/index.ts";
 import {computeStartSlotAtEpoch} from "../src/state-transition/index.ts";
 import {fromHex, toHex} from "../src/util/bytes.ts";
 import {InputError} from "../src/util/errors.ts";
@@ -62,7 +62,7 @@ class TreeBuilder {
     const slot = ++this.slot;
     const epoch = Math.floor(slot / SLOTS_PER_EPOCH);
     // The clock follows the chain (a node importing blocks as they come), 4 s into the slot.
-    const time = Math.floor((slot * config.SLOT_DURATION_MS) / 1000) + 4;
+    const time = Math.floor((slot * this.fc.config.SLOT_DURATION_MS) / 1000) + 4;
     if (time > this.fc.time) this.fc.onTick(time);
     const add = (parent: string): string => {
       const root = blockRoot(this.next++);
@@ -132,7 +132,7 @@ export const forkChoiceBench: Command = {
     const seed = intOption(opts, "seed", 0, 2 ** 32 - 1) ?? 1;
     const presetName = String(opts.preset);
     if (!isPresetName(presetName)) throw new InputError(`--preset must be mainnet or minimal, got "${presetName}"`);
-    useNetwork(presetName);
+    const config = useNetwork(presetName);
     const rand = mulberry32(seed);
 
     const increments = Math.floor(32_000_000_000 / EFFECTIVE_BALANCE_INCREMENT);
@@ -142,6 +142,7 @@ export const forkChoiceBench: Command = {
     const justifiedBalances = (): JustifiedBalances => ({balances: baseBalances.slice(), totalActiveBalance});
     const anchorRoot = blockRoot(0);
     const fc = new ForkChoice({
+      config,
       genesisTime: 0,
       time: 0,
       anchorEpoch: 0,

@@ -21,7 +21,7 @@ import {intOption} from "../src/cli/command.ts";
 import {BlsWorkerPool, interopSecretKey, sign, verifySignatureSets, type SignatureSet} from "../src/crypto/index.ts";
 import {BeaconDb} from "../src/db/index.ts";
 import {createInteropGenesisState} from "../src/node/genesis/interopGenesis.ts";
-import {config, DOMAIN_BEACON_ATTESTER, SLOTS_PER_EPOCH, useNetwork} from "../src/params/index.ts";
+import {DOMAIN_BEACON_ATTESTER, SLOTS_PER_EPOCH, useNetwork} from "../src/params/index.ts";
 import {computeSigningRoot, getDomain} from "../src/state-transition/index.ts";
 import {ssz, type AttestationData} from "../src/types/index.ts";
 import {InputError} from "../src/util/errors.ts";
@@ -69,7 +69,7 @@ export const gossipBench: Command = {
     const workers = intOption(opts, "workers", 1, 64);
     const inFlight = intOption(opts, "in-flight", 1, 64);
     if (n % SLOTS_PER_EPOCH !== 0 && n < SLOTS_PER_EPOCH) throw new InputError("--validators is too small");
-    useNetwork("minimal");
+    const config = useNetwork("minimal");
 
     const setupStart = performance.now();
     const genesisTime = 1_700_000_000;
@@ -78,7 +78,7 @@ export const gossipBench: Command = {
     const db = await BeaconDb.open(dir);
     try {
       process.stderr.write(`building an interop genesis of ${n} validators...\n`);
-      const genesis = await createInteropGenesisState({validators: n, genesisTime});
+      const genesis = await createInteropGenesisState({config, validators: n, genesisTime});
       const time = new FakeTime(genesisTime * 1000 + SLOTS_PER_EPOCH * config.SLOT_DURATION_MS + 100);
       const {chain: first} = await openChain({db, genesisState: () => genesis.state, network: {preset: "minimal", configOverrides: {}}, time});
       await first.stop();
@@ -106,7 +106,7 @@ export const gossipBench: Command = {
           committee.forEach((validatorIndex, position) => {
             const signature = sign(interopSecretKey(validatorIndex), signingRoot);
             const attestation = {aggregation_bits: BitArray.fromSingleBit(committee.length, position), data, signature};
-            messages.push({bytes: snappy.compress(ssz.Attestation.serialize(attestation)), subnet: computeSubnetForAttestation(perSlot, slot, index)});
+            messages.push({bytes: snappy.compress(ssz.Attestation.serialize(attestation)), subnet: computeSubnetForAttestation(config, perSlot, slot, index)});
             sets.push({type: "single", pubkey: s.epochCtx.index2pubkey(validatorIndex), signingRoot, signature});
           });
         }
@@ -116,7 +116,7 @@ export const gossipBench: Command = {
       const e2eMs: number[] = [];
       const rawMs: number[] = [];
       for (let run = -1; run < runs; run++) {
-        const chain = new BeaconChain({db, anchor, time, blsVerifier: pool, gossip: {attestationBatchSize: batch, maxBatchesInFlight: inFlight}});
+        const chain = new BeaconChain({config, db, anchor, time, blsVerifier: pool, gossip: {attestationBatchSize: batch, maxBatchesInFlight: inFlight}});
         const start = performance.now();
         const verdicts = await Promise.all(
           messages.map((m) => chain.gossip.onGossip({kind: "beacon_attestation", subnet: m.subnet, value: ssz.Attestation.deserialize(snappy.uncompress(m.bytes))}, time.now()))

@@ -13,7 +13,7 @@
  */
 import {existsSync} from "node:fs";
 import {fileURLToPath} from "node:url";
-import {ACTIVE_PRESET, config, isPresetName, setActiveConfig, setActivePreset, useNetwork} from "../src/params/index.ts";
+import {ACTIVE_PRESET, isPresetName, setActivePreset, useNetwork} from "../src/params/index.ts";
 import {discoverCases, resolveTestsRoot, vectorsRootOf, type CaseRef} from "./harness/discover.ts";
 import {checkVectorsPreset} from "./harness/presetCheck.ts";
 import {RunnerSet, runCase, type RunOptions} from "./harness/run.ts";
@@ -58,16 +58,15 @@ describe(`spec-tests (${presetName})`, function () {
   const cases = discoverCases(testsRoot, {preset: presetName, fork: "phase0"});
   const runnerSet = new RunnerSet(runners);
   const skipReasons = new Map<string, number>();
-  let previous = {preset: ACTIVE_PRESET, config};
+  let previous = {preset: ACTIVE_PRESET};
 
   // Other suites share this process: select the preset for these cases only, then put it back.
   before(() => {
-    previous = {preset: ACTIVE_PRESET, config};
+    previous = {preset: ACTIVE_PRESET};
     useNetwork(presetName);
   });
   after(() => {
     setActivePreset(previous.preset);
-    setActiveConfig(previous.config);
     if (skipReasons.size > 0) {
       const lines = [...skipReasons].map(([reason, n]) => `  ${reason}: ${n} case(s)`);
       console.log(`\nspec-tests: pending cases\n${lines.join("\n")}`);

@@ -6,7 +6,7 @@
  * state_root is the post-state root, found by running the transition once without the root check.
  */
 import {CURVE_ORDER, interopSecretKey, interopSecretKeyBytes, secretKeyFromBytes, sign, type SecretKey} from "../../src/crypto/index.ts";
-import {DOMAIN_BEACON_ATTESTER, DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO, SLOTS_PER_EPOCH} from "../../src/params/index.ts";
+import {ACTIVE_PRESET, createChainConfig, DOMAIN_BEACON_ATTESTER, DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO, SLOTS_PER_EPOCH} from "../../src/params/index.ts";
 import {
   cloneCachedBeaconState,
   computeEpochAtSlot,
@@ -77,7 +77,7 @@ function signedAttestations(s: CachedBeaconState, blockSlot: number, count: numb
 
 /** Builds, signs and self-checks (full transition with every verification) the benchmark block. */
 export function buildBenchBlock(pre: BeaconStateView, blockSlot: number, attestationCount: number): BenchBlock {
-  const cachedPre = createCachedBeaconState(pre);
+  const cachedPre = createCachedBeaconState(pre, createChainConfig(ACTIVE_PRESET));
   const attestations = signedAttestations(cachedPre, blockSlot, attestationCount);
 
   const atSlot = cloneCachedBeaconState(cachedPre);

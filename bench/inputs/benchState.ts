@@ -9,6 +9,7 @@ import {
   getBeaconProposerIndex,
   type EpochContext,
 } from "../../src/state-transition/index.ts";
+import {ACTIVE_PRESET, createChainConfig} from "../../src/params/index.ts";
 import type {BeaconStateView} from "../../src/types/index.ts";
 import {buildBaseState} from "./baseState.ts";
 import {setPendingAttestations} from "./pendingAttestations.ts";
@@ -30,7 +31,7 @@ export function proposerLookup(state: BeaconStateView, epochCtx: EpochContext): 
     }
     if (at !== epoch && previousCtx === null) {
       moved.slot = computeStartSlotAtEpoch(epoch - 1);
-      previousCtx = createCachedBeaconState(moved, {pubkeyCache: epochCtx.pubkeyCache}).epochCtx;
+      previousCtx = createCachedBeaconState(moved, epochCtx.config, {pubkeyCache: epochCtx.pubkeyCache}).epochCtx;
     }
     moved.slot = slot;
     return getBeaconProposerIndex({state: moved, epochCtx: at === epoch ? epochCtx : (previousCtx as EpochContext)});
@@ -40,7 +41,7 @@ export function proposerLookup(state: BeaconStateView, epochCtx: EpochContext): 
 /** `pubkeys`: at least `count` interop keys, 48 bytes each. */
 export function buildBenchState(count: number, slot: number, pubkeys: Uint8Array): BeaconStateView {
   const state = buildBaseState(count, slot, pubkeys);
-  const {epochCtx} = createCachedBeaconState(state);
+  const {epochCtx} = createCachedBeaconState(state, createChainConfig(ACTIVE_PRESET));
   setPendingAttestations(state, epochCtx, proposerLookup(state, epochCtx));
   return state;
 }

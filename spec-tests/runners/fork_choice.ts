@@ -8,6 +8,7 @@
  * through the node's BeaconChain (fork_choice_chain.ts), so the vectors also cover the import
  * path the node runs.
  */
+import {ACTIVE_PRESET, createChainConfig} from "../../src/params/index.ts";
 import {createCachedBeaconState} from "../../src/state-transition/index.ts";
 import {getForkchoiceStore, type Store} from "../../src/fork-choice/store/store.ts";
 import {ssz} from "../../src/types/index.ts";
@@ -38,7 +39,7 @@ function storeView(store: Store): ForkChoiceView {
 async function replayOnStore(anchorStateBytes: Uint8Array, anchorBlockBytes: Uint8Array, steps: ForkChoiceStep[], verifySignatures: boolean): Promise<void> {
   const anchorState = ssz.BeaconState.deserializeToViewDU(anchorStateBytes);
   const anchorBlock = ssz.BeaconBlock.deserialize(anchorBlockBytes);
-  const store = getForkchoiceStore(createCachedBeaconState(anchorState), anchorBlock, {verifySignatures});
+  const store = getForkchoiceStore(createCachedBeaconState(anchorState, createChainConfig(ACTIVE_PRESET)), anchorBlock, {verifySignatures});
   const view = storeView(store);
   const snapshot = () => JSON.stringify(store.snapshot());
   for (const step of steps) {

@@ -20,7 +20,7 @@ import {isAggregator} from "../../src/chain/validation/aggregateAndProof.ts";
 import {FakeTime} from "../../src/clock/fakeTime.ts";
 import {BeaconDb, MemoryStore} from "../../src/db/index.ts";
 import {getProposerHead} from "../../src/fork-choice/proposerHead.ts";
-import {ACTIVE_PRESET, config, DOMAIN_AGGREGATE_AND_PROOF, DOMAIN_SELECTION_PROOF} from "../../src/params/index.ts";
+import {ACTIVE_PRESET, createChainConfig, DOMAIN_AGGREGATE_AND_PROOF, DOMAIN_SELECTION_PROOF} from "../../src/params/index.ts";
 import {computeEpochAtSlot, computeSigningRoot, getDomain} from "../../src/state-transition/index.ts";
 import {primitive, ssz, type Attestation, type SignedAggregateAndProof} from "../../src/types/index.ts";
 import {toHex} from "../../src/util/bytes.ts";
@@ -109,6 +109,7 @@ export async function replayOnChain(
   const state = ssz.BeaconState.deserializeToViewDU(anchorStateBytes);
   const anchorBlock = ssz.BeaconBlock.deserialize(anchorBlockBytes);
   const anchorRoot = ssz.BeaconBlock.hashTreeRoot(anchorBlock);
+  const config = createChainConfig(ACTIVE_PRESET);
   // get_forkchoice_store: store.time is the anchor slot's start, both checkpoints are (anchor epoch, anchor root).
   const time = new FakeTime(state.genesis_time * 1000 + state.slot * config.SLOT_DURATION_MS);
   const store = new MemoryStore();
@@ -122,6 +123,7 @@ export async function replayOnChain(
       genesisBlockRoot: anchorRoot,
     }),
     network: {preset: ACTIVE_PRESET, configOverrides: {}},
+    config,
     time,
     blsVerifier: opts.verifySignatures ? callingThreadVerifier : acceptAll,
   });

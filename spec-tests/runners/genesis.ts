@@ -6,7 +6,7 @@ import {initializeBeaconStateFromEth1, isValidGenesisState} from "../../src/stat
 import {ssz, type Deposit} from "../../src/types/index.ts";
 import {fromHex} from "../../src/util/bytes.ts";
 import {CaseFailure, SkipCase, type CaseContext, type Runner} from "../harness/types.ts";
-import {assertStateEquals, loadState, readMeta} from "./sanity.ts";
+import {assertStateEquals, caseConfig, loadState, readMeta} from "./sanity.ts";
 
 function runInitialization(ctx: CaseContext): void {
   const meta = readMeta(ctx);
@@ -17,7 +17,7 @@ function runInitialization(ctx: CaseContext): void {
   }
   const deposits: Deposit[] = [];
   for (let i = 0; i < meta.depositsCount; i++) deposits.push(ssz.Deposit.deserialize(ctx.readSsz(`deposits_${i}`)));
-  const genesis = initializeBeaconStateFromEth1(fromHex(eth1.eth1_block_hash, 32), Number(eth1.eth1_timestamp), deposits);
+  const genesis = initializeBeaconStateFromEth1(caseConfig(ctx), fromHex(eth1.eth1_block_hash, 32), Number(eth1.eth1_timestamp), deposits);
   assertStateEquals(ctx, genesis.state, "state");
 }
 
@@ -26,7 +26,7 @@ function runValidity(ctx: CaseContext): void {
   const state = loadState(ctx, "genesis");
   const expected = ctx.readYaml<unknown>("is_valid");
   if (typeof expected !== "boolean") throw new CaseFailure("is_valid.yaml is not a boolean");
-  const actual = isValidGenesisState(state);
+  const actual = isValidGenesisState(caseConfig(ctx), state);
   if (actual !== expected) throw new CaseFailure(`is_valid_genesis_state returned ${actual}, expected ${expected}`);
 }
 

@@ -30,7 +30,7 @@ import {computeEpochAtSlot} from "../../src/state-transition/index.ts";
 import {ssz, type SignedBeaconBlock} from "../../src/types/index.ts";
 import {toHex} from "../../src/util/bytes.ts";
 import {CaseFailure, type CaseContext, type Runner} from "../harness/types.ts";
-import {loadState} from "./sanity.ts";
+import {caseConfig, loadState} from "./sanity.ts";
 import {yamlFields} from "./yamlFields.ts";
 
 type Expected = "valid" | "ignore" | "reject";
@@ -187,6 +187,7 @@ export const runner: Runner = {
     const dir = mkdtempSync(join(tmpdir(), "gnomon-networking-"));
     const db = await BeaconDb.open(dir);
     const chain = new BeaconChain({
+      config: caseConfig(ctx),
       db,
       anchor: {
         stateBytes: state.serialize(),

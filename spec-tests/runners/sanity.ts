@@ -10,6 +10,7 @@ import {
   stateTransition,
   type CachedBeaconState,
 } from "../../src/state-transition/index.ts";
+import {ACTIVE_PRESET, createChainConfig, type ChainConfig} from "../../src/params/index.ts";
 import {ssz, type BeaconState, type BeaconStateView, type SignedBeaconBlock} from "../../src/types/index.ts";
 import {bytesEqual, toHex} from "../../src/util/bytes.ts";
 import {GnomonError} from "../../src/util/errors.ts";
@@ -50,8 +51,18 @@ export function loadState(ctx: CaseContext, name: string): BeaconStateView {
   }
 }
 
+const caseConfigs = new Map<string, ChainConfig>();
+
+/** The chain config of a case: its preset's base config (phase0 vectors carry no config file). */
+export function caseConfig(ctx: CaseContext): ChainConfig {
+  const preset = ctx.preset === "general" ? ACTIVE_PRESET : ctx.preset;
+  let config = caseConfigs.get(preset);
+  if (config === undefined) caseConfigs.set(preset, (config = createChainConfig(preset)));
+  return config;
+}
+
 export function loadCachedState(ctx: CaseContext, name: string): CachedBeaconState {
-  return createCachedBeaconState(loadState(ctx, name));
+  return createCachedBeaconState(loadState(ctx, name), caseConfig(ctx));
 }
 
 /** Names of the top-level fields that differ, with the first differing index of list fields. */

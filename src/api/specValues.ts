@@ -42,8 +42,7 @@ function constants(): Record<string, unknown> {
   };
 }
 
-export function specValues(): Record<string, unknown> {
-  const cfg = params.config;
+export function specValues(cfg: params.ChainConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(constants())) out[k] = format(v);
   for (const [k, v] of Object.entries(params.preset)) out[k] = format(v);

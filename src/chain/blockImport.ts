@@ -7,7 +7,6 @@
  *
  * Callers run it as an exclusive job of the chain's processor: one block at a time changes fork choice.
  */
-import {config} from "../params/index.ts";
 import {
   BlockProcessingError,
   StateTransitionError,
@@ -69,7 +68,7 @@ async function importBlockUntimed(chain: BeaconChain, signed: SignedBeaconBlock,
     // p2p is_future_slot: later than now plus the clock disparity allowance.
     const slotStartMs = chain.clock.slotStartMs(block.slot);
     const nowMs = chain.clock.nowMs();
-    if (nowMs + config.MAXIMUM_GOSSIP_CLOCK_DISPARITY < slotStartMs) {
+    if (nowMs + chain.config.MAXIMUM_GOSSIP_CLOCK_DISPARITY < slotStartMs) {
       throw new BlockImportError(BlockErrorCode.FUTURE_SLOT, `block slot ${block.slot} is in the future (current slot ${chain.clock.currentSlot})`);
     }
     // Within the disparity allowance: fork choice may only take it once its slot has begun.

@@ -9,7 +9,7 @@ import {EventEmitter} from "node:events";
 import {callingThreadVerifier, type AsyncSignatureVerifier} from "../crypto/index.ts";
 import type {BeaconDb} from "../db/index.ts";
 import {ForkChoice} from "../fork-choice/forkChoice.ts";
-import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
+import {SLOTS_PER_EPOCH, type ChainConfig} from "../params/index.ts";
 import {SlotClock, systemTime, type TimeSource} from "../clock/index.ts";
 import {
   computeEpochAtSlot,
@@ -89,6 +89,8 @@ import {readOldestBlock} from "./persist.ts";
 import type {BeaconMetrics} from "../metrics/index.ts";
 
 export interface BeaconChainOptions {
+  /** The chain config: everything the chain, its states and its fork choice read comes from here. */
+  config: ChainConfig;
   db: BeaconDb;
   anchor: StoredAnchor;
   logger?: Logger;
@@ -109,6 +111,7 @@ export interface BeaconChainOptions {
 export class BeaconChain implements IBeaconChain {
   readonly events = new EventEmitter<ChainEvents>();
   readonly genesis: GenesisInfo;
+  readonly config: ChainConfig;
   readonly db: BeaconDb;
   readonly clock: SlotClock;
   readonly logger: Logger;
@@ -160,12 +163,14 @@ export class BeaconChain implements IBeaconChain {
   private readonly sleeps = new Set<{timer: unknown; resolve: () => void}>();
 
   constructor(opts: BeaconChainOptions) {
+    const config = opts.config;
+    this.config = config;
     this.db = opts.db;
     this.logger = opts.logger ?? silentLogger;
     this.time = opts.time ?? systemTime;
     this.blsVerifier = opts.blsVerifier ?? callingThreadVerifier;
     this.metrics = opts.metrics;
-    const anchorState = createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(opts.anchor.stateBytes));
+    const anchorState = createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(opts.anchor.stateBytes), config);
     const state = anchorState.state;
     this.clock = new SlotClock({
       genesisTime: state.genesis_time,
@@ -195,6 +200,7 @@ export class BeaconChain implements IBeaconChain {
 
     const header = state.latest_block_header;
     this.forkChoice = new ForkChoice({
+      config,
       genesisTime: state.genesis_time,
       anchor: {
         slot: state.slot,
@@ -212,6 +218,7 @@ export class BeaconChain implements IBeaconChain {
     this.head = {root: anchorRootHex, slot: state.slot, stateRoot: stateRootHex, state: anchorState};
     this.processor = new ChainProcessor(opts.processorCapacity);
     this.validation = {
+      config,
       forkChoice: this.forkChoice,
       regen: this.regen,
       clock: this.clock,

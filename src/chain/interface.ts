@@ -12,6 +12,7 @@
  * - executionOptimistic is always false (phase0 has no execution layer).
  */
 import type {EventEmitter} from "node:events";
+import type {ChainConfig} from "../params/index.ts";
 import type {CachedBeaconState} from "../state-transition/index.ts";
 import type {
   Attestation,
@@ -248,6 +249,8 @@ export interface SlasherInput {
 export interface IBeaconChain {
   readonly events: EventEmitter<ChainEvents>;
   readonly genesis: GenesisInfo;
+  /** The chain config this chain was built with (another chain in the same process may have another). */
+  readonly config: ChainConfig;
 
   /** The clock's current slot (0 before genesis). */
   currentSlot(): number;

@@ -46,7 +46,7 @@ async function getFinalizedStateAtSlot(chain: BeaconChain, slot: number): Promis
   const archived = await chain.db.getArchivedStateAtOrBefore(slot);
   if (archived === undefined) return null;
   const pubkeyCache = chain.getHead().state.epochCtx.pubkeyCache;
-  let s = createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(archived.state), {pubkeyCache});
+  let s = createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(archived.state), chain.config, {pubkeyCache});
   if (archived.slot < slot) {
     const stored = await chain.db.blockRootsBySlotRange(archived.slot + 1, slot);
     for (const {slot: blockSlot, root} of stored) {

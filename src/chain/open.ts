@@ -5,6 +5,8 @@
 import type {TimeSource} from "../clock/index.ts";
 import type {AsyncSignatureVerifier} from "../crypto/index.ts";
 import type {BeaconDb} from "../db/index.ts";
+import {createChainConfig, isPresetName, type ChainConfig} from "../params/index.ts";
+import {InputError} from "../util/errors.ts";
 import type {BeaconStateView} from "../types/index.ts";
 import type {Logger} from "../util/logger.ts";
 import type {GossipSinkOptions} from "./gossip/sink.ts";
@@ -20,6 +22,8 @@ export interface OpenChainOptions {
   checkpointAnchor?: () => Promise<CheckpointAnchor>;
   /** Recorded with a new chain, so a restart can check it runs on the same network. */
   network: StoredNetwork;
+  /** The chain config; by default the one `network` names (its preset's base config plus its overrides). */
+  config?: ChainConfig;
   logger?: Logger;
   time?: TimeSource;
   maxBlockStates?: number;
@@ -50,6 +54,7 @@ export async function openChain(opts: OpenChainOptions): Promise<{chain: BeaconC
     created = true;
   }
   const chain = new BeaconChain({
+    config: opts.config ?? networkConfig(opts.network),
     db: opts.db,
     anchor,
     logger: opts.logger,
@@ -62,4 +67,10 @@ export async function openChain(opts: OpenChainOptions): Promise<{chain: BeaconC
   });
   const replayed = await chain.replayStoredBlocks();
   return {chain, created, replayed};
+}
+
+/** The chain config a stored network names. */
+export function networkConfig(network: StoredNetwork): ChainConfig {
+  if (!isPresetName(network.preset)) throw new InputError(`unknown preset "${network.preset}"`);
+  return createChainConfig(network.preset, network.configOverrides);
 }

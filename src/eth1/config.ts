@@ -1,11 +1,11 @@
 /** The eth1 side of the chain config: the deposit contract's address and deploy block. */
-import {config} from "../params/index.ts";
+import type {ChainConfig} from "../params/index.ts";
 import {InputError} from "../util/errors.ts";
 import {Eth1Provider} from "./provider.ts";
 import {JsonRpcClient} from "./rpc.ts";
 
 /** DEPOSIT_CONTRACT_DEPLOY_BLOCK from the config file (not a consensus value), default 0. */
-export function depositContractDeployBlock(): number {
+export function depositContractDeployBlock(config: Pick<ChainConfig, "raw">): number {
   const raw = config.raw.DEPOSIT_CONTRACT_DEPLOY_BLOCK;
   if (raw === undefined) return 0;
   const s = String(raw).trim();
@@ -14,7 +14,7 @@ export function depositContractDeployBlock(): number {
 }
 
 /** A provider for the configured deposit contract at `url` (an http(s) URL). */
-export function eth1ProviderFor(url: string, timeoutMs?: number): Eth1Provider {
+export function eth1ProviderFor(config: Pick<ChainConfig, "DEPOSIT_CONTRACT_ADDRESS">, url: string, timeoutMs?: number): Eth1Provider {
   let parsed: URL;
   try {
     parsed = new URL(url);

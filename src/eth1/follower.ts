@@ -11,7 +11,7 @@
  * block still on the endpoint's chain.
  */
 import type {Eth1Block, Eth1ForProduction} from "../chain/index.ts";
-import {config, EPOCHS_PER_ETH1_VOTING_PERIOD, SLOTS_PER_EPOCH} from "../params/index.ts";
+import {EPOCHS_PER_ETH1_VOTING_PERIOD, SLOTS_PER_EPOCH, type ChainConfig} from "../params/index.ts";
 import type {Deposit, Eth1Data} from "../types/index.ts";
 import {bytesEqual, toHex} from "../util/bytes.ts";
 import {errorMessage} from "../util/errors.ts";
@@ -23,6 +23,8 @@ import type {DepositLog, Eth1BlockHeader, Eth1Provider} from "./provider.ts";
 import type {Eth1Store, FollowedBlock, FollowerState, StoredDeposit} from "./store.ts";
 
 export interface Eth1FollowerOptions {
+  /** The chain config: deposit chain id, follow distance, eth1 block and slot times. */
+  config: Pick<ChainConfig, "DEPOSIT_CHAIN_ID" | "ETH1_FOLLOW_DISTANCE" | "SECONDS_PER_ETH1_BLOCK" | "SECONDS_PER_SLOT">;
   provider: Eth1Provider;
   store?: Eth1Store | null;
   logger?: Logger;
@@ -53,6 +55,7 @@ export interface Eth1FollowerStatus {
 }
 
 export class Eth1Follower implements Eth1ForProduction {
+  private readonly config: Eth1FollowerOptions["config"];
   private readonly provider: Eth1Provider;
   private readonly store: Eth1Store | null;
   private readonly logger: Logger;
@@ -82,13 +85,14 @@ export class Eth1Follower implements Eth1ForProduction {
   };
 
   constructor(opts: Eth1FollowerOptions) {
+    this.config = opts.config;
     this.provider = opts.provider;
     this.store = opts.store ?? null;
     this.logger = opts.logger ?? silentLogger;
     this.deployBlock = opts.deployBlock;
     this.nextBlock = opts.deployBlock;
     this.logsBatch = opts.logsBatch ?? 1000;
-    this.pollIntervalMs = opts.pollIntervalMs ?? Math.min(6000, Math.max(250, (config.SECONDS_PER_ETH1_BLOCK * 1000) / 2));
+    this.pollIntervalMs = opts.pollIntervalMs ?? Math.min(6000, Math.max(250, (opts.config.SECONDS_PER_ETH1_BLOCK * 1000) / 2));
     this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
     this.time = opts.time ?? systemTime;
   }
@@ -115,7 +119,7 @@ export class Eth1Follower implements Eth1ForProduction {
     const stored = await this.store.load();
     if (stored === null) return;
     const {state, deposits} = stored;
-    if (!bytesEqual(state.deposit_contract, this.provider.depositContract) || state.chain_id !== config.DEPOSIT_CHAIN_ID) {
+    if (!bytesEqual(state.deposit_contract, this.provider.depositContract) || state.chain_id !== this.config.DEPOSIT_CHAIN_ID) {
       this.logger.warn("stored eth1 data is for another deposit contract or chain: reading from the deploy block again");
       return;
     }
@@ -190,12 +194,12 @@ export class Eth1Follower implements Eth1ForProduction {
    */
   async step(): Promise<boolean> {
     if (!this.chainChecked) {
-      await this.provider.checkChainId(config.DEPOSIT_CHAIN_ID);
+      await this.provider.checkChainId(this.config.DEPOSIT_CHAIN_ID);
       this.chainChecked = true;
     }
     const head = await this.provider.blockNumber();
     this.status.headBlock = head;
-    const target = head - config.ETH1_FOLLOW_DISTANCE;
+    const target = head - this.config.ETH1_FOLLOW_DISTANCE;
     if (target < this.nextBlock) {
       // Nothing new: the last followed block must still be on the endpoint's chain (a reorg
       // deeper than the follow distance, or an endpoint that now serves another history).
@@ -304,9 +308,9 @@ export class Eth1Follower implements Eth1ForProduction {
 
   /** Blocks that can still be candidates: two follow distances and a voting period, with margin. */
   private keepBlocks(): number {
-    const periodSeconds = EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH * config.SECONDS_PER_SLOT;
-    const perBlock = Math.max(1, config.SECONDS_PER_ETH1_BLOCK);
-    return Math.ceil((2 * config.ETH1_FOLLOW_DISTANCE * perBlock + periodSeconds) / perBlock) * 2 + 16;
+    const periodSeconds = EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH * this.config.SECONDS_PER_SLOT;
+    const perBlock = Math.max(1, this.config.SECONDS_PER_ETH1_BLOCK);
+    return Math.ceil((2 * this.config.ETH1_FOLLOW_DISTANCE * perBlock + periodSeconds) / perBlock) * 2 + 16;
   }
 
   private pruneBlocks(): void {
@@ -318,7 +322,7 @@ export class Eth1Follower implements Eth1ForProduction {
     if (this.store === null) return;
     const state: FollowerState = {
       deposit_contract: this.provider.depositContract,
-      chain_id: config.DEPOSIT_CHAIN_ID,
+      chain_id: this.config.DEPOSIT_CHAIN_ID,
       next_block: this.nextBlock,
       deposit_count: this.tree.count,
       blocks: this.blocks,

@@ -11,7 +11,7 @@ import {
   EFFECTIVE_BALANCE_INCREMENT,
   GENESIS_EPOCH,
   SLOTS_PER_EPOCH,
-  config,
+  type ChainConfig,
 } from "../params/index.ts";
 import {computeEpochAtSlot, computeStartSlotAtEpoch} from "../state-transition/index.ts";
 import {ForkChoiceError, ForkChoiceErrorCode} from "./errors.ts";
@@ -62,6 +62,8 @@ export interface BlockSummary {
 }
 
 export interface ForkChoiceOptions {
+  /** The chain config: slot timing, proposer boost and reorg thresholds. */
+  config: ChainConfig;
   genesisTime: number;
   /** The anchor block: its root is the initial justified and finalized checkpoint root. */
   anchor: Omit<BlockSummary, "justified" | "finalized" | "unrealizedJustified" | "unrealizedFinalized">;
@@ -91,6 +93,7 @@ export interface ForkChoiceSnapshot {
 }
 
 export class ForkChoice {
+  readonly config: ChainConfig;
   time: number;
   readonly genesisTime: number;
   private justified: CheckpointHex;
@@ -120,6 +123,7 @@ export class ForkChoice {
   private lastContext: ViabilityContext | null = null;
 
   constructor(opts: ForkChoiceOptions) {
+    this.config = opts.config;
     this.genesisTime = opts.genesisTime;
     this.time = opts.time;
     const cp = {epoch: opts.anchorEpoch, root: opts.anchor.blockRoot};
@@ -191,11 +195,11 @@ export class ForkChoice {
   // --- time ---------------------------------------------------------------------------------
 
   getSlotsSinceGenesis(): number {
-    return getSlotsSinceGenesis(this.time, this.genesisTime);
+    return getSlotsSinceGenesis(this.config, this.time, this.genesisTime);
   }
 
   getCurrentSlot(): number {
-    return getCurrentSlotAt(this.time, this.genesisTime);
+    return getCurrentSlotAt(this.config, this.time, this.genesisTime);
   }
 
   getCurrentStoreEpoch(): number {
@@ -207,10 +211,10 @@ export class ForkChoice {
     if (!(time >= this.genesisTime)) {
       throw new ForkChoiceError(ForkChoiceErrorCode.INVALID_TIME, `time ${time} is before genesis ${this.genesisTime}`);
     }
-    const tickSlot = getSlotsSinceGenesis(time, this.genesisTime);
+    const tickSlot = getSlotsSinceGenesis(this.config, time, this.genesisTime);
     while (this.getCurrentSlot() < tickSlot) {
       const slot = this.getCurrentSlot();
-      const previousTime = this.genesisTime + Math.floor(((slot + 1) * config.SLOT_DURATION_MS) / 1000);
+      const previousTime = this.genesisTime + Math.floor(((slot + 1) * this.config.SLOT_DURATION_MS) / 1000);
       this.onTickPerSlot(previousTime);
       // A slot length that is not a whole number of seconds could floor back into the same
       // slot; the spec's loop would never end there, so stop catching up instead.
@@ -304,7 +308,7 @@ export class ForkChoice {
 
   /** get_proposer_score. */
   getProposerScore(): bigint {
-    return computeProposerScore(this.loadBalances().totalActiveBalance);
+    return computeProposerScore(this.config, this.loadBalances().totalActiveBalance);
   }
 
   /** Every block of get_filtered_block_tree(store). */
@@ -372,7 +376,7 @@ export class ForkChoice {
       const b = this.getJustifiedBalances(cp);
       this.justifiedBalances = b;
       this.balancesCheckpoint = cp;
-      this.proposerScore = Number(computeProposerScore(b.totalActiveBalance));
+      this.proposerScore = Number(computeProposerScore(this.config, b.totalActiveBalance));
     }
     return this.justifiedBalances;
   }
@@ -470,7 +474,7 @@ export class ForkChoice {
 
   /** record_block_timeliness's verdict for a block of `slot` arriving now. */
   isTimely(slot: number): boolean {
-    const isBeforeAttestingInterval = millisecondsIntoSlot(this.time - this.genesisTime) < getAttestationDueMs();
+    const isBeforeAttestingInterval = millisecondsIntoSlot(this.config, this.time - this.genesisTime) < getAttestationDueMs(this.config);
     return this.getCurrentSlot() === slot && isBeforeAttestingInterval;
   }
 
@@ -623,7 +627,7 @@ export class ForkChoice {
 }
 
 /** compute_proposer_score from get_total_active_balance. */
-export function computeProposerScore(totalActiveBalance: bigint): bigint {
+export function computeProposerScore(config: Pick<ChainConfig, "PROPOSER_SCORE_BOOST">, totalActiveBalance: bigint): bigint {
   return calculateCommitteeFraction(totalActiveBalance, config.PROPOSER_SCORE_BOOST);
 }
 

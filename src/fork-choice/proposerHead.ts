@@ -2,7 +2,6 @@
  * fork-choice.md "Proposer head and reorg helpers": whether a proposer may build on the parent
  * of a late, weakly supported head instead of on the head itself.
  */
-import {config} from "../params/index.ts";
 import {computeEpochAtSlot} from "../state-transition/index.ts";
 import {ForkChoiceError, ForkChoiceErrorCode} from "./errors.ts";
 import type {ForkChoice} from "./forkChoice.ts";
@@ -25,11 +24,11 @@ export function isFfgCompetitive(fc: ForkChoice, headRoot: RootHex, parentRoot: 
 
 export function isFinalizationOk(fc: ForkChoice, slot: number): boolean {
   const epochsSinceFinalization = computeEpochAtSlot(slot) - fc.finalizedCheckpoint.epoch;
-  return epochsSinceFinalization <= config.REORG_MAX_EPOCHS_SINCE_FINALIZATION;
+  return epochsSinceFinalization <= fc.config.REORG_MAX_EPOCHS_SINCE_FINALIZATION;
 }
 
 export function isProposingOnTime(fc: ForkChoice): boolean {
-  return millisecondsIntoSlot(fc.time - fc.genesisTime) <= getProposerReorgCutoffMs();
+  return millisecondsIntoSlot(fc.config, fc.time - fc.genesisTime) <= getProposerReorgCutoffMs(fc.config);
 }
 
 /**
@@ -37,13 +36,13 @@ export function isProposingOnTime(fc: ForkChoice): boolean {
  * the head slot's committee members that are in the equivocation set: only a state can tell.
  */
 export function isHeadWeak(fc: ForkChoice, headRoot: RootHex, equivocatingCommitteeBalance: bigint): boolean {
-  const reorgThreshold = fc.calculateCommitteeFraction(config.REORG_HEAD_WEIGHT_THRESHOLD);
+  const reorgThreshold = fc.calculateCommitteeFraction(fc.config.REORG_HEAD_WEIGHT_THRESHOLD);
   const headWeight = fc.getAttestationScore(headRoot) + equivocatingCommitteeBalance;
   return headWeight < reorgThreshold;
 }
 
 export function isParentStrong(fc: ForkChoice, root: RootHex): boolean {
-  const parentThreshold = fc.calculateCommitteeFraction(config.REORG_PARENT_WEIGHT_THRESHOLD);
+  const parentThreshold = fc.calculateCommitteeFraction(fc.config.REORG_PARENT_WEIGHT_THRESHOLD);
   const parentWeight = fc.getAttestationScore(fc.requireBlock(root).parentRoot);
   return parentWeight > parentThreshold;
 }

@@ -1,19 +1,22 @@
 /**
  * fork-choice.md's time arithmetic: store time is Unix seconds, slot components are basis points
- * of SLOT_DURATION_MS. Pure functions of their arguments and the active config.
+ * of SLOT_DURATION_MS. Pure functions of their arguments, the chain config among them.
  */
-import {BASIS_POINTS, GENESIS_SLOT, MIN_SEED_LOOKAHEAD, SLOTS_PER_EPOCH, UINT64_MAX, UINT64_MAX_BIGINT, config} from "../params/index.ts";
+import {BASIS_POINTS, GENESIS_SLOT, MIN_SEED_LOOKAHEAD, SLOTS_PER_EPOCH, UINT64_MAX, UINT64_MAX_BIGINT, type ChainConfig} from "../params/index.ts";
 import {computeEpochAtSlot, computeStartSlotAtEpoch} from "../state-transition/index.ts";
 
 /** floor(UINT64_MAX / 1000): above it, seconds_to_milliseconds saturates. */
 const SECONDS_LIMIT = Number(UINT64_MAX_BIGINT / 1000n);
 
-export function getSlotsSinceGenesis(time: number, genesisTime: number): number {
+/** The config values the time arithmetic reads. */
+export type TimeConfig = Pick<ChainConfig, "SLOT_DURATION_MS" | "ATTESTATION_DUE_BPS" | "PROPOSER_REORG_CUTOFF_BPS" | "AGGREGATE_DUE_BPS">;
+
+export function getSlotsSinceGenesis(config: Pick<TimeConfig, "SLOT_DURATION_MS">, time: number, genesisTime: number): number {
   return Math.floor(((time - genesisTime) * 1000) / config.SLOT_DURATION_MS);
 }
 
-export function getCurrentSlotAt(time: number, genesisTime: number): number {
-  return GENESIS_SLOT + getSlotsSinceGenesis(time, genesisTime);
+export function getCurrentSlotAt(config: Pick<TimeConfig, "SLOT_DURATION_MS">, time: number, genesisTime: number): number {
+  return GENESIS_SLOT + getSlotsSinceGenesis(config, time, genesisTime);
 }
 
 export function computeSlotsSinceEpochStart(slot: number): number {
@@ -27,27 +30,27 @@ export function secondsToMilliseconds(seconds: number): number {
 }
 
 /** `seconds_to_milliseconds(seconds) % SLOT_DURATION_MS`, exact even where it saturates. */
-export function millisecondsIntoSlot(seconds: number): number {
+export function millisecondsIntoSlot(config: Pick<TimeConfig, "SLOT_DURATION_MS">, seconds: number): number {
   const ms = secondsToMilliseconds(seconds);
   if (Number.isSafeInteger(ms)) return ms % config.SLOT_DURATION_MS;
   const exact = ms === UINT64_MAX ? UINT64_MAX_BIGINT : BigInt(seconds) * 1000n;
   return Number(exact % BigInt(config.SLOT_DURATION_MS));
 }
 
-export function getSlotComponentDurationMs(basisPoints: number): number {
+export function getSlotComponentDurationMs(config: Pick<TimeConfig, "SLOT_DURATION_MS">, basisPoints: number): number {
   return Math.floor((basisPoints * config.SLOT_DURATION_MS) / BASIS_POINTS);
 }
 
-export function getAttestationDueMs(): number {
-  return getSlotComponentDurationMs(config.ATTESTATION_DUE_BPS);
+export function getAttestationDueMs(config: TimeConfig): number {
+  return getSlotComponentDurationMs(config, config.ATTESTATION_DUE_BPS);
 }
 
-export function getProposerReorgCutoffMs(): number {
-  return getSlotComponentDurationMs(config.PROPOSER_REORG_CUTOFF_BPS);
+export function getProposerReorgCutoffMs(config: TimeConfig): number {
+  return getSlotComponentDurationMs(config, config.PROPOSER_REORG_CUTOFF_BPS);
 }
 
-export function getAggregateDueMs(): number {
-  return getSlotComponentDurationMs(config.AGGREGATE_DUE_BPS);
+export function getAggregateDueMs(config: TimeConfig): number {
+  return getSlotComponentDurationMs(config, config.AGGREGATE_DUE_BPS);
 }
 
 export function isNotEpochBoundary(slot: number): boolean {

@@ -13,7 +13,7 @@ import {ping} from "@libp2p/ping";
 import {tcp} from "@libp2p/tcp";
 import type {Multiaddr} from "@multiformats/multiaddr";
 import {createLibp2p} from "libp2p";
-import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
+import {SLOTS_PER_EPOCH, type ChainConfig} from "../params/index.ts";
 import {maxCompressedLen} from "./encoding/snappyBlock.ts";
 import {computeMessageId, decompressGossip} from "./gossip/messageId.ts";
 import {gossipScoreParams} from "./gossip/scoring.ts";
@@ -40,6 +40,7 @@ export type NetworkServices = {
 export type Libp2pHost = Libp2p<NetworkServices>;
 
 export interface HostOptions {
+  config: Pick<ChainConfig, "SECONDS_PER_SLOT" | "MAX_PAYLOAD_SIZE" | "MESSAGE_DOMAIN_INVALID_SNAPPY" | "MESSAGE_DOMAIN_VALID_SNAPPY">;
   privateKey: PrivateKey;
   listenAddress: string;
   port: number;
@@ -55,8 +56,9 @@ export function multiaddrFor(address: string, port: number): string {
 }
 
 export async function createHost(opts: HostOptions): Promise<Libp2pHost> {
+  const {config} = opts;
   const slotMs = config.SECONDS_PER_SLOT * 1000;
-  const score = gossipScoreParams(opts.forkDigest, opts.subnetCount);
+  const score = gossipScoreParams(config, opts.forkDigest, opts.subnetCount);
   return createLibp2p({
     privateKey: opts.privateKey,
     addresses: {listen: [multiaddrFor(opts.listenAddress, opts.port)]},
@@ -92,9 +94,9 @@ export async function createHost(opts: HostOptions): Promise<Libp2pHost> {
         scoreParams: score.params,
         scoreThresholds: score.thresholds,
         msgIdFn: (msg) => {
-          const data = decompressGossip(msg.data);
+          const data = decompressGossip(msg.data, config.MAX_PAYLOAD_SIZE);
           opts.decompressed.set(msg, data);
-          return computeMessageId(msg.data, data);
+          return computeMessageId(config, msg.data, data);
         },
         msgIdToStrFn: (id) => Buffer.from(id).toString("base64"),
       }),

@@ -7,7 +7,7 @@ import {BitArray} from "@chainsafe/ssz";
 import type {PrivateKey} from "@libp2p/interface";
 import type {BeaconChain} from "../chain/index.ts";
 import type {GossipMessage, GossipSink, GossipVerdict} from "../chain/gossip/interface.ts";
-import {config, FAR_FUTURE_EPOCH} from "../params/index.ts";
+import {FAR_FUTURE_EPOCH} from "../params/index.ts";
 import {computeEpochAtSlot, computeForkDigest, computeStartSlotAtEpoch} from "../state-transition/index.ts";
 import {ssz, type Attestation, type MetaData, type SignedBeaconBlock, type Status} from "../types/index.ts";
 import {bytesEqual, fromHex, toHex} from "../util/bytes.ts";
@@ -112,16 +112,18 @@ export class Network implements NodeNetwork {
     this.discovery = init.discovery;
     this.subnets = init.subnets;
     this.subscribeAllSubnets = init.subscribeAllSubnets;
-    this.metadata = {seq_number: 0, attnets: BitArray.fromBoolArray(new Array<boolean>(config.ATTESTATION_SUBNET_COUNT).fill(false))};
+    this.metadata = {seq_number: 0, attnets: BitArray.fromBoolArray(new Array<boolean>(init.chain.config.ATTESTATION_SUBNET_COUNT).fill(false))};
   }
 
   static async start(init: NetworkInit): Promise<Network> {
     const {chain, options, logger} = init;
+    const {config} = chain;
     const forkDigest = computeForkDigest(chain.genesis.genesisForkVersion, chain.genesis.genesisValidatorsRoot);
     const decompressed = new WeakMap<object, Uint8Array | null>();
     let host: Libp2pHost;
     try {
       host = await createHost({
+        config,
         privateKey: init.privateKey,
         listenAddress: options.listenAddress,
         port: options.port,
@@ -147,9 +149,11 @@ export class Network implements NodeNetwork {
       const reqResp = new ReqResp({
         libp2p: host,
         forkDigest,
+        maxPayloadSize: config.MAX_PAYLOAD_SIZE,
         logger: logger.child({module: "reqresp"}),
         onPeerFault: (peerId, fault, detail) => self().reportPeer(peerId, FAULT_ACTIONS[fault], `${fault}: ${detail}`),
         handlers: createHandlers({
+          config,
           localStatus: () => self().localStatus(),
           metadata: () => self().metadata,
           onPeerStatus: (peerId, status) => void self().peers.onStatus(peerId, status),
@@ -172,7 +176,7 @@ export class Network implements NodeNetwork {
         },
         {targetPeers: options.targetPeers, staticPeers: options.staticPeers}
       );
-      const gossip = new Gossip({pubsub: host.services.pubsub, forkDigest, sink: init.sink, logger: logger.child({module: "gossip"}), now: () => Date.now(), decompressed, onVerdict: init.onGossipVerdict});
+      const gossip = new Gossip({config, pubsub: host.services.pubsub, forkDigest, sink: init.sink, logger: logger.child({module: "gossip"}), now: () => Date.now(), decompressed, onVerdict: init.onGossipVerdict});
       if (options.discoveryPort !== null) {
         discovery = await Discovery.start({
           privateKey: init.privateKey,
@@ -184,7 +188,7 @@ export class Network implements NodeNetwork {
           logger: logger.child({module: "discv5"}),
         });
       }
-      const subnets = new SubnetService(BigInt(`0x${enr.nodeId}`));
+      const subnets = new SubnetService(config, BigInt(`0x${enr.nodeId}`));
       network = new Network({chain, logger, forkDigest, host, reqResp, peers, gossip, enr, discovery, subnets, subscribeAllSubnets: options.subscribeAllSubnets ?? false});
       await reqResp.start();
       gossip.start();
@@ -260,13 +264,13 @@ export class Network implements NodeNetwork {
       this.metadata = {seq_number: this.metadata.seq_number + 1, attnets};
       this.enr.set("attnets", ssz.MetaData.fields.attnets.serialize(attnets));
     }
-    const active = this.subscribeAllSubnets ? new Set(Array.from({length: config.ATTESTATION_SUBNET_COUNT}, (_, i) => i)) : this.subnets.activeSubnets();
+    const active = this.subscribeAllSubnets ? new Set(Array.from({length: this.chain.config.ATTESTATION_SUBNET_COUNT}, (_, i) => i)) : this.subnets.activeSubnets();
     this.gossip.setSubnets(active);
   }
 
   /** beacon_committee_subscriptions: join the subnet of each duty until its slot has passed. */
   subscribeCommittees(subs: CommitteeSubscription[]): void {
-    for (const s of subs) this.subnets.addShortLived(computeSubnetForAttestation(s.committeesAtSlot, s.slot, s.committeeIndex), s.slot);
+    for (const s of subs) this.subnets.addShortLived(computeSubnetForAttestation(this.chain.config, s.committeesAtSlot, s.slot, s.committeeIndex), s.slot);
     this.updateSubnets(this.chain.currentSlot());
   }
 
@@ -367,7 +371,7 @@ export class Network implements NodeNetwork {
     } catch {
       return 0;
     }
-    const subnet = computeSubnetForAttestation(committeesPerSlot, attestation.data.slot, attestation.data.index);
+    const subnet = computeSubnetForAttestation(this.chain.config, committeesPerSlot, attestation.data.slot, attestation.data.index);
     return this.gossip.publish({kind: "beacon_attestation", subnet, value: attestation});
   }
 

@@ -6,17 +6,23 @@
  */
 import {digest} from "../crypto/index.ts";
 import {computeShuffledIndex} from "../crypto/index.ts";
-import {config, NODE_ID_BITS, SLOTS_PER_EPOCH} from "../params/index.ts";
+import {NODE_ID_BITS, SLOTS_PER_EPOCH, type ChainConfig} from "../params/index.ts";
 import {uint64ToBytesLE} from "../util/bytes.ts";
 
+/** The config values the subnet functions read. */
+export type SubnetConfig = Pick<
+  ChainConfig,
+  "ATTESTATION_SUBNET_COUNT" | "ATTESTATION_SUBNET_EXTRA_BITS" | "EPOCHS_PER_SUBNET_SUBSCRIPTION" | "SUBNETS_PER_NODE"
+>;
+
 /** compute_attestation_subnet_prefix_bits */
-export function computeAttestationSubnetPrefixBits(): number {
+export function computeAttestationSubnetPrefixBits(config: SubnetConfig): number {
   return Math.ceil(Math.log2(config.ATTESTATION_SUBNET_COUNT)) + config.ATTESTATION_SUBNET_EXTRA_BITS;
 }
 
 /** compute_subscribed_subnet; `nodeId` is the 256-bit discv5 node id. */
-export function computeSubscribedSubnet(nodeId: bigint, epoch: number, index: number): number {
-  const prefixBits = computeAttestationSubnetPrefixBits();
+export function computeSubscribedSubnet(config: SubnetConfig, nodeId: bigint, epoch: number, index: number): number {
+  const prefixBits = computeAttestationSubnetPrefixBits(config);
   const nodeIdPrefix = Number(nodeId >> BigInt(NODE_ID_BITS - prefixBits));
   const nodeOffset = Number(nodeId % BigInt(config.EPOCHS_PER_SUBNET_SUBSCRIPTION));
   const permutationSeed = digest(uint64ToBytesLE(Math.floor((epoch + nodeOffset) / config.EPOCHS_PER_SUBNET_SUBSCRIPTION)));
@@ -25,21 +31,23 @@ export function computeSubscribedSubnet(nodeId: bigint, epoch: number, index: nu
 }
 
 /** compute_subscribed_subnets */
-export function computeSubscribedSubnets(nodeId: bigint, epoch: number): number[] {
+export function computeSubscribedSubnets(config: SubnetConfig, nodeId: bigint, epoch: number): number[] {
   const out: number[] = [];
-  for (let index = 0; index < config.SUBNETS_PER_NODE; index++) out.push(computeSubscribedSubnet(nodeId, epoch, index));
+  for (let index = 0; index < config.SUBNETS_PER_NODE; index++) out.push(computeSubscribedSubnet(config, nodeId, epoch, index));
   return out;
 }
 
 /** The subnets this node is on: long-lived ones and short-lived ones with their expiry slot. */
 export class SubnetService {
+  private readonly config: SubnetConfig;
   private readonly nodeId: bigint;
   private longLived: number[] = [];
   private longLivedEpoch = -1;
   /** subnet -> last slot it is needed for */
   private readonly shortLived = new Map<number, number>();
 
-  constructor(nodeId: bigint) {
+  constructor(config: SubnetConfig, nodeId: bigint) {
+    this.config = config;
     this.nodeId = nodeId;
   }
 
@@ -47,7 +55,7 @@ export class SubnetService {
   updateEpoch(epoch: number): boolean {
     if (epoch === this.longLivedEpoch) return false;
     this.longLivedEpoch = epoch;
-    const next = computeSubscribedSubnets(this.nodeId, epoch);
+    const next = computeSubscribedSubnets(this.config, this.nodeId, epoch);
     const changed = next.join() !== this.longLived.join();
     this.longLived = next;
     return changed;
@@ -74,14 +82,16 @@ export class SubnetService {
 
   /** The `attnets` bitvector: long-lived subnets only, as the spec advertises. */
   attnets(): boolean[] {
-    const bits = new Array<boolean>(config.ATTESTATION_SUBNET_COUNT).fill(false);
+    const bits = new Array<boolean>(this.config.ATTESTATION_SUBNET_COUNT).fill(false);
     for (const s of this.longLived) bits[s] = true;
     return bits;
   }
 }
 
 /** compute_subnet_for_attestation (validator.md) */
-export function computeSubnetForAttestation(committeesPerSlot: number, slot: number, committeeIndex: number): number {
+export function computeSubnetForAttestation(
+  config: Pick<ChainConfig, "ATTESTATION_SUBNET_COUNT">,
+  committeesPerSlot: number, slot: number, committeeIndex: number): number {
   const slotsSinceEpochStart = slot % SLOTS_PER_EPOCH;
   const committeesSinceEpochStart = committeesPerSlot * slotsSinceEpochStart;
   return (committeesSinceEpochStart + committeeIndex) % config.ATTESTATION_SUBNET_COUNT;

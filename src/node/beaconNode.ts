@@ -10,7 +10,7 @@ import {openChain, readStoredNetwork, type BeaconChain} from "../chain/index.ts"
 import {systemTime, type TimeSource} from "../clock/index.ts";
 import {BlsWorkerPool} from "../crypto/index.ts";
 import {BeaconDb, DbError} from "../db/index.ts";
-import {config, useNetwork, type PresetName} from "../params/index.ts";
+import {useNetwork, type ChainConfig, type PresetName} from "../params/index.ts";
 import {ssz, type BeaconStateView} from "../types/index.ts";
 import {toHex} from "../util/bytes.ts";
 import {GnomonError, InputError} from "../util/errors.ts";
@@ -178,19 +178,19 @@ export class BeaconNode {
         request = {...request, preset: presetOfState(genesisBytes) ?? undefined};
       }
       const network = resolveNetwork(storedNetwork, request, opts.defaultPreset);
-      useNetwork(network.preset, network.configOverrides);
-      const eth1Provider = opts.eth1Endpoint === undefined ? null : eth1ProviderFor(opts.eth1Endpoint);
+      const config = useNetwork(network.preset, network.configOverrides);
+      const eth1Provider = opts.eth1Endpoint === undefined ? null : eth1ProviderFor(config, opts.eth1Endpoint);
       const genesisSource: GenesisSource | undefined = opts.genesis ?? (eth1Provider !== null ? {type: "eth1"} : undefined);
       const chainLogger = opts.logger.child({module: "chain"});
       const {chain, created: chainCreated, replayed} = await openChain({
         db,
-        genesisState: () => makeGenesis(genesisSource, genesisBytes, opts.genesisFlags, logger, eth1Provider, opts.signal, opts.time ?? systemTime),
+        genesisState: () => makeGenesis(config, genesisSource, genesisBytes, opts.genesisFlags, logger, eth1Provider, opts.signal, opts.time ?? systemTime),
         checkpointAnchor:
           opts.checkpointSync === undefined
             ? undefined
             : async () => {
                 logger.info({url: opts.checkpointSync!.url}, "checkpoint sync: fetching the finalized block and state");
-                const anchor = await fetchCheckpointAnchor({...opts.checkpointSync!, signal: opts.signal, time: opts.time}).catch((e: unknown) => {
+                const anchor = await fetchCheckpointAnchor({...opts.checkpointSync!, config, signal: opts.signal, time: opts.time}).catch((e: unknown) => {
                   throwIfAborted(opts.signal);
                   throw e;
                 });
@@ -202,6 +202,7 @@ export class BeaconNode {
                 return anchor;
               },
         network: {preset: network.preset, configOverrides: network.configOverrides},
+        config,
         logger: chainLogger,
         time: opts.time,
         blsVerifier: opts.blsVerifier ?? opts.metrics?.instrumentVerifier(blsPool) ?? blsPool,
@@ -278,7 +279,7 @@ export class BeaconNode {
       }
       let eth1: Eth1Follower | null = null;
       if (eth1Provider !== null) {
-        eth1 = new Eth1Follower({provider: eth1Provider, store: new Eth1Store(db), logger: opts.logger.child({module: "eth1"}), deployBlock: depositContractDeployBlock(), time: chain.clock.time});
+        eth1 = new Eth1Follower({config, provider: eth1Provider, store: new Eth1Store(db), logger: opts.logger.child({module: "eth1"}), deployBlock: depositContractDeployBlock(config), time: chain.clock.time});
         await eth1.load();
         eth1.start();
         chain.eth1 = eth1;
@@ -366,6 +367,7 @@ class CreatedPaths {
 }
 
 async function makeGenesis(
+  config: ChainConfig,
   source: GenesisSource | undefined,
   fileBytes: Uint8Array | undefined,
   flags: string | undefined,
@@ -377,11 +379,11 @@ async function makeGenesis(
   if (source === undefined) {
     throw new InputError(`the data dir holds no chain: give ${flags ?? "--genesis-state FILE or --interop-validators N --genesis-time T"}`);
   }
-  if (source.type === "file") return decodeGenesisState(source.path, fileBytes!);
+  if (source.type === "file") return decodeGenesisState(config, source.path, fileBytes!);
   if (source.type === "state") return ssz.BeaconState.deserializeToViewDU(source.state);
   if (source.type === "eth1") {
     if (eth1Provider === null) throw new InputError("a genesis from the deposit contract needs --eth1-endpoint");
-    const genesis = await waitForEth1Genesis({provider: eth1Provider, deployBlock: depositContractDeployBlock(), logger: logger.child({module: "eth1"}), signal, time}).catch(
+    const genesis = await waitForEth1Genesis({config, provider: eth1Provider, deployBlock: depositContractDeployBlock(config), logger: logger.child({module: "eth1"}), signal, time}).catch(
       (e: unknown) => {
         throwIfAborted(signal);
         throw e;
@@ -396,6 +398,7 @@ async function makeGenesis(
   // progress at all, and an operator would not know what the start is busy with.
   logger.info(`interop genesis: 0/${source.validators} deposits`);
   const genesis = await createInteropGenesisState({
+    config,
     validators: source.validators,
     genesisTime: source.genesisTime ?? 0,
     onProgress: (done, total) => {
@@ -413,13 +416,13 @@ async function makeGenesis(
     state.genesis_time = Math.floor(time.now() / 1000) + (source.delaySeconds ?? 3);
     state.commit();
   }
-  checkGenesisMatchesConfig("the interop genesis", state);
+  checkGenesisMatchesConfig(config, "the interop genesis", state);
   logger.info({validators: source.validators, genesisTime: state.genesis_time, ms: Date.now() - started}, "interop genesis state built");
   return state;
 }
 
 function checkSameGenesis(chain: BeaconChain, path: string, bytes: Uint8Array): void {
-  const given = decodeGenesisState(path, bytes);
+  const given = decodeGenesisState(chain.config, path, bytes);
   if (given.genesis_time !== chain.genesis.genesisTime) {
     throw new InputError(`the data dir's chain has genesis_time=${chain.genesis.genesisTime}, ${path} has ${given.genesis_time} (use another --data-dir)`);
   }
@@ -455,7 +458,7 @@ function checkHeadNotInFuture(chain: BeaconChain): void {
   if (head.slot > now) {
     throw new NodeError(
       "HEAD_IN_FUTURE",
-      `the stored head block is at slot ${head.slot}, but the clock is at ${before ? "a time before genesis" : `slot ${now}`} with ${config.SECONDS_PER_SLOT}-s slots: ` +
+      `the stored head block is at slot ${head.slot}, but the clock is at ${before ? "a time before genesis" : `slot ${now}`} with ${chain.config.SECONDS_PER_SLOT}-s slots: ` +
         "the chain was run with another slot time or the system clock went back (use another --data-dir, or fix the clock)"
     );
   }

@@ -5,7 +5,7 @@
  * later from backfill, blocks after it from forward sync; both work from the stored anchor.
  */
 import {systemTime, timeoutSignal, type TimeSource} from "../clock/index.ts";
-import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
+import {SLOTS_PER_EPOCH, type ChainConfig} from "../params/index.ts";
 import {computeStartSlotAtEpoch} from "../state-transition/index.ts";
 import {ssz, type Checkpoint} from "../types/index.ts";
 import {bytesEqual, fromHex, toHex} from "../util/bytes.ts";
@@ -36,6 +36,8 @@ export function parseCheckpointSyncUrl(text: string): string {
 }
 
 export interface CheckpointSyncOptions {
+  /** This node's chain config: the source must run the same network. */
+  config: ChainConfig;
   url: string;
   wss?: Checkpoint;
   timeoutMs?: number;
@@ -83,6 +85,7 @@ async function getSsz(opts: CheckpointSyncOptions, path: string): Promise<Uint8A
 
 /** The source must run this node's network: the values that make its states and signatures ours. */
 async function checkSourceNetwork(opts: CheckpointSyncOptions): Promise<void> {
+  const {config} = opts;
   const spec = await getJsonData(opts, "/eth/v1/config/spec");
   const remote: Record<string, string> = {};
   for (const key of ["GENESIS_FORK_VERSION", "SLOT_DURATION_MS", "SECONDS_PER_SLOT", "SLOTS_PER_EPOCH"]) {
@@ -112,6 +115,7 @@ async function checkSourceNetwork(opts: CheckpointSyncOptions): Promise<void> {
  * state belongs to the network this node runs.
  */
 export async function fetchCheckpointAnchor(opts: CheckpointSyncOptions): Promise<CheckpointAnchor> {
+  const {config} = opts;
   await checkSourceNetwork(opts);
   let checkpoint: Checkpoint;
   if (opts.wss !== undefined) {

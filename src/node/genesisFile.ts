@@ -4,7 +4,7 @@
  * the chain config they are to run with.
  */
 import {readFileSync} from "node:fs";
-import {config, presets, type PresetName} from "../params/index.ts";
+import {presets, type ChainConfig, type PresetName} from "../params/index.ts";
 import {ssz, typesFor, type BeaconStateView} from "../types/index.ts";
 import {toHex, bytesEqual} from "../util/bytes.ts";
 import {InputError} from "../util/errors.ts";
@@ -38,19 +38,19 @@ export function describeStatePreset(bytes: Uint8Array, expected: PresetName): st
 }
 
 /** Decodes a genesis file with the active preset; a state of another preset is named as such. */
-export function decodeGenesisState(path: string, bytes: Uint8Array): BeaconStateView {
+export function decodeGenesisState(config: ChainConfig, path: string, bytes: Uint8Array): BeaconStateView {
   let state: BeaconStateView;
   try {
     state = ssz.BeaconState.deserializeToViewDU(bytes);
   } catch {
     throw new InputError(`${path} ${describeStatePreset(bytes, config.PRESET_BASE)}`);
   }
-  checkGenesisMatchesConfig(path, state);
+  checkGenesisMatchesConfig(config, path, state);
   return state;
 }
 
 /** A genesis state signs with its fork version: one the config disagrees with would fail every duty. */
-export function checkGenesisMatchesConfig(path: string, state: BeaconStateView): void {
+export function checkGenesisMatchesConfig(config: Pick<ChainConfig, "GENESIS_FORK_VERSION">, path: string, state: BeaconStateView): void {
   if (!bytesEqual(state.fork.current_version, config.GENESIS_FORK_VERSION)) {
     throw new InputError(
       `${path} has fork version ${toHex(state.fork.current_version)}, but the config's GENESIS_FORK_VERSION is ${toHex(config.GENESIS_FORK_VERSION)} (give the --config the state was made with)`

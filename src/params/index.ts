@@ -2,5 +2,4 @@ export * from "./presets.ts";
 export * from "./activePreset.ts";
 export * from "./constants.ts";
 export * from "./chainConfig.ts";
-export * from "./activeConfig.ts";
 export {useNetwork} from "./useNetwork.ts";

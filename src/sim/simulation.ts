@@ -115,7 +115,7 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
   const layout = validatorLayout(scenario);
   const nodeIndex = new Map(scenario.nodes.map((n, i) => [n.name, i]));
 
-  const genesis = await createInteropGenesisState({validators: layout.total, genesisTime: SIM_GENESIS_TIME});
+  const genesis = await createInteropGenesisState({config, validators: layout.total, genesisTime: SIM_GENESIS_TIME});
   const genesisBytes = ssz.BeaconState.serialize(genesis.state.toValue());
 
   const time = new FakeTime(genesisMs - slotMs);

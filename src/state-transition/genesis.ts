@@ -13,7 +13,7 @@ import {
   EPOCHS_PER_HISTORICAL_VECTOR,
   GENESIS_EPOCH,
   MAX_EFFECTIVE_BALANCE,
-  config,
+  type ChainConfig,
 } from "../params/index.ts";
 import {ListCompositeType} from "@chainsafe/ssz";
 import {deserializePubkey, verifySignatureSet, verifySignatureSets, type PublicKey, type SignatureSet} from "../crypto/index.ts";
@@ -57,7 +57,7 @@ function preverifyDepositSignatures(s: CachedBeaconState, deposits: Deposit[]): 
     seen.add(key);
     candidates.push(i);
   }
-  const domain = computeDomain(DOMAIN_DEPOSIT);
+  const domain = computeDomain(DOMAIN_DEPOSIT, s.epochCtx.config.GENESIS_FORK_VERSION);
   for (let start = 0; start < candidates.length; start += DEPOSIT_SIGNATURE_BATCH) {
     const batch: {index: number; pk: PublicKey; set: SignatureSet}[] = [];
     for (const index of candidates.slice(start, start + DEPOSIT_SIGNATURE_BATCH)) {
@@ -101,6 +101,7 @@ function processPreverifiedDeposit(s: CachedBeaconState, deposit: Deposit, verdi
  * genesis state, after activations).
  */
 export function initializeBeaconStateFromEth1(
+  config: ChainConfig,
   eth1BlockHash: Uint8Array,
   eth1Timestamp: number,
   deposits: Deposit[]
@@ -117,7 +118,7 @@ export function initializeBeaconStateFromEth1(
   value.randao_mixes = Array.from({length: EPOCHS_PER_HISTORICAL_VECTOR}, () => eth1BlockHash);
   const state = ssz.BeaconState.toViewDU(value);
   // Deposits are processed against a state without validators: its caches start empty.
-  const cached = createCachedBeaconState(state);
+  const cached = createCachedBeaconState(state, config);
 
   // The deposit root after each deposit is the root of the growing DepositDataList.
   const depositDataList = new ListCompositeType(ssz.DepositData, 2 ** DEPOSIT_CONTRACT_TREE_DEPTH).defaultViewDU();
@@ -148,10 +149,13 @@ export function initializeBeaconStateFromEth1(
   // Genesis validators root for domain separation and chain versioning.
   state.genesis_validators_root = state.validators.hashTreeRoot();
   state.commit();
-  return createCachedBeaconState(state, {pubkeyCache: cached.epochCtx.pubkeyCache});
+  return createCachedBeaconState(state, config, {pubkeyCache: cached.epochCtx.pubkeyCache});
 }
 
-export function isValidGenesisState(state: BeaconStateView): boolean {
+export function isValidGenesisState(
+  config: Pick<ChainConfig, "MIN_GENESIS_TIME" | "MIN_GENESIS_ACTIVE_VALIDATOR_COUNT">,
+  state: BeaconStateView
+): boolean {
   if (state.genesis_time < config.MIN_GENESIS_TIME) return false;
   if (getActiveValidatorIndices(state, GENESIS_EPOCH).length < config.MIN_GENESIS_ACTIVE_VALIDATOR_COUNT) return false;
   return true;

@@ -4,7 +4,6 @@
  */
 import type {BeaconChain} from "../chain/index.ts";
 import type {INetworkPeers} from "../network/interface.ts";
-import {config} from "../params/index.ts";
 import type {TimeSource} from "../clock/index.ts";
 import type {Logger} from "../util/logger.ts";
 import {syncChainOf} from "./interface.ts";
@@ -17,7 +16,7 @@ export function startChainSync(
   network: INetworkPeers,
   opts: {logger: Logger; time: TimeSource} & Partial<Pick<SyncServiceOptions, "range" | "lookup" | "retryDelayMs" | "recheckMs">>
 ): SyncService {
-  const sync = new SyncService({recheckMs: config.SLOT_DURATION_MS, ...opts, chain: syncChainOf(chain), network});
+  const sync = new SyncService({recheckMs: chain.config.SLOT_DURATION_MS, ...opts, chain: syncChainOf(chain), network});
   chain.isSyncing = () => sync.isSyncing();
   sync.start();
   return sync;

@@ -6,7 +6,7 @@
 import {join} from "node:path";
 import type {TimeSource} from "../clock/index.ts";
 import {SlotClock, sleep, systemTime} from "../clock/index.ts";
-import {config, SLOTS_PER_EPOCH} from "../params/index.ts";
+import {SLOTS_PER_EPOCH, type ChainConfig} from "../params/index.ts";
 import {toHex} from "../util/bytes.ts";
 import {errorMessage, InputError} from "../util/errors.ts";
 import {silentLogger, type Logger} from "../util/logger.ts";
@@ -14,7 +14,7 @@ import {BeaconApiClient} from "./api/client.ts";
 import {runHeadEventStream} from "./api/eventStream.ts";
 import type {Genesis, HeadEvent} from "./api/types.ts";
 import {interopKeys, keystoreKeys, type ValidatorKey} from "./keys/validatorKeys.ts";
-import {adoptNodeNetwork, assertNodeSpecMatches} from "./nodeSpec.ts";
+import {adoptNodeNetwork, assertNodeSpecMatches, nodeChainConfig} from "./nodeSpec.ts";
 import {AttestationService} from "./services/attestation.ts";
 import {AttesterDutiesService} from "./services/attesterDuties.ts";
 import {BlockProposalService} from "./services/blockProposal.ts";
@@ -46,10 +46,12 @@ export interface ValidatorClientOptions {
   /** Aborting it stops the client (as `stop()` does). */
   signal?: AbortSignal;
   /**
-   * Take the node's preset and config for this process (a standalone client). Otherwise the
-   * process's own network must match the node's (as in `gnomon dev`, where both share it).
+   * Take the node's preset for this process and the node's config (a standalone client).
+   * Otherwise the process's preset must match the node's (as in `gnomon dev`, where both share it).
    */
   adoptNodeNetwork?: boolean;
+  /** The chain config the client expects its node to run (default: the one the node reports); checked against the node's spec. */
+  config?: ChainConfig;
   /** Clock source; tests pass a FakeTime. */
   time?: TimeSource;
   /** Per-request timeout towards the node. */
@@ -173,8 +175,8 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
   try {
     const genesis = await waitForGenesis(api, logger, signal, opts.startRetryMs ?? 2000, time);
     const spec = await api.getSpec();
-    if (opts.adoptNodeNetwork) adoptNodeNetwork(spec);
-    else assertNodeSpecMatches(spec);
+    const config = opts.adoptNodeNetwork ? adoptNodeNetwork(spec) : (opts.config ?? nodeChainConfig(spec));
+    if (!opts.adoptNodeNetwork) assertNodeSpecMatches(config, spec);
     const forkSchedule = await api.getForkSchedule();
 
     protection = await SlashingProtectionStore.open(slashingProtectionPath(opts.dataDir));

@@ -1,10 +1,11 @@
 /**
- * The node's `/eth/v1/config/spec` against this process's preset and config. A client that signs
- * with another SLOTS_PER_EPOCH, fork version or slot time than its node would sign for a chain
- * that does not exist, so any difference stops it before the first duty. A standalone client
- * adopts the node's network instead (its PRESET_BASE and config values), then checks the same way.
+ * The node's `/eth/v1/config/spec` against this process's preset and a chain config. A client that
+ * signs with another SLOTS_PER_EPOCH, fork version or slot time than its node would sign for a
+ * chain that does not exist, so any difference stops it before the first duty. A standalone
+ * client adopts the node's network instead (its PRESET_BASE and config values), then checks the
+ * same way.
  */
-import {config, defaultConfigRaw, isPresetName, preset, useNetwork} from "../params/index.ts";
+import {createChainConfig, defaultConfigRaw, isPresetName, preset, useNetwork, type ChainConfig, type PresetName} from "../params/index.ts";
 import {GnomonError} from "../util/errors.ts";
 
 export class NodeSpecMismatchError extends GnomonError {
@@ -29,7 +30,7 @@ function apiForm(value: unknown): string {
  * node reports (a key only one side knows belongs to a fork the other does not run). The config
  * name is a label, not a rule.
  */
-export function compareNodeSpec(nodeSpec: Record<string, unknown>): string[] {
+export function compareNodeSpec(config: ChainConfig, nodeSpec: Record<string, unknown>): string[] {
   const out: string[] = [];
   if (nodeSpec.PRESET_BASE !== undefined && apiForm(nodeSpec.PRESET_BASE) !== config.PRESET_BASE) {
     out.push(`PRESET_BASE: node ${apiForm(nodeSpec.PRESET_BASE)}, ours ${config.PRESET_BASE}`);
@@ -51,13 +52,13 @@ export function compareNodeSpec(nodeSpec: Record<string, unknown>): string[] {
   return [...new Set(out)];
 }
 
-export function assertNodeSpecMatches(nodeSpec: Record<string, unknown>): void {
-  const mismatches = compareNodeSpec(nodeSpec);
+export function assertNodeSpecMatches(config: ChainConfig, nodeSpec: Record<string, unknown>): void {
+  const mismatches = compareNodeSpec(config, nodeSpec);
   if (mismatches.length > 0) throw new NodeSpecMismatchError(mismatches);
 }
 
-/** Selects the node's preset and config for this process (a standalone client), then checks. */
-export function adoptNodeNetwork(nodeSpec: Record<string, unknown>): void {
+/** The node's preset name and its config values as overrides of that preset's base config. */
+function nodeNetwork(nodeSpec: Record<string, unknown>): {presetBase: PresetName; overrides: Record<string, unknown>} {
   const presetBase = apiForm(nodeSpec.PRESET_BASE ?? "");
   if (!isPresetName(presetBase)) throw new NodeSpecMismatchError([`PRESET_BASE: node runs "${presetBase}", which Gnomon does not know`]);
   const overrides: Record<string, unknown> = {};
@@ -66,6 +67,19 @@ export function adoptNodeNetwork(nodeSpec: Record<string, unknown>): void {
     if (key !== "PRESET_BASE" && typeof v === "string") overrides[key] = v;
   }
   if (typeof nodeSpec.SECONDS_PER_SLOT === "string" && overrides.SLOT_DURATION_MS === undefined) overrides.SECONDS_PER_SLOT = nodeSpec.SECONDS_PER_SLOT;
-  useNetwork(presetBase, overrides);
-  assertNodeSpecMatches(nodeSpec);
+  return {presetBase, overrides};
+}
+
+/** The chain config the node runs, built from its spec (the preset stays this process's: compare it). */
+export function nodeChainConfig(nodeSpec: Record<string, unknown>): ChainConfig {
+  const {presetBase, overrides} = nodeNetwork(nodeSpec);
+  return createChainConfig(presetBase, overrides);
+}
+
+/** Selects the node's preset for this process (a standalone client), checks, and returns the node's config. */
+export function adoptNodeNetwork(nodeSpec: Record<string, unknown>): ChainConfig {
+  const {presetBase, overrides} = nodeNetwork(nodeSpec);
+  const config = useNetwork(presetBase, overrides);
+  assertNodeSpecMatches(config, nodeSpec);
+  return config;
 }

@@ -2,11 +2,12 @@
 import type {RouteGroup} from "../context.ts";
 import {json} from "../http/response.ts";
 import {specValues} from "../specValues.ts";
-import {config, GENESIS_EPOCH} from "../../params/index.ts";
+import {GENESIS_EPOCH} from "../../params/index.ts";
 import {toHex} from "../../util/bytes.ts";
 
-export const configRoutes: RouteGroup = (app) => {
-  app.get("/eth/v1/config/spec", async (req, reply) => json(req, reply, specValues()));
+export const configRoutes: RouteGroup = (app, ctx) => {
+  const {config} = ctx.chain;
+  app.get("/eth/v1/config/spec", async (req, reply) => json(req, reply, specValues(config)));
 
   // Gnomon runs phase0 only: its schedule is the genesis fork, whatever later forks the config names.
   app.get("/eth/v1/config/fork_schedule", async (req, reply) => {

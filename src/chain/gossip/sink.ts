@@ -5,7 +5,6 @@
  * multi-verification each; exits and slashings take the last lane. Every outcome is a verdict:
  * nothing a peer sends makes onGossip throw.
  */
-import {config} from "../../params/index.ts";
 import {computeStartSlotAtEpoch} from "../../state-transition/index.ts";
 import {ssz, type SignedAggregateAndProof, type SignedBeaconBlock} from "../../types/index.ts";
 import {fromHex, toHex} from "../../util/bytes.ts";
@@ -150,7 +149,7 @@ export class ChainGossipSink implements GossipSink {
     // Early within the clock disparity allowance: wait for the slot outside the exclusive lane
     // (fork choice takes a block only once its slot has begun).
     const early = chain.clock.slotStartMs(signed.message.slot) - chain.clock.nowMs();
-    if (early > 0 && early <= config.MAXIMUM_GOSSIP_CLOCK_DISPARITY) await chain.sleep(early);
+    if (early > 0 && early <= chain.config.MAXIMUM_GOSSIP_CLOCK_DISPARITY) await chain.sleep(early);
     try {
       return await chain.processor.run(async () => {
         // A block this node already has (from sync or REST): nothing to check or forward.

@@ -3,7 +3,7 @@
  * before the head), the epoch boundary block of the slot's epoch as target, and the justified
  * checkpoint of the head state processed into that epoch as source.
  */
-import {config, SLOTS_PER_EPOCH} from "../../params/index.ts";
+import {SLOTS_PER_EPOCH} from "../../params/index.ts";
 import {
   computeEpochAtSlot,
   computeStartSlotAtEpoch,
@@ -16,7 +16,7 @@ import {ChainRequestError, ChainRequestErrorCode} from "../errors.ts";
 
 export function produceAttestationData(chain: BeaconChain, slot: number, committeeIndex: number): AttestationData {
   const clock = chain.clock;
-  if (clock.nowMs() + config.MAXIMUM_GOSSIP_CLOCK_DISPARITY < clock.slotStartMs(slot)) {
+  if (clock.nowMs() + chain.config.MAXIMUM_GOSSIP_CLOCK_DISPARITY < clock.slotStartMs(slot)) {
     throw new ChainRequestError(ChainRequestErrorCode.OUT_OF_RANGE, `slot ${slot} is in the future (current slot ${clock.currentSlot})`);
   }
   if (slot + SLOTS_PER_EPOCH < clock.currentSlot) {

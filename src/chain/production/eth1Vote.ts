@@ -4,7 +4,7 @@
  * where eth1_data is the state's after this block's own vote). The eth1 chain comes from an
  * Eth1ForProduction (the node's eth1 follower); the chain layer only defines what it needs.
  */
-import {config, EPOCHS_PER_ETH1_VOTING_PERIOD, MAX_DEPOSITS, SLOTS_PER_EPOCH} from "../../params/index.ts";
+import {EPOCHS_PER_ETH1_VOTING_PERIOD, MAX_DEPOSITS, SLOTS_PER_EPOCH, type ChainConfig} from "../../params/index.ts";
 import {ssz, type BeaconStateView, type Deposit, type Eth1Data} from "../../types/index.ts";
 import {bytesEqual, toHex} from "../../util/bytes.ts";
 
@@ -27,14 +27,17 @@ export interface Eth1ForProduction {
   isOffline(): boolean;
 }
 
-export function votingPeriodStartTime(state: BeaconStateView): number {
+/** The config values get_eth1_vote reads. */
+export type Eth1VoteConfig = Pick<ChainConfig, "SECONDS_PER_SLOT" | "SECONDS_PER_ETH1_BLOCK" | "ETH1_FOLLOW_DISTANCE">;
+
+export function votingPeriodStartTime(config: Eth1VoteConfig, state: BeaconStateView): number {
   const slotsPerPeriod = EPOCHS_PER_ETH1_VOTING_PERIOD * SLOTS_PER_EPOCH;
   const startSlot = state.slot - (state.slot % slotsPerPeriod);
   // compute_time_at_slot
   return state.genesis_time + startSlot * config.SECONDS_PER_SLOT;
 }
 
-export function isCandidateBlock(block: Eth1Block, periodStart: number): boolean {
+export function isCandidateBlock(config: Eth1VoteConfig, block: Eth1Block, periodStart: number): boolean {
   const follow = config.SECONDS_PER_ETH1_BLOCK * config.ETH1_FOLLOW_DISTANCE;
   return block.timestamp + follow <= periodStart && block.timestamp + follow * 2 >= periodStart;
 }
@@ -44,17 +47,17 @@ function eth1DataKey(d: Eth1Data): string {
 }
 
 /** The candidate window of the state's voting period, as timestamps (for getBlocksByTimestamp). */
-export function candidateWindow(state: BeaconStateView): {from: number; to: number} {
-  const periodStart = votingPeriodStartTime(state);
+export function candidateWindow(config: Eth1VoteConfig, state: BeaconStateView): {from: number; to: number} {
+  const periodStart = votingPeriodStartTime(config, state);
   const follow = config.SECONDS_PER_ETH1_BLOCK * config.ETH1_FOLLOW_DISTANCE;
   return {from: periodStart - 2 * follow, to: periodStart - follow};
 }
 
-export function getEth1Vote(state: BeaconStateView, eth1Chain: Eth1Block[]): Eth1Data {
-  const periodStart = votingPeriodStartTime(state);
+export function getEth1Vote(config: Eth1VoteConfig, state: BeaconStateView, eth1Chain: Eth1Block[]): Eth1Data {
+  const periodStart = votingPeriodStartTime(config, state);
   const stateEth1Data = state.eth1_data.toValue();
   const votesToConsider = eth1Chain
-    .filter((b) => isCandidateBlock(b, periodStart) && b.eth1Data.deposit_count >= stateEth1Data.deposit_count)
+    .filter((b) => isCandidateBlock(config, b, periodStart) && b.eth1Data.deposit_count >= stateEth1Data.deposit_count)
     .map((b) => b.eth1Data);
   const candidates = new Set(votesToConsider.map(eth1DataKey));
   const defaultVote = votesToConsider.length > 0 ? votesToConsider[votesToConsider.length - 1] : stateEth1Data;
@@ -93,9 +96,13 @@ export function expectedDepositCount(state: BeaconStateView, eth1Data: Eth1Data)
  * require, the block re-votes the state's eth1_data instead (a vote that never changes which
  * deposits are due); null deposits then means even those are unknown to the follower.
  */
-export function eth1VoteAndDeposits(state: BeaconStateView, eth1: Eth1ForProduction): {eth1Data: Eth1Data; deposits: Deposit[] | null} {
-  const window = candidateWindow(state);
-  const vote = getEth1Vote(state, eth1.getBlocksByTimestamp(window.from, window.to));
+export function eth1VoteAndDeposits(
+  config: Eth1VoteConfig,
+  state: BeaconStateView,
+  eth1: Eth1ForProduction
+): {eth1Data: Eth1Data; deposits: Deposit[] | null} {
+  const window = candidateWindow(config, state);
+  const vote = getEth1Vote(config, state, eth1.getBlocksByTimestamp(window.from, window.to));
   const deposits = depositsFor(state, eth1DataAfterVote(state, vote), eth1);
   if (deposits !== null) return {eth1Data: vote, deposits};
   const current = state.eth1_data.toValue();

@@ -63,7 +63,7 @@ export function produceBlock(
   body.graffiti = graffiti;
   body.eth1_data = pre.state.eth1_data.toValue();
   if (chain.eth1 !== null) {
-    const {eth1Data, deposits} = eth1VoteAndDeposits(pre.state, chain.eth1);
+    const {eth1Data, deposits} = eth1VoteAndDeposits(chain.config, pre.state, chain.eth1);
     if (deposits === null) {
       throw new ChainRequestError(
         ChainRequestErrorCode.NOT_READY,

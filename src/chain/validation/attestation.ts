@@ -56,7 +56,7 @@ export function prepareAttestation(ctx: ValidationContext, item: AttestationItem
   const validated = validateAttestationData(ctx, data, item.nowMs);
   const s = validated.targetState;
   if (subnet !== null) {
-    const expected = computeSubnetForAttestation(s.epochCtx.getCommitteeCountPerSlot(data.target.epoch), data.slot, data.index);
+    const expected = computeSubnetForAttestation(ctx.config, s.epochCtx.getCommitteeCountPerSlot(data.target.epoch), data.slot, data.index);
     if (expected !== subnet) {
       throw new AttestationError(AttestationErrorCode.WRONG_SUBNET, `attestation belongs to subnet ${expected}, received on subnet ${subnet}`);
     }

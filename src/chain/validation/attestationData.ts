@@ -5,7 +5,7 @@
  * Committees come from the target checkpoint state (the state fork choice's on_attestation
  * validates against), so an attestation on any known branch gets its own branch's shuffling.
  */
-import {config, DOMAIN_BEACON_ATTESTER} from "../../params/index.ts";
+import {DOMAIN_BEACON_ATTESTER} from "../../params/index.ts";
 import {computeEpochAtSlot, computeSigningRoot, getDomain, type CachedBeaconState} from "../../state-transition/index.ts";
 import {ssz, type AttestationData} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
@@ -28,11 +28,11 @@ export function validateAttestationData(ctx: ValidationContext, data: Attestatio
   const slot = data.slot;
   const targetEpoch = data.target.epoch;
 
-  const range = config.ATTESTATION_PROPAGATION_SLOT_RANGE;
-  if (isFutureSlot(ctx.clock, slot, nowMs)) {
+  const range = ctx.config.ATTESTATION_PROPAGATION_SLOT_RANGE;
+  if (isFutureSlot(ctx.config, ctx.clock, slot, nowMs)) {
     throw new AttestationError(AttestationErrorCode.FUTURE_SLOT, `attestation slot ${slot} is in the future`);
   }
-  if (!isWithinSlotRange(ctx.clock, slot, range, nowMs)) {
+  if (!isWithinSlotRange(ctx.config, ctx.clock, slot, range, nowMs)) {
     throw new AttestationError(AttestationErrorCode.PAST_SLOT, `attestation slot ${slot} is more than ${range} slots in the past`);
   }
   if (targetEpoch !== computeEpochAtSlot(slot)) {

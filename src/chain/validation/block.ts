@@ -21,7 +21,7 @@ export async function validateGossipBlock(ctx: ValidationContext, signed: Signed
   const block = signed.message;
   const slot = block.slot;
 
-  if (isFutureSlot(ctx.clock, slot, nowMs)) {
+  if (isFutureSlot(ctx.config, ctx.clock, slot, nowMs)) {
     throw new BlockImportError(BlockErrorCode.FUTURE_SLOT, `block slot ${slot} is in the future`);
   }
   const finalized = ctx.finalizedCheckpoint();

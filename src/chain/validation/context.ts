@@ -6,6 +6,7 @@
  */
 import type {AsyncSignatureVerifier} from "../../crypto/index.ts";
 import type {CheckpointHex, ForkChoice} from "../../fork-choice/index.ts";
+import type {ChainConfig} from "../../params/index.ts";
 import type {CachedBeaconState} from "../../state-transition/index.ts";
 import type {SeenAggregates} from "../seen/seenAggregates.ts";
 import type {SeenAggregators, SeenAttesters} from "../seen/seenAttesters.ts";
@@ -26,6 +27,8 @@ export interface SeenCaches {
 }
 
 export interface ValidationContext {
+  /** The chain config (clock disparity, propagation range, subnet count, fork versions). */
+  readonly config: ChainConfig;
   readonly forkChoice: Pick<ForkChoice, "hasBlock" | "getBlock" | "getCheckpointBlock">;
   readonly regen: Pick<StateRegen, "getCheckpointState" | "getPreState">;
   readonly clock: {slotStartMs(slot: number): number};

@@ -27,7 +27,7 @@ function readPrivateKey(path: string): Uint8Array {
 }
 
 /** The file's entries, each checked (roots, proof of possession) and made for this network. */
-async function readDepositData(path: string): Promise<import("../../eth1/index.ts").DepositToSend[]> {
+async function readDepositData(config: import("../../params/index.ts").ChainConfig, path: string): Promise<import("../../eth1/index.ts").DepositToSend[]> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -35,7 +35,6 @@ async function readDepositData(path: string): Promise<import("../../eth1/index.t
     throw new InputError(`cannot read --deposit-data ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const {parseDepositDataFile} = await import("../../validator/keys/depositData.ts");
-  const {config} = await import("../../params/index.ts");
   const parsed = parseDepositDataFile(text);
   if (parsed.length === 0) throw new InputError(`${path} holds no deposits`);
   return parsed.map((p, i) => {
@@ -82,7 +81,7 @@ export const depositCommand: Command = {
       }
       overrides = parseChainConfigYaml(text);
     }
-    useNetwork(preset, overrides);
+    const config = useNetwork(preset, overrides);
     const timeout = Number(opts["receipt-timeout"]);
     if (!Number.isSafeInteger(timeout) || timeout < 1) throw new InputError("--receipt-timeout must be a positive number of seconds");
     const hasFrom = typeof opts.from === "string";
@@ -99,10 +98,10 @@ export const depositCommand: Command = {
           }
         })()}
       : {type: "key", privateKey: readPrivateKey(String(opts["private-key-file"]))};
-    const entries = await readDepositData(file);
-    const provider = eth1.eth1ProviderFor(endpoint);
+    const entries = await readDepositData(config, file);
+    const provider = eth1.eth1ProviderFor(config, endpoint);
     try {
-      await provider.checkChainId((await import("../../params/index.ts")).config.DEPOSIT_CHAIN_ID);
+      await provider.checkChainId(config.DEPOSIT_CHAIN_ID);
     } catch (e) {
       if (e instanceof eth1.Eth1Error) throw new InputError(e.message);
       throw e;

@@ -96,6 +96,7 @@ async function run(opts: ParsedOptions): Promise<number> {
           signal: startAbort.signal,
           metrics: metrics === undefined ? undefined : createValidatorMetrics(metrics.register),
           doppelgangerProtection: doppelganger,
+          config: node.chain.config,
         }).catch(async (e: unknown) => {
           await node.stop();
           await logging.close();

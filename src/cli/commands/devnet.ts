@@ -9,7 +9,7 @@ import {createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync} f
 import {join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {type Command, type ParsedOptions, intOption} from "../command.ts";
-import {config, defaultConfigRaw} from "../../params/index.ts";
+import {defaultConfigRaw, type ChainConfig} from "../../params/index.ts";
 import {ssz} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
 import {GnomonError, InputError} from "../../util/errors.ts";
@@ -132,7 +132,7 @@ async function stopNodes(nodes: RunningNode[]): Promise<void> {
 }
 
 /** The genesis of the devnet in `dir`: the stored one on a restart, else a new interop genesis. */
-async function devnetGenesis(dir: string, validators: number, genesisDelaySeconds: number, logger: Logger): Promise<{path: string; genesisTime: number; created: boolean}> {
+async function devnetGenesis(config: ChainConfig, dir: string, validators: number, genesisDelaySeconds: number, logger: Logger): Promise<{path: string; genesisTime: number; created: boolean}> {
   const path = join(dir, "genesis.ssz");
   if (existsSync(path)) {
     let state;
@@ -147,7 +147,7 @@ async function devnetGenesis(dir: string, validators: number, genesisDelaySecond
     return {path, genesisTime: state.genesis_time, created: false};
   }
   const {createInteropGenesisState} = await import("../../node/genesis/interopGenesis.ts");
-  const genesis = await createInteropGenesisState({validators, genesisTime: 0});
+  const genesis = await createInteropGenesisState({config, validators, genesisTime: 0});
   const state = genesis.state;
   state.genesis_time = Math.floor(Date.now() / 1000) + genesisDelaySeconds;
   state.commit();
@@ -173,13 +173,13 @@ async function run(opts: ParsedOptions): Promise<number> {
   const {useNetwork} = await import("../../params/index.ts");
   const overrides: Record<string, string> = farFutureForkEpochs(defaultConfigRaw(preset));
   if (secondsPerSlot !== undefined) overrides.SECONDS_PER_SLOT = String(secondsPerSlot);
-  useNetwork(preset, overrides);
+  const config = useNetwork(preset, overrides);
   const logger = createLogger({level}).child({module: "devnet"});
   mkdirSync(dataDir, {recursive: true});
 
   // Every node must be up (REST, p2p, peered) before the first slot: a few seconds per node.
   const genesisDelay = intOption(opts, "genesis-delay", 0, 3600) ?? 10 + 3 * nodes;
-  const genesis = await devnetGenesis(dataDir, validators, genesisDelay, logger);
+  const genesis = await devnetGenesis(config, dataDir, validators, genesisDelay, logger);
   writeFileSync(join(dataDir, "config.yaml"), chainConfigYaml(config.raw));
 
   const plans = planDevnet({nodes, validators, dataDir, restPort, p2pPort});

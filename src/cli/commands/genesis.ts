@@ -91,12 +91,13 @@ export const genesisCommand: Command = {
     if (!isPresetName(preset)) throw new InputError(`unknown preset "${preset}" (expected mainnet or minimal)`);
     const configPath = typeof opts.config === "string" ? opts.config : undefined;
     const overrides = configPath !== undefined ? readConfigOverrides(configPath) : {};
-    useNetwork(preset, overrides);
+    const config = useNetwork(preset, overrides);
     checkWritable(out);
 
     const tty = process.stderr.isTTY === true;
     let shown = -1;
     const genesis = await createInteropGenesisState({
+      config,
       validators,
       genesisTime,
       onProgress: (done, total) => {
@@ -115,7 +116,7 @@ export const genesisCommand: Command = {
     console.log(`wrote ${out} (${validators} validators, preset ${preset}, genesis_time ${genesisTime})`);
     console.log(`hash_tree_root: ${toHex(state.hashTreeRoot())}`);
     console.log(`genesis_validators_root: ${toHex(state.genesis_validators_root)}`);
-    if (!isValidGenesisState(state)) {
+    if (!isValidGenesisState(config, state)) {
       process.stderr.write(
         "note: is_valid_genesis_state is false for this config (genesis_time below MIN_GENESIS_TIME or fewer than " +
           "MIN_GENESIS_ACTIVE_VALIDATOR_COUNT validators); fine for a local network\n"
@@ -134,20 +135,20 @@ async function runFromEth1(opts: ParsedOptions): Promise<number> {
   const preset = String(opts.preset);
   if (!isPresetName(preset)) throw new InputError(`unknown preset "${preset}" (expected mainnet or minimal)`);
   const overrides = typeof opts.config === "string" ? readConfigOverrides(opts.config) : {};
-  useNetwork(preset, overrides);
+  const config = useNetwork(preset, overrides);
   checkWritable(out);
   const {depositContractDeployBlock, eth1ProviderFor} = await import("../../eth1/index.ts");
   const {waitForEth1Genesis} = await import("../../node/genesis/eth1Genesis.ts");
   const {pino} = await import("pino");
   const {default: pretty} = await import("pino-pretty");
-  const provider = eth1ProviderFor(endpoint);
+  const provider = eth1ProviderFor(config, endpoint);
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once("SIGINT", onSignal);
   try {
     // Progress lines go to stderr: stdout carries only the result.
     const logger = pino({level: "info"}, pretty({destination: 2, sync: true, colorize: process.stderr.isTTY === true, ignore: "pid,hostname", translateTime: "HH:MM:ss"}));
-    const genesis = await waitForEth1Genesis({provider, deployBlock: depositContractDeployBlock(), logger, signal: abort.signal});
+    const genesis = await waitForEth1Genesis({config, provider, deployBlock: depositContractDeployBlock(config), logger, signal: abort.signal});
     const {state} = genesis.state;
     writeState(out, state.serialize());
     console.log(`wrote ${out} (${state.validators.length} validators from ${genesis.depositCount} deposits, eth1 block ${genesis.block.number} ${toHex(genesis.block.hash)}, genesis_time ${state.genesis_time})`);

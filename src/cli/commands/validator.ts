@@ -264,7 +264,7 @@ async function runExit(opts: ParsedOptions): Promise<number> {
   const {SigningContext} = await import("../../validator/signing/signingContext.ts");
   const {assertCanExit, signVoluntaryExit, ExitError} = await import("../../validator/exit/voluntaryExit.ts");
   const {SlotClock} = await import("../../clock/index.ts");
-  // Read through the namespace: adoptNodeNetwork replaces the active config and preset.
+  // Read through the namespace: adoptNodeNetwork replaces the active preset.
   const params = await import("../../params/index.ts");
 
   let text: string;
@@ -278,9 +278,8 @@ async function runExit(opts: ParsedOptions): Promise<number> {
   const api = new BeaconApiClient({baseUrl: url, timeoutMs: 10_000});
   const genesis = await api.getGenesis();
   if (genesis === null) throw new InputError("the beacon node does not know genesis yet: no validator can exit");
-  adoptNodeNetwork(await api.getSpec());
+  const config = adoptNodeNetwork(await api.getSpec());
   const context = new SigningContext(genesis.genesisValidatorsRoot, await api.getForkSchedule());
-  const {config} = params;
   const clock = new SlotClock({
     genesisTime: genesis.genesisTime,
     slotDurationMs: config.SLOT_DURATION_MS,

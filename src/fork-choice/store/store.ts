@@ -5,7 +5,6 @@
  * transition, the checkpoint states and the signature checks, and keeps each handler atomic:
  * every check runs before the first change, so a refused call leaves the store as it was.
  */
-import {config} from "../../params/index.ts";
 import {
   BlockProcessingError,
   StateTransitionError,
@@ -68,7 +67,9 @@ export class Store {
     this.checkpointStates = new CheckpointStateCache(opts.checkpointStateCacheSize ?? 16);
     const anchorRoot = toHex(ssz.BeaconBlock.hashTreeRoot(anchorBlock));
     const anchorEpoch = getCurrentEpoch(state);
+    const {config} = anchorState.epochCtx;
     this.forkChoice = new ForkChoice({
+      config,
       genesisTime: state.genesis_time,
       time: state.genesis_time + Math.floor((config.SLOT_DURATION_MS * state.slot) / 1000),
       anchorEpoch,

@@ -3,7 +3,6 @@
  * length as an unsigned varint, then the SSZ bytes in snappy frames. Lengths are checked against
  * the type's SSZ bounds and MAX_PAYLOAD_SIZE before a byte of payload is read.
  */
-import {config} from "../../params/index.ts";
 import type {ByteReader} from "./byteReader.ts";
 import {EncodingError} from "./errors.ts";
 import {maxCompressedLen} from "./snappyBlock.ts";
@@ -32,12 +31,13 @@ export function maxFramedLength(n: number): number {
 
 /**
  * Reads one ssz_snappy payload; null when the stream ends cleanly before its first byte (an empty
- * response). Errors are EncodingErrors naming what was wrong.
+ * response). Errors are EncodingErrors naming what was wrong. `maxPayloadSize` is the config's
+ * MAX_PAYLOAD_SIZE.
  */
-export async function readSszSnappy(reader: ByteReader, bounds: SszBounds): Promise<Uint8Array | null> {
+export async function readSszSnappy(reader: ByteReader, bounds: SszBounds, maxPayloadSize: number): Promise<Uint8Array | null> {
   const length = await readVarint(reader);
   if (length === null) return null;
-  const max = Math.min(bounds.maxSize, config.MAX_PAYLOAD_SIZE);
+  const max = Math.min(bounds.maxSize, maxPayloadSize);
   if (length < bounds.minSize || length > max) {
     throw new EncodingError("INVALID_LENGTH", `payload length ${length} outside the type's bounds [${bounds.minSize}, ${max}]`);
   }

@@ -5,7 +5,7 @@
  */
 import {TopicValidatorResult, type GossipsubMessage} from "@libp2p/gossipsub";
 import type {GossipSub} from "../libp2p.ts";
-import {config} from "../../params/index.ts";
+import type {ChainConfig} from "../../params/index.ts";
 import type {Logger} from "../../util/logger.ts";
 import {GossipAction, type GossipMessage, type GossipSink, type GossipVerdict} from "../../chain/gossip/interface.ts";
 import {compressBlock, maxCompressedLen} from "../encoding/snappyBlock.ts";
@@ -22,6 +22,7 @@ export interface GossipStats {
 }
 
 export interface GossipOptions {
+  config: Pick<ChainConfig, "MAX_PAYLOAD_SIZE" | "ATTESTATION_SUBNET_COUNT">;
   pubsub: GossipSub;
   forkDigest: Uint8Array;
   sink: GossipSink;
@@ -40,9 +41,14 @@ const ACCEPTANCE: Record<GossipAction, TopicValidatorResult> = {
 };
 
 /** Decodes a gossip message's data for its topic; a verdict when it cannot be decoded. */
-export function decodeGossip(topic: GossipTopic, data: Uint8Array, decompressed: Uint8Array | null | undefined): GossipMessage | GossipVerdict {
-  if (data.length > maxCompressedLen(config.MAX_PAYLOAD_SIZE)) return {action: GossipAction.REJECT, reason: "MESSAGE_TOO_LARGE"};
-  const payload = decompressed === undefined ? decompressGossip(data) : decompressed;
+export function decodeGossip(
+  topic: GossipTopic,
+  data: Uint8Array,
+  decompressed: Uint8Array | null | undefined,
+  maxPayloadSize: number
+): GossipMessage | GossipVerdict {
+  if (data.length > maxCompressedLen(maxPayloadSize)) return {action: GossipAction.REJECT, reason: "MESSAGE_TOO_LARGE"};
+  const payload = decompressed === undefined ? decompressGossip(data, maxPayloadSize) : decompressed;
   if (payload === null) return {action: GossipAction.REJECT, reason: "INVALID_SNAPPY"};
   const type = topicType(topic.kind);
   if (payload.length < type.minSize || payload.length > type.maxSize) return {action: GossipAction.REJECT, reason: "INVALID_SSZ_LENGTH"};
@@ -102,12 +108,12 @@ export class Gossip {
     const receivedAtMs = this.opts.now();
     const peerId = propagationSource.toString();
     this.stats.received++;
-    const topic = parseTopic(msg.topic, this.opts.forkDigest, config.ATTESTATION_SUBNET_COUNT);
+    const topic = parseTopic(msg.topic, this.opts.forkDigest, this.opts.config.ATTESTATION_SUBNET_COUNT);
     let verdict: GossipVerdict;
     if (topic === null) {
       verdict = {action: GossipAction.REJECT, reason: "UNKNOWN_TOPIC"};
     } else {
-      const decoded = decodeGossip(topic, msg.data, this.opts.decompressed.get(msg));
+      const decoded = decodeGossip(topic, msg.data, this.opts.decompressed.get(msg), this.opts.config.MAX_PAYLOAD_SIZE);
       if ("action" in decoded) verdict = decoded;
       else {
         try {

@@ -8,7 +8,7 @@
  * thresholds depend on traffic estimates a small network does not meet.
  */
 import type {PeerScoreParams, PeerScoreThresholds, TopicScoreParams} from "@libp2p/gossipsub/score";
-import {config, SLOTS_PER_EPOCH} from "../../params/index.ts";
+import {SLOTS_PER_EPOCH, type ChainConfig} from "../../params/index.ts";
 import {GLOBAL_KINDS, topicString, type GossipTopic} from "./topics.ts";
 
 const MAX_IN_MESH_SCORE = 10;
@@ -42,7 +42,11 @@ function decayConvergence(decay: number, rate: number): number {
   return rate / (1 - decay);
 }
 
-export function gossipScoreParams(forkDigest: Uint8Array, subnetCount: number): {params: Partial<PeerScoreParams>; thresholds: PeerScoreThresholds} {
+export function gossipScoreParams(
+  config: Pick<ChainConfig, "SECONDS_PER_SLOT">,
+  forkDigest: Uint8Array,
+  subnetCount: number
+): {params: Partial<PeerScoreParams>; thresholds: PeerScoreThresholds} {
   const slotMs = config.SECONDS_PER_SLOT * 1000;
   const epochMs = slotMs * SLOTS_PER_EPOCH;
   const attestationWeight = 1 / subnetCount;

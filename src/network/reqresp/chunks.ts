@@ -48,13 +48,18 @@ function printable(bytes: Uint8Array): string {
  * Reads the next response chunk's payload (after the result byte and context bytes); null at a
  * clean end of stream. `expectedContext` checks v2 context bytes (the fork digest).
  */
-export async function readResponseChunk(reader: ByteReader, def: ProtocolDef, expectedContext: Uint8Array): Promise<Uint8Array | null> {
+export async function readResponseChunk(
+  reader: ByteReader,
+  def: ProtocolDef,
+  expectedContext: Uint8Array,
+  maxPayloadSize: number
+): Promise<Uint8Array | null> {
   const code = await reader.readByte();
   if (code === null) return null;
   if (code !== RespCode.success) {
     let message = "";
     try {
-      const payload = await readSszSnappy(reader, ssz.ErrorMessage);
+      const payload = await readSszSnappy(reader, ssz.ErrorMessage, maxPayloadSize);
       if (payload !== null) message = printable(ssz.ErrorMessage.deserialize(payload));
     } catch {
       message = "(unreadable error message)";
@@ -68,7 +73,7 @@ export async function readResponseChunk(reader: ByteReader, def: ProtocolDef, ex
       throw new EncodingError("UNKNOWN_CONTEXT", `context bytes ${Buffer.from(context).toString("hex")} name no fork this node knows`);
     }
   }
-  const payload = await readSszSnappy(reader, def.response());
+  const payload = await readSszSnappy(reader, def.response(), maxPayloadSize);
   if (payload === null) throw new EncodingError("CHUNK_TRUNCATED", "stream ended after a result byte");
   return payload;
 }

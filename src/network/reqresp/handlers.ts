@@ -2,13 +2,14 @@
  * The answers this node gives: status, goodbye, ping, metadata (v1 phase0, v2 altair-shaped with
  * empty syncnets) and the two block protocols, with the spec's request checks.
  */
-import {config} from "../../params/index.ts";
+import type {ChainConfig} from "../../params/index.ts";
 import {ssz, type MetaData, type Status} from "../../types/index.ts";
 import type {BlockSource} from "./blockSource.ts";
 import {Method, MetaDataV2, RespCode} from "./protocols.ts";
 import {RequestError, type InboundRequest, type ReqRespHandler} from "./reqResp.ts";
 
 export interface HandlerContext {
+  config: Pick<ChainConfig, "MAX_REQUEST_BLOCKS">;
   localStatus(): Status;
   metadata(): MetaData;
   /** A peer's status arrived (as a request). */
@@ -28,7 +29,7 @@ function decode<T>(type: {deserialize(b: Uint8Array): T}, bytes: Uint8Array): T 
 const single = (cost = 1) => (_req: InboundRequest): number => cost;
 
 /** beacon_blocks_by_range's request checks: a zero step or count, or more than MAX_REQUEST_BLOCKS, is invalid. */
-export function checkBlocksByRange(req: {start_slot: number; count: number; step: number}): void {
+export function checkBlocksByRange(config: Pick<ChainConfig, "MAX_REQUEST_BLOCKS">, req: {start_slot: number; count: number; step: number}): void {
   if (req.step < 1) throw new RequestError(RespCode.invalidRequest, "step must be at least 1");
   if (req.count < 1) throw new RequestError(RespCode.invalidRequest, "count must be at least 1");
   if (req.count > config.MAX_REQUEST_BLOCKS) {
@@ -70,7 +71,7 @@ export function createHandlers(ctx: HandlerContext): Record<Method, ReqRespHandl
     [Method.beaconBlocksByRange]: {
       cost(req) {
         const r = decode(ssz.BeaconBlocksByRangeRequest, req.body);
-        checkBlocksByRange(r);
+        checkBlocksByRange(ctx.config, r);
         return r.count;
       },
       async handle(req) {

@@ -52,6 +52,8 @@ export interface ReqRespOptions {
   handlers: Record<Method, ReqRespHandler>;
   /** The fork digest: v2 context bytes. */
   forkDigest: Uint8Array;
+  /** The config's MAX_PAYLOAD_SIZE: no request or response chunk may be longer. */
+  maxPayloadSize: number;
   logger: Logger;
   onPeerFault(peerId: string, fault: PeerFault, detail: string): void;
   rateLimiter?: RateLimiter;
@@ -92,7 +94,7 @@ export class ReqResp {
       const bounds = def.request();
       try {
         if (bounds !== null) {
-          const read = await readSszSnappy(reader, bounds);
+          const read = await readSszSnappy(reader, bounds, this.opts.maxPayloadSize);
           if (read === null) throw new EncodingError("EMPTY_REQUEST", "request has no payload");
           body = read;
         }
@@ -192,7 +194,7 @@ export class ReqResp {
       const reader = new ByteReader(stream);
       const payloads: Uint8Array[] = [];
       while (payloads.length < maxChunks) {
-        const payload = await readResponseChunk(reader, def, this.opts.forkDigest);
+        const payload = await readResponseChunk(reader, def, this.opts.forkDigest, this.opts.maxPayloadSize);
         if (payload === null) break;
         payloads.push(payload);
         clearTimeout(timer);

@@ -13,7 +13,7 @@
  */
 import {sleep, systemTime, type TimeSource} from "../../clock/index.ts";
 import {verify} from "../../crypto/index.ts";
-import {config, DOMAIN_DEPOSIT, MAX_EFFECTIVE_BALANCE} from "../../params/index.ts";
+import {DOMAIN_DEPOSIT, MAX_EFFECTIVE_BALANCE, type ChainConfig} from "../../params/index.ts";
 import {computeDomain, computeSigningRoot, initializeBeaconStateFromEth1, isValidGenesisState, type CachedBeaconState} from "../../state-transition/index.ts";
 import {ssz, type Deposit, type DepositData} from "../../types/index.ts";
 import {bytesEqual, toHex} from "../../util/bytes.ts";
@@ -23,6 +23,8 @@ import {DepositTree} from "./depositTree.ts";
 import {Eth1Error, Eth1ErrorCode, type Eth1BlockHeader, type Eth1Provider} from "../../eth1/index.ts";
 
 export interface Eth1GenesisOptions {
+  /** The chain config: genesis thresholds and delay, deposit chain id and fork version, follow distance. */
+  config: ChainConfig;
   provider: Eth1Provider;
   deployBlock: number;
   logger?: Logger;
@@ -50,7 +52,13 @@ class GenesisScan {
   private active = 0;
   /** The block of the deposit that made the active count reach MIN_GENESIS_ACTIVE_VALIDATOR_COUNT. */
   thresholdBlock: number | null = null;
-  private readonly domain = computeDomain(DOMAIN_DEPOSIT);
+  private readonly config: ChainConfig;
+  private readonly domain: Uint8Array;
+
+  constructor(config: ChainConfig) {
+    this.config = config;
+    this.domain = computeDomain(DOMAIN_DEPOSIT, config.GENESIS_FORK_VERSION);
+  }
 
   add(blockNumber: number, data: DepositData): void {
     this.deposits.push({blockNumber, data});
@@ -69,7 +77,7 @@ class GenesisScan {
     // Genesis activation: effective balance min(balance - balance % increment, MAX) == MAX.
     if ((balance ?? 0) < MAX_EFFECTIVE_BALANCE && next >= MAX_EFFECTIVE_BALANCE) {
       this.active++;
-      if (this.active >= config.MIN_GENESIS_ACTIVE_VALIDATOR_COUNT && this.thresholdBlock === null) this.thresholdBlock = blockNumber;
+      if (this.active >= this.config.MIN_GENESIS_ACTIVE_VALIDATOR_COUNT && this.thresholdBlock === null) this.thresholdBlock = blockNumber;
     }
   }
 
@@ -87,8 +95,8 @@ export async function waitForEth1Genesis(opts: Eth1GenesisOptions): Promise<Eth1
   const batch = opts.logsBatch ?? 1000;
   const time = opts.time ?? systemTime;
   const now = opts.now ?? (() => time.now());
-  const {provider} = opts;
-  let scan = new GenesisScan();
+  const {provider, config} = opts;
+  let scan = new GenesisScan(opts.config);
   let next = opts.deployBlock;
   let chainChecked = false;
   let lastReport = "";
@@ -107,7 +115,7 @@ export async function waitForEth1Genesis(opts: Eth1GenesisOptions): Promise<Eth1
         for (const log of logs) {
           if (log.index !== scan.deposits.length) {
             // A gap or a repeat: the endpoint's answer is not usable; read everything again.
-            scan = new GenesisScan();
+            scan = new GenesisScan(opts.config);
             next = opts.deployBlock;
             throw new Eth1Error(Eth1ErrorCode.DEPOSIT_GAP, `deposit log index ${log.index}, expected ${before}`);
           }
@@ -116,7 +124,7 @@ export async function waitForEth1Genesis(opts: Eth1GenesisOptions): Promise<Eth1
         const count = await provider.depositCountAt(to);
         const read = scan.deposits.length;
         if (count !== read) {
-          scan = new GenesisScan();
+          scan = new GenesisScan(opts.config);
           next = opts.deployBlock;
           throw new Eth1Error(Eth1ErrorCode.ROOT_MISMATCH, `the contract holds ${count} deposits at block ${to}, the logs gave ${read}`);
         }
@@ -131,7 +139,7 @@ export async function waitForEth1Genesis(opts: Eth1GenesisOptions): Promise<Eth1
         const block = await firstBlockAtTime(provider, scan.thresholdBlock, next - 1, config.MIN_GENESIS_TIME - config.GENESIS_DELAY);
         const ageOk = block !== null && block.timestamp + config.SECONDS_PER_ETH1_BLOCK * config.ETH1_FOLLOW_DISTANCE <= Math.floor(now() / 1000);
         if (block !== null && ageOk) {
-          const genesis = await buildGenesis(provider, scan, block);
+          const genesis = await buildGenesis(config, provider, scan, block);
           if (genesis !== null) return genesis;
         }
       }
@@ -163,7 +171,7 @@ async function firstBlockAtTime(provider: Eth1Provider, from: number, to: number
   return found;
 }
 
-async function buildGenesis(provider: Eth1Provider, scan: GenesisScan, block: Eth1BlockHeader): Promise<Eth1Genesis | null> {
+async function buildGenesis(config: ChainConfig, provider: Eth1Provider, scan: GenesisScan, block: Eth1BlockHeader): Promise<Eth1Genesis | null> {
   const tree = new DepositTree();
   const deposits: Deposit[] = [];
   for (const d of scan.deposits) {
@@ -175,7 +183,7 @@ async function buildGenesis(provider: Eth1Provider, scan: GenesisScan, block: Et
   if (!bytesEqual(root, tree.root())) {
     throw new Eth1Error(Eth1ErrorCode.ROOT_MISMATCH, `get_deposit_root at block ${block.number} is ${toHex(root)}, the logs give ${toHex(tree.root())}`);
   }
-  const state = initializeBeaconStateFromEth1(block.hash, block.timestamp, deposits);
-  if (!isValidGenesisState(state.state)) return null;
+  const state = initializeBeaconStateFromEth1(config, block.hash, block.timestamp, deposits);
+  if (!isValidGenesisState(config, state.state)) return null;
   return {state, block, depositCount: deposits.length};
 }

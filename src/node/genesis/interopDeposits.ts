@@ -11,6 +11,7 @@
  * either way.
  */
 import {availableParallelism} from "node:os";
+import type {ChainConfig} from "../../params/index.ts";
 import {ssz, type Deposit, type DepositData} from "../../types/index.ts";
 import {runRangeOnWorkers} from "../../util/rangeWorkers.ts";
 import {DepositTree} from "./depositTree.ts";
@@ -27,8 +28,8 @@ export interface InteropDeposits {
 }
 
 /** Deposits 0..count-1, signed on the calling thread. */
-export function interopDeposits(count: number, onProgress?: ProgressFn): InteropDeposits {
-  const params = interopDepositParams();
+export function interopDeposits(config: Pick<ChainConfig, "GENESIS_FORK_VERSION">, count: number, onProgress?: ProgressFn): InteropDeposits {
+  const params = interopDepositParams(config);
   const progress = progressReporter(count, onProgress);
   const data: DepositData[] = [];
   for (let i = 0; i < count; i++) {
@@ -49,10 +50,15 @@ export interface SigningOptions {
 const SIGNING_CHUNK = 128;
 
 /** Deposits 0..count-1, signed on worker threads (small counts on the calling thread). */
-export async function interopDepositsOnWorkers(count: number, onProgress?: ProgressFn, opts: SigningOptions = {}): Promise<InteropDeposits> {
+export async function interopDepositsOnWorkers(
+  config: Pick<ChainConfig, "GENESIS_FORK_VERSION">,
+  count: number,
+  onProgress?: ProgressFn,
+  opts: SigningOptions = {}
+): Promise<InteropDeposits> {
   const threads = opts.workers ?? Math.min(8, availableParallelism());
-  if (count < (opts.minCountForWorkers ?? 512) || threads < 1) return interopDeposits(count, onProgress);
-  const params = interopDepositParams();
+  if (count < (opts.minCountForWorkers ?? 512) || threads < 1) return interopDeposits(config, count, onProgress);
+  const params = interopDepositParams(config);
   const progress = progressReporter(count, onProgress);
   const data = new Array<DepositData>(count);
   let done = 0;

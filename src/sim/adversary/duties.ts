@@ -74,7 +74,7 @@ export function groupAttesters(ctx: Pick<AdversaryContext, "validators">, state:
   const out: AttesterDuty[] = [];
   for (let committeeIndex = 0; committeeIndex < perSlot; committeeIndex++) {
     const committee = state.epochCtx.getBeaconCommittee(slot, committeeIndex);
-    const subnet = computeSubnetForAttestation(perSlot, slot, committeeIndex);
+    const subnet = computeSubnetForAttestation(state.epochCtx.config, perSlot, slot, committeeIndex);
     committee.forEach((validator, position) => {
       if (members.has(validator)) out.push({validator, committeeIndex, committeeLength: committee.length, position, subnet});
     });

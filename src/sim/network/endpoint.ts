@@ -140,7 +140,7 @@ export class SimEndpoint implements NodeNetwork {
         // An epoch the head state has no shuffling for: libp2p's network cannot place it either.
         return 0;
       }
-      return this.host.publish(this.index, {kind: "beacon_attestation", subnet: computeSubnetForAttestation(committeesPerSlot, attestation.data.slot, attestation.data.index), value: attestation});
+      return this.host.publish(this.index, {kind: "beacon_attestation", subnet: computeSubnetForAttestation(this.chain.config, committeesPerSlot, attestation.data.slot, attestation.data.index), value: attestation});
     }
     return this.host.publish(this.index, message as GossipMessage);
   }

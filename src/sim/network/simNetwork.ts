@@ -22,7 +22,6 @@ import {GossipAction, type GossipMessage, type GossipVerdict} from "../../chain/
 import type {TimeSource} from "../../clock/index.ts";
 import {chainBlockSource, type BlockSource} from "../../network/reqresp/blockSource.ts";
 import type {NodeNetwork, PeerAction} from "../../network/interface.ts";
-import {config} from "../../params/index.ts";
 import {ssz, type SignedBeaconBlock, type Status} from "../../types/index.ts";
 import {errorMessage} from "../../util/errors.ts";
 import type {Logger} from "../../util/logger.ts";
@@ -443,7 +442,7 @@ export class SimNetwork implements EndpointHost {
         // A block early within the clock disparity allowance: the sink would wait for its slot
         // on a timer, and a drain must not wait for time to move. It waits here instead.
         const early = endpoint.chain.clock.slotStartMs(e.wire.slot) - now;
-        if (early > 0 && early <= config.MAXIMUM_GOSSIP_CLOCK_DISPARITY) {
+        if (early > 0 && early <= endpoint.chain.config.MAXIMUM_GOSSIP_CLOCK_DISPARITY) {
           this.push({...e, at: now + early, held: true});
           continue;
         }
@@ -524,7 +523,7 @@ export class SimNetwork implements EndpointHost {
     let blocks: Uint8Array[];
     try {
       if (source === undefined) throw new Error(`node ${p.to} has no chain`);
-      blocks = await serveBlocks(source, p.request);
+      blocks = await serveBlocks(source, p.request, this.endpoints[p.to]?.chain.config.MAX_REQUEST_BLOCKS ?? 0);
     } catch (e) {
       this.failRequest(p, SimNetworkErrorCode.SERVER_ERROR, `node ${p.to} could not serve ${p.request.method}: ${errorMessage(e)}`);
       return;
@@ -582,11 +581,11 @@ export class SimNetwork implements EndpointHost {
 }
 
 /** What a peer answers to a block request (at most MAX_REQUEST_BLOCKS blocks). */
-async function serveBlocks(source: BlockSource, request: BlockRequest): Promise<Uint8Array[]> {
+async function serveBlocks(source: BlockSource, request: BlockRequest, maxRequestBlocks: number): Promise<Uint8Array[]> {
   const roots =
     request.method === "beacon_blocks_by_range"
-      ? await source.canonicalRootsInRange(request.startSlot, Math.min(request.count, config.MAX_REQUEST_BLOCKS))
-      : request.roots.slice(0, config.MAX_REQUEST_BLOCKS);
+      ? await source.canonicalRootsInRange(request.startSlot, Math.min(request.count, maxRequestBlocks))
+      : request.roots.slice(0, maxRequestBlocks);
   const out: Uint8Array[] = [];
   for (const root of roots) {
     const bytes = await source.blockBytes(root);

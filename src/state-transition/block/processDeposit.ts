@@ -48,7 +48,7 @@ export function applyDeposit(
   const known = epochCtx.pubkey2index(pubkey);
   if (known === undefined || !(known < state.validators.length)) {
     // Proof of possession, not checked by the deposit contract; fork-agnostic domain.
-    const domain = computeDomain(DOMAIN_DEPOSIT);
+    const domain = computeDomain(DOMAIN_DEPOSIT, epochCtx.config.GENESIS_FORK_VERSION);
     const signingRoot = computeSigningRoot(
       ssz.DepositMessage,
       {pubkey, withdrawal_credentials: withdrawalCredentials, amount},

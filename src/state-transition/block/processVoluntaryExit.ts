@@ -1,5 +1,5 @@
 /** beacon-chain.md process_voluntary_exit. */
-import {FAR_FUTURE_EPOCH, config} from "../../params/index.ts";
+import {FAR_FUTURE_EPOCH} from "../../params/index.ts";
 import {verifySignatureSet} from "../../crypto/index.ts";
 import type {SignedVoluntaryExit} from "../../types/index.ts";
 import type {CachedBeaconState} from "../cache/cachedBeaconState.ts";
@@ -13,6 +13,7 @@ import type {BlockProcessingOpts} from "./types.ts";
 
 export function processVoluntaryExit(s: CachedBeaconState, signedExit: SignedVoluntaryExit, opts: BlockProcessingOpts = {}): void {
   const {state} = s;
+  const {config} = s.epochCtx;
   const exit = signedExit.message;
   const index = exit.validator_index;
   if (!(index < state.validators.length)) {

@@ -1,4 +1,5 @@
 /** A tree-backed state together with its epoch caches: what every state-transition entry takes. */
+import type {ChainConfig} from "../../params/index.ts";
 import type {BeaconStateView} from "../../types/index.ts";
 import {EpochContext} from "./epochContext.ts";
 import type {PubkeyCache} from "./pubkeyCache.ts";
@@ -13,8 +14,13 @@ export interface CreateCachedBeaconStateOpts {
   pubkeyCache?: PubkeyCache;
 }
 
-export function createCachedBeaconState(state: BeaconStateView, opts: CreateCachedBeaconStateOpts = {}): CachedBeaconState {
-  return {state, epochCtx: EpochContext.createFromState(state, opts.pubkeyCache)};
+/** `config` is the chain config of the state's chain: the state transition reads it from the epoch context. */
+export function createCachedBeaconState(
+  state: BeaconStateView,
+  config: ChainConfig,
+  opts: CreateCachedBeaconStateOpts = {}
+): CachedBeaconState {
+  return {state, epochCtx: EpochContext.createFromState(state, config, opts.pubkeyCache)};
 }
 
 /**

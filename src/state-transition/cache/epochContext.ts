@@ -15,6 +15,7 @@ import {
   FAR_FUTURE_EPOCH,
   GENESIS_EPOCH,
   SLOTS_PER_EPOCH,
+  type ChainConfig,
 } from "../../params/index.ts";
 import type {PublicKey} from "../../crypto/index.ts";
 import type {
@@ -54,6 +55,8 @@ export interface NextEpochData {
 }
 
 export class EpochContext {
+  /** The chain config the state belongs to (fork versions, churn, ejection, exit delays). */
+  readonly config: ChainConfig;
   readonly pubkeyCache: PubkeyCache;
   epoch: Epoch;
   previousShufflingRef: LazyShuffling;
@@ -96,6 +99,7 @@ export class EpochContext {
   private ebOwned: boolean;
 
   private constructor(init: {
+    config: ChainConfig;
     pubkeyCache: PubkeyCache;
     epoch: Epoch;
     previous: LazyShuffling;
@@ -113,6 +117,7 @@ export class EpochContext {
     exitQueueChurn: number;
     proposers?: number[] | null;
   }) {
+    this.config = init.config;
     this.pubkeyCache = init.pubkeyCache;
     this.epoch = init.epoch;
     this.previousShufflingRef = init.previous;
@@ -132,7 +137,7 @@ export class EpochContext {
     const total = init.totalActiveBalance;
     const minimum = BigInt(EFFECTIVE_BALANCE_INCREMENT);
     this.totalActiveBalance = total > minimum ? total : minimum;
-    this.churnLimit = computeChurnLimit(init.current.activeIndices.length);
+    this.churnLimit = computeChurnLimit(init.config, init.current.activeIndices.length);
     this.proposerSeed = init.proposerSeed;
     this.exitQueueEpoch = init.exitQueueEpoch;
     this.exitQueueChurn = init.exitQueueChurn;
@@ -140,7 +145,7 @@ export class EpochContext {
   }
 
   /** Builds every cache from a state (one pass over the registry). */
-  static createFromState(state: BeaconStateView, pubkeyCache: PubkeyCache = new PubkeyCache()): EpochContext {
+  static createFromState(state: BeaconStateView, config: ChainConfig, pubkeyCache: PubkeyCache = new PubkeyCache()): EpochContext {
     state.commit();
     const validators = state.validators.getAllReadonlyValues();
     const n = validators.length;
@@ -192,6 +197,7 @@ export class EpochContext {
     const exitQueueEpoch = maxExit > queueFloor ? maxExit : queueFloor;
     const exitQueueChurn = maxExit === exitQueueEpoch ? maxExitCount : 0;
     return new EpochContext({
+      config,
       pubkeyCache,
       epoch,
       previous,
@@ -393,7 +399,7 @@ export class EpochContext {
     const total = data.totalActiveBalance;
     const minimum = BigInt(EFFECTIVE_BALANCE_INCREMENT);
     this.totalActiveBalance = total > minimum ? total : minimum;
-    this.churnLimit = computeChurnLimit(this.currentShufflingRef.activeIndices.length);
+    this.churnLimit = computeChurnLimit(this.config, this.currentShufflingRef.activeIndices.length);
     // The queue floor moves up by one epoch; exits already queued above it keep their count.
     const queueFloor = computeActivationExitEpoch(epoch);
     if (queueFloor > this.exitQueueEpoch) {

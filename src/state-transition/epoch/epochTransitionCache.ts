@@ -13,7 +13,6 @@ import {
   FAR_FUTURE_EPOCH,
   GENESIS_EPOCH,
   MAX_EFFECTIVE_BALANCE,
-  config,
 } from "../../params/index.ts";
 import {DOMAIN_BEACON_ATTESTER} from "../../params/index.ts";
 import type {BeaconStateView, Epoch, PendingAttestation, Slot} from "../../types/index.ts";
@@ -107,7 +106,7 @@ export function beforeProcessEpoch(s: CachedBeaconState): EpochTransitionCache {
   const previousEpoch = currentEpoch === GENESIS_EPOCH ? GENESIS_EPOCH : currentEpoch - 1;
   const nextNextEpoch = currentEpoch + 2;
   const slashingsEpoch = currentEpoch + Math.floor(EPOCHS_PER_SLASHINGS_VECTOR / 2);
-  const ejectionBalance = config.EJECTION_BALANCE;
+  const ejectionBalance = s.epochCtx.config.EJECTION_BALANCE;
 
   const ctx = s.epochCtx;
   const registry = readRegistry(s);

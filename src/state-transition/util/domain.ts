@@ -1,5 +1,4 @@
 /** beacon-chain.md compute_fork_data_root, compute_domain, get_domain, compute_signing_root. */
-import {config} from "../../params/index.ts";
 import {ssz, type BeaconStateView, type Epoch} from "../../types/index.ts";
 import {computeEpochAtSlot} from "./epoch.ts";
 
@@ -20,7 +19,7 @@ const DOMAIN_CACHE_LIMIT = 1024;
 
 export function computeDomain(
   domainType: Uint8Array,
-  forkVersion: Uint8Array = config.GENESIS_FORK_VERSION,
+  forkVersion: Uint8Array,
   genesisValidatorsRoot: Uint8Array = ZERO_ROOT
 ): Uint8Array {
   const key = hexOf(domainType) + hexOf(forkVersion) + hexOf(genesisValidatorsRoot);

@@ -1,5 +1,5 @@
 /** beacon-chain.md "Misc" and "Beacon state accessors": slot/epoch arithmetic. */
-import {GENESIS_EPOCH, GENESIS_SLOT, MAX_SEED_LOOKAHEAD, SLOTS_PER_EPOCH, config} from "../../params/index.ts";
+import {GENESIS_EPOCH, GENESIS_SLOT, MAX_SEED_LOOKAHEAD, SLOTS_PER_EPOCH, type ChainConfig} from "../../params/index.ts";
 import type {BeaconStateView, Epoch, Slot} from "../../types/index.ts";
 
 export function computeEpochAtSlot(slot: Slot): Epoch {
@@ -15,7 +15,7 @@ export function computeActivationExitEpoch(epoch: Epoch): Epoch {
 }
 
 /** compute_time_at_slot (the spec notes it is unsafe for overflow; so is this). */
-export function computeTimeAtSlot(genesisTime: number, slot: Slot): number {
+export function computeTimeAtSlot(config: Pick<ChainConfig, "SLOT_DURATION_MS">, genesisTime: number, slot: Slot): number {
   return genesisTime + Math.floor(((slot - GENESIS_SLOT) * config.SLOT_DURATION_MS) / 1000);
 }
 

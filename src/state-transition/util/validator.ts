@@ -1,5 +1,5 @@
 /** beacon-chain.md "Predicates" on validators, and the registry accessors built on them. */
-import {FAR_FUTURE_EPOCH, MAX_EFFECTIVE_BALANCE, config} from "../../params/index.ts";
+import {FAR_FUTURE_EPOCH, MAX_EFFECTIVE_BALANCE, type ChainConfig} from "../../params/index.ts";
 import type {BeaconStateView, Epoch, Validator, ValidatorIndex} from "../../types/index.ts";
 
 /** The fields the predicates read; a Validator value or a validator view both qualify. */
@@ -41,7 +41,10 @@ export function getActiveValidatorIndices(state: BeaconStateView, epoch: Epoch):
 }
 
 /** get_validator_churn_limit from a count of active validators. */
-export function computeChurnLimit(activeValidatorCount: number): number {
+export function computeChurnLimit(
+  config: Pick<ChainConfig, "MIN_PER_EPOCH_CHURN_LIMIT" | "CHURN_LIMIT_QUOTIENT">,
+  activeValidatorCount: number
+): number {
   return Math.max(config.MIN_PER_EPOCH_CHURN_LIMIT, Math.floor(activeValidatorCount / config.CHURN_LIMIT_QUOTIENT));
 }
 

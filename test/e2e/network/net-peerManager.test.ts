@@ -13,11 +13,12 @@ import {PeerManager, type PeerManagerDeps} from "../../../src/network/peers/peer
 import {ssz, type Status} from "../../../src/types/index.ts";
 import {silentLogger} from "../../../src/util/logger.ts";
 import {waitFor} from "../helpers/processes.ts";
+import {createChainConfig} from "../../../src/params/index.ts";
 
 const DIGEST = Uint8Array.from([1, 2, 3, 4]);
 
 async function host(): Promise<Libp2pHost> {
-  return createHost({privateKey: await generateKeyPair("secp256k1"), listenAddress: "127.0.0.1", port: 0, forkDigest: DIGEST, subnetCount: 64, maxPeers: 10, decompressed: new WeakMap()});
+  return createHost({config: createChainConfig("minimal"), privateKey: await generateKeyPair("secp256k1"), listenAddress: "127.0.0.1", port: 0, forkDigest: DIGEST, subnetCount: 64, maxPeers: 10, decompressed: new WeakMap()});
 }
 
 function deps(h: Libp2pHost, status: () => Status, goodbyes: number[]): PeerManagerDeps {

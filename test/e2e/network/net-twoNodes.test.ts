@@ -14,6 +14,7 @@ import {join} from "node:path";
 import {generateKeyPair} from "@libp2p/crypto/keys";
 import {multiaddr} from "@multiformats/multiaddr";
 import {createHost, type Libp2pHost} from "../../../src/network/libp2p.ts";
+import {createChainConfig} from "../../../src/params/index.ts";
 import {compressBlock} from "../../../src/network/encoding/snappyBlock.ts";
 import {topicString} from "../../../src/network/gossip/topics.ts";
 import {createHandlers} from "../../../src/network/reqresp/handlers.ts";
@@ -37,7 +38,9 @@ interface TestPeer {
 
 /** A libp2p peer built from Gnomon's network modules, announcing `status` in its handshakes. */
 async function startTestPeer(forkDigest: Uint8Array, status: Status): Promise<TestPeer> {
+  const config = createChainConfig("minimal");
   const host = await createHost({
+    config,
     privateKey: await generateKeyPair("secp256k1"),
     listenAddress: "127.0.0.1",
     port: 0,
@@ -50,9 +53,11 @@ async function startTestPeer(forkDigest: Uint8Array, status: Status): Promise<Te
   const reqResp = new ReqResp({
     libp2p: host,
     forkDigest,
+    maxPayloadSize: config.MAX_PAYLOAD_SIZE,
     logger: silentLogger,
     onPeerFault: (_peer, fault, detail) => faults.push(`${fault}: ${detail}`),
     handlers: createHandlers({
+      config,
       localStatus: () => status,
       metadata: () => ssz.MetaData.defaultValue(),
       onPeerStatus: () => {},

@@ -12,7 +12,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {FakeTime} from "../../../src/clock/index.ts";
 import {BeaconNode} from "../../../src/node/index.ts";
-import {config, useNetwork} from "../../../src/params/index.ts";
+import {useNetwork} from "../../../src/params/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
 import {silentLogger} from "../../../src/util/logger.ts";
 import {startValidatorClient, type DutyCounts, type ValidatorClient} from "../../../src/validator/index.ts";
@@ -64,7 +64,7 @@ async function runOnVirtualTime(dir: string): Promise<Run> {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     };
-    const endMs = (GENESIS_TIME + EPOCHS * SLOTS_PER_EPOCH * config.SECONDS_PER_SLOT) * 1000;
+    const endMs = (GENESIS_TIME + EPOCHS * SLOTS_PER_EPOCH * chain.config.SECONDS_PER_SLOT) * 1000;
     const virtualMs = endMs - time.now();
     const wallStart = performance.now();
     await time.runUntil(endMs, settle);

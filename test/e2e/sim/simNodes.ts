@@ -10,7 +10,7 @@ import {join} from "node:path";
 import {FakeTime} from "../../../src/clock/index.ts";
 import {BeaconDb} from "../../../src/db/index.ts";
 import {BeaconNode} from "../../../src/node/index.ts";
-import {config} from "../../../src/params/index.ts";
+import {createChainConfig} from "../../../src/params/index.ts";
 import {SimNetwork, type SimNetworkStats} from "../../../src/sim/network/index.ts";
 import type {TraceEvent} from "../../../src/sim/types.ts";
 import {toHex} from "../../../src/util/bytes.ts";
@@ -45,7 +45,7 @@ export interface SimNodesRun {
 }
 
 function epochMs(epoch: number): number {
-  return (GENESIS_TIME + epoch * SLOTS_PER_EPOCH * config.SECONDS_PER_SLOT) * 1000;
+  return (GENESIS_TIME + epoch * SLOTS_PER_EPOCH * createChainConfig("minimal").SECONDS_PER_SLOT) * 1000;
 }
 
 /** The trace in the simulator's canonical order (time, kind, node, then the rest), hashed. */

@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import {createRequire} from "node:module";
 import type {Type} from "@chainsafe/ssz";
-import {config} from "../../../src/params/index.ts";
+import {createChainConfig} from "../../../src/params/index.ts";
 import {GossipAction} from "../../../src/chain/gossip/interface.ts";
 import {decodeGossip} from "../../../src/network/gossip/gossip.ts";
 import {decompressGossip} from "../../../src/network/gossip/messageId.ts";
@@ -17,6 +17,7 @@ import {GLOBAL_KINDS, parseTopic, topicString, topicType, type GossipTopic} from
 import {hexOf, mutatedBytes, mutatedText, type InProcessTarget} from "../target.ts";
 
 // snappyjs ships no type declarations; only its compressor is used.
+const config = createChainConfig("mainnet");
 const snappyjs = createRequire(import.meta.url)("snappyjs") as {compress(b: Uint8Array): Uint8Array};
 
 const FORK_DIGEST = Uint8Array.from([0x12, 0x34, 0xab, 0xcd]);
@@ -77,7 +78,7 @@ export function gossipTarget(): InProcessTarget<GossipInput> {
       const valid = ssz !== null && JSON.stringify(t) === JSON.stringify(fallback);
       let decoded: ReturnType<typeof decodeGossip>;
       try {
-        decoded = decodeGossip(t, data, undefined);
+        decoded = decodeGossip(t, data, undefined, config.MAX_PAYLOAD_SIZE);
       } catch (e) {
         return `decodeGossip threw ${(e as Error).constructor.name}: ${(e as Error).message}`;
       }
@@ -94,7 +95,7 @@ export function gossipTarget(): InProcessTarget<GossipInput> {
       }
       if (valid && hexOf(back) !== hexOf(ssz!)) return "a round trip changed the message";
       // Accepted data must be the one encoding of its value, or the message's root is not that of its bytes.
-      const payload = decompressGossip(data);
+      const payload = decompressGossip(data, config.MAX_PAYLOAD_SIZE);
       if (payload === null || hexOf(back) !== hexOf(payload)) return "accepted a non-canonical encoding";
       return null;
     },

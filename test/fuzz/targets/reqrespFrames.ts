@@ -10,6 +10,7 @@ import fc from "fast-check";
 import {createRequire} from "node:module";
 import type {Type} from "@chainsafe/ssz";
 import {ssz} from "../../../src/types/index.ts";
+import {createChainConfig} from "../../../src/params/index.ts";
 import {ByteReader} from "../../../src/network/encoding/byteReader.ts";
 import {EncodingError} from "../../../src/network/encoding/errors.ts";
 import {readSszSnappy} from "../../../src/network/encoding/sszSnappy.ts";
@@ -122,7 +123,7 @@ export function reqrespFramesTarget(): InProcessTarget<FramesInput> {
       const reader = new ByteReader(chunks(stream, cuts));
       let out: Uint8Array | null;
       try {
-        out = await readSszSnappy(reader, {minSize: type.minSize, maxSize: type.maxSize});
+        out = await readSszSnappy(reader, {minSize: type.minSize, maxSize: type.maxSize}, createChainConfig("mainnet").MAX_PAYLOAD_SIZE);
       } catch (e) {
         if (expected !== null) return `a valid payload was refused: ${(e as Error).message}`;
         return e instanceof EncodingError ? null : `decoding threw ${(e as Error).constructor.name}: ${(e as Error).message}`;

@@ -16,7 +16,7 @@ import {openChain} from "../../../src/chain/index.ts";
 import {chainConfigYaml} from "../../../src/cli/commands/devnet.ts";
 import {BeaconDb} from "../../../src/db/index.ts";
 import {farFutureForkEpochs} from "../../../src/node/index.ts";
-import {config, defaultConfigRaw} from "../../../src/params/index.ts";
+import {defaultConfigRaw} from "../../../src/params/index.ts";
 import {getJson, restUrl, runGnomon, sleep, stopProcess} from "../../e2e/helpers/processes.ts";
 import {freePortRange} from "../../e2e/devnet/helpers.ts";
 import {InProcessValidators, interopGenesis, runSlots, useDevNetwork} from "../../unit/chain/helpers.ts";
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const slots = Number(values.slots);
   const dir = mkdtempSync(join(tmpdir(), "gnomon-sync-bench-"));
   try {
-    useDevNetwork(1);
+    const config = useDevNetwork(1);
     const genesisTime = Math.floor(Date.now() / 1000) - slots - 2;
     const overrides = {...farFutureForkEpochs(defaultConfigRaw("minimal")), SECONDS_PER_SLOT: "1"};
     const genesis = interopGenesis(VALIDATORS, genesisTime);
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const db = await BeaconDb.open(join(dir, "source", "beacon"));
     const time = new FakeTime(genesisTime * 1000);
-    const {chain} = await openChain({db, genesisState: () => genesis, network: {preset: "minimal", configOverrides: overrides}, time});
+    const {chain} = await openChain({db, genesisState: () => genesis, network: {preset: "minimal", configOverrides: overrides}, config, time});
     const t = {chain, db, time, dir, close: async () => undefined};
     const v = new InProcessValidators(chain, VALIDATORS);
     for (let s = 0; s < slots; s += 200) {

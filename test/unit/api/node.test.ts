@@ -94,7 +94,7 @@ describe("api: node and config routes", function () {
 
   it("serves the spec, the fork schedule and the deposit contract of the active network", async () => {
     const spec = await get(bare.app, "/eth/v1/config/spec");
-    assert.deepEqual(spec.body.data, specValues());
+    assert.deepEqual(spec.body.data, specValues(dev.chain.config));
     assert.equal(spec.body.data.SLOTS_PER_EPOCH, "8");
     const forks = await get(bare.app, "/eth/v1/config/fork_schedule");
     assert.deepEqual(forks.body.data, [{previous_version: "0x00000001", current_version: "0x00000001", epoch: "0"}]);

@@ -6,8 +6,7 @@ describe("api: config/spec values", () => {
   after(() => useNetwork("mainnet"));
 
   it("reports preset, config and constants as strings in the API's format", () => {
-    useNetwork("minimal", {SECONDS_PER_SLOT: "2"});
-    const v = specValues();
+    const v = specValues(useNetwork("minimal", {SECONDS_PER_SLOT: "2"}));
     assert.equal(v.SLOTS_PER_EPOCH, "8");
     assert.equal(v.MAX_EFFECTIVE_BALANCE, "32000000000");
     assert.equal(v.PRESET_BASE, "minimal");
@@ -24,9 +23,9 @@ describe("api: config/spec values", () => {
     }
   });
 
-  it("follows the active network", () => {
-    useNetwork("mainnet");
-    assert.equal(specValues().SLOTS_PER_EPOCH, "32");
-    assert.equal(specValues().SECONDS_PER_SLOT, "12");
+  it("follows the active preset and the given config", () => {
+    const config = useNetwork("mainnet");
+    assert.equal(specValues(config).SLOTS_PER_EPOCH, "32");
+    assert.equal(specValues(config).SECONDS_PER_SLOT, "12");
   });
 });

@@ -4,7 +4,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {aggregateSerializedPublicKeys} from "@chainsafe/blst";
 import {interopPubkey, skToPk} from "../../../src/crypto/index.ts";
-import {FAR_FUTURE_EPOCH, useNetwork, SLOTS_PER_EPOCH} from "../../../src/params/index.ts";
+import {createChainConfig, FAR_FUTURE_EPOCH, useNetwork, SLOTS_PER_EPOCH} from "../../../src/params/index.ts";
 import {createCachedBeaconState} from "../../../src/state-transition/index.ts";
 import {ssz, type BeaconStateView} from "../../../src/types/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
@@ -139,7 +139,7 @@ describe("bench inputs", () => {
     });
 
     it("the block takes the 128 newest includable committees, ascending", () => {
-      const pairs = newestCommitteePairs(createCachedBeaconState(state), 32015, 128);
+      const pairs = newestCommitteePairs(createCachedBeaconState(state, createChainConfig("mainnet")), 32015, 128);
       assert.equal(pairs.length, 128);
       assert.deepEqual(pairs[0], {slot: 31984, index: 0});
       assert.deepEqual(pairs[127], {slot: 32015, index: 3});
@@ -148,7 +148,7 @@ describe("bench inputs", () => {
         const b = pairs[i];
         assert.ok(a.slot < b.slot || (a.slot === b.slot && a.index < b.index));
       }
-      assert.throws(() => newestCommitteePairs(createCachedBeaconState(state), 32015, 129), /only 128 committees/);
+      assert.throws(() => newestCommitteePairs(createCachedBeaconState(state, createChainConfig("mainnet")), 32015, 129), /only 128 committees/);
     });
   });
 });

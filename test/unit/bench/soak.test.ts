@@ -20,8 +20,8 @@ function line(slot: number, finalizedEpoch: number, participation: number | null
 
 describe("bench soak: analysis", () => {
   it("reads the status line gnomon dev writes", async () => {
-    useDevNetwork(2);
-    const t = await openTestChain({validators: 64});
+    const config = useDevNetwork(2);
+    const t = await openTestChain({validators: 64, config});
     try {
       const text = formatStatusLine(t.chain, 3, 0);
       assert.deepEqual(parseStatusLine(text), {slot: 3, epoch: 0, headSlot: 0, justifiedEpoch: 0, finalizedEpoch: 0, participation: null});

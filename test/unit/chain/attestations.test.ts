@@ -2,7 +2,7 @@ import {strict as assert} from "node:assert";
 import {BitArray} from "@chainsafe/ssz";
 import {AttestationErrorCode} from "../../../src/chain/index.ts";
 import {BlsWorkerPool, fastAggregateVerify, interopPubkey, interopSecretKey, sign} from "../../../src/crypto/index.ts";
-import {config, DOMAIN_AGGREGATE_AND_PROOF, DOMAIN_BEACON_ATTESTER, DOMAIN_SELECTION_PROOF} from "../../../src/params/index.ts";
+import {DOMAIN_AGGREGATE_AND_PROOF, DOMAIN_BEACON_ATTESTER, DOMAIN_SELECTION_PROOF} from "../../../src/params/index.ts";
 import {computeDomain, computeSigningRoot} from "../../../src/state-transition/index.ts";
 import {primitive, ssz, type Attestation} from "../../../src/types/index.ts";
 import {advanceTo, InProcessValidators, openTestChain, runSlots, useDevNetwork, type TestChain} from "./helpers.ts";
@@ -18,7 +18,7 @@ for (const onPool of [false, true]) {
     before(() => useDevNetwork(6));
     afterEach(async () => t?.close());
 
-    const domain = (type: Uint8Array): Uint8Array => computeDomain(type, config.GENESIS_FORK_VERSION, t.chain.genesis.genesisValidatorsRoot);
+    const domain = (type: Uint8Array): Uint8Array => computeDomain(type, t.chain.config.GENESIS_FORK_VERSION, t.chain.genesis.genesisValidatorsRoot);
 
     /** A valid unaggregated attestation of the validator at `position` of committee `index` at `slot`. */
     async function attestation(slot: number, index: number, position: number): Promise<{att: Attestation; validator: number}> {

@@ -1,7 +1,7 @@
 import {strict as assert} from "node:assert";
 import {GossipAction} from "../../../src/chain/gossip/interface.ts";
 import {interopSecretKey, sign} from "../../../src/crypto/index.ts";
-import {config, DOMAIN_BEACON_PROPOSER, DOMAIN_VOLUNTARY_EXIT} from "../../../src/params/index.ts";
+import {DOMAIN_BEACON_PROPOSER, DOMAIN_VOLUNTARY_EXIT} from "../../../src/params/index.ts";
 import {computeDomain, computeSigningRoot} from "../../../src/state-transition/index.ts";
 import {ssz} from "../../../src/types/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
@@ -116,7 +116,7 @@ describe("chain: gossip sink", function () {
     t = await openTestChain({validators: 64});
     const chain = t.chain;
     const now = chain.clock.nowMs();
-    const domain = (type: Uint8Array) => computeDomain(type, config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
+    const domain = (type: Uint8Array) => computeDomain(type, chain.config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
 
     // SHARD_COMMITTEE_PERIOD epochs have not passed since activation at genesis.
     const exitMessage = {epoch: 0, validator_index: 5};

@@ -17,7 +17,7 @@ import {isAggregator} from "../../../src/chain/validation/aggregateAndProof.ts";
 import {computeSubnetForAttestation} from "../../../src/chain/validation/subnet.ts";
 import {interopDeposits} from "../../../src/node/genesis/interopDeposits.ts";
 import {
-  config,
+  createChainConfig,
   DOMAIN_AGGREGATE_AND_PROOF,
   DOMAIN_BEACON_ATTESTER,
   DOMAIN_BEACON_PROPOSER,
@@ -25,6 +25,7 @@ import {
   DOMAIN_SELECTION_PROOF,
   SLOTS_PER_EPOCH,
   useNetwork,
+  type ChainConfig,
 } from "../../../src/params/index.ts";
 import {
   cloneCachedBeaconState,
@@ -44,12 +45,22 @@ import {
 
 export const GENESIS_TIME = 1_700_000_000;
 
-export function useDevNetwork(secondsPerSlot = 6, extra: Record<string, string> = {}): void {
+function devOverrides(secondsPerSlot: number, extra: Record<string, string>): Record<string, string> {
   const overrides: Record<string, string> = {SECONDS_PER_SLOT: String(secondsPerSlot), ...extra};
   for (const key of ["ALTAIR", "BELLATRIX", "CAPELLA", "DENEB", "ELECTRA", "FULU", "GLOAS"]) {
     overrides[`${key}_FORK_EPOCH`] = "18446744073709551615";
   }
-  useNetwork("minimal", overrides);
+  return overrides;
+}
+
+/** The minimal-preset config of the test chains (phase0 only), without selecting anything. */
+export function devConfig(secondsPerSlot = 6, extra: Record<string, string> = {}): ChainConfig {
+  return createChainConfig("minimal", devOverrides(secondsPerSlot, extra));
+}
+
+/** Selects the minimal preset for the process and returns the test chains' config. */
+export function useDevNetwork(secondsPerSlot = 6, extra: Record<string, string> = {}): ChainConfig {
+  return useNetwork("minimal", devOverrides(secondsPerSlot, extra));
 }
 
 const genesisCache = new Map<number, Uint8Array>();
@@ -58,8 +69,9 @@ const genesisCache = new Map<number, Uint8Array>();
 export function interopGenesis(n: number, genesisTime = GENESIS_TIME): BeaconStateView {
   let bytes = genesisCache.get(n);
   if (bytes === undefined) {
-    const {deposits} = interopDeposits(n);
-    const s = initializeBeaconStateFromEth1(new Uint8Array(32).fill(0x42), 2 ** 40, deposits);
+    const config = devConfig();
+    const {deposits} = interopDeposits(config, n);
+    const s = initializeBeaconStateFromEth1(config, new Uint8Array(32).fill(0x42), 2 ** 40, deposits);
     bytes = s.state.serialize();
     genesisCache.set(n, bytes);
   }
@@ -78,7 +90,16 @@ export interface TestChain {
 }
 
 export async function openTestChain(
-  opts: {validators?: number; dir?: string; time?: FakeTime; blsVerifier?: AsyncSignatureVerifier; gossip?: GossipSinkOptions; logger?: Logger} = {}
+  opts: {
+    validators?: number;
+    dir?: string;
+    time?: FakeTime;
+    blsVerifier?: AsyncSignatureVerifier;
+    gossip?: GossipSinkOptions;
+    logger?: Logger;
+    /** The chain's config (default devConfig()). */
+    config?: ChainConfig;
+  } = {}
 ): Promise<TestChain> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gnomon-chain-"));
   const db = await BeaconDb.open(dir);
@@ -87,6 +108,7 @@ export async function openTestChain(
     db,
     genesisState: () => interopGenesis(opts.validators ?? 64),
     network: {preset: "minimal", configOverrides: {}},
+    config: opts.config ?? devConfig(),
     time,
     blsVerifier: opts.blsVerifier,
     gossip: opts.gossip,
@@ -119,7 +141,7 @@ export class InProcessValidators {
   }
 
   private domain(type: Uint8Array): Uint8Array {
-    return computeDomain(type, config.GENESIS_FORK_VERSION, this.chain.genesis.genesisValidatorsRoot);
+    return computeDomain(type, this.chain.config.GENESIS_FORK_VERSION, this.chain.genesis.genesisValidatorsRoot);
   }
 
   async propose(slot: number): Promise<SignedBeaconBlock | null> {
@@ -187,7 +209,7 @@ export class InProcessValidators {
  */
 export async function runSlots(t: TestChain, validators: InProcessValidators, toSlot: number, opts: {skipProposals?: Set<number>} = {}): Promise<void> {
   const {chain, time} = t;
-  const slotMs = config.SLOT_DURATION_MS;
+  const slotMs = chain.config.SLOT_DURATION_MS;
   for (let slot = chain.clock.currentSlot + 1; slot <= toSlot; slot++) {
     time.advance(chain.clock.slotStartMs(slot) - time.now());
     await chain.lock.run(async () => undefined);
@@ -218,7 +240,7 @@ export function buildBlock(
   const pre = chain.regen.getStateAtSlot(parentRootHex, slot);
   const proposer = pre.epochCtx.getBeaconProposer(slot);
   const sk = interopSecretKey(proposer);
-  const domain = (type: Uint8Array): Uint8Array => computeDomain(type, config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
+  const domain = (type: Uint8Array): Uint8Array => computeDomain(type, chain.config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
   const body = ssz.BeaconBlockBody.defaultValue();
   Object.assign(body, opts.body ?? {});
   body.randao_reveal = sign(sk, computeSigningRoot(primitive.Uint64, computeEpochAtSlot(slot), domain(DOMAIN_RANDAO)));
@@ -250,7 +272,7 @@ export async function buildGossipAttestations(chain: BeaconChain, slot: number):
   const head = chain.getHead().state;
   const epoch = computeEpochAtSlot(slot);
   const perSlot = head.epochCtx.getCommitteeCountPerSlot(epoch);
-  const domain = computeDomain(DOMAIN_BEACON_ATTESTER, config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
+  const domain = computeDomain(DOMAIN_BEACON_ATTESTER, chain.config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
   const out: {attestation: Attestation; subnet: number}[] = [];
   for (let index = 0; index < perSlot; index++) {
     const data = await chain.produceAttestationData(slot, index);
@@ -258,7 +280,7 @@ export async function buildGossipAttestations(chain: BeaconChain, slot: number):
     const committee = head.epochCtx.getBeaconCommittee(slot, index);
     committee.forEach((validatorIndex, position) => {
       const attestation = {aggregation_bits: BitArray.fromSingleBit(committee.length, position), data, signature: sign(interopSecretKey(validatorIndex), signingRoot)};
-      out.push({attestation, subnet: computeSubnetForAttestation(perSlot, slot, index)});
+      out.push({attestation, subnet: computeSubnetForAttestation(chain.config, perSlot, slot, index)});
     });
   }
   return out;

@@ -1,10 +1,10 @@
 import {strict as assert} from "node:assert";
 import {OperationError, OperationErrorCode} from "../../../src/chain/index.ts";
 import {interopSecretKey, sign} from "../../../src/crypto/index.ts";
-import {config, DOMAIN_BEACON_ATTESTER, DOMAIN_BEACON_PROPOSER, DOMAIN_VOLUNTARY_EXIT, FAR_FUTURE_EPOCH} from "../../../src/params/index.ts";
+import {DOMAIN_BEACON_ATTESTER, DOMAIN_BEACON_PROPOSER, DOMAIN_VOLUNTARY_EXIT, FAR_FUTURE_EPOCH} from "../../../src/params/index.ts";
 import {computeDomain, computeSigningRoot} from "../../../src/state-transition/index.ts";
 import {ssz, type IndexedAttestation, type SignedBeaconBlockHeader, type SignedVoluntaryExit} from "../../../src/types/index.ts";
-import {advanceTo, InProcessValidators, openTestChain, runSlots, useDevNetwork, type TestChain} from "./helpers.ts";
+import {advanceTo, devConfig, InProcessValidators, openTestChain, runSlots, useDevNetwork, type TestChain} from "./helpers.ts";
 
 async function rejects(p: Promise<unknown>, code: string, reason?: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
@@ -19,14 +19,13 @@ describe("chain: slashings and voluntary exits (validated, pooled, included)", f
   this.timeout(60_000);
   let t: TestChain;
   // Exits are allowed right away in this test network.
-  before(() => useDevNetwork(6, {SHARD_COMMITTEE_PERIOD: "0"}));
-  after(() => useDevNetwork(6));
+  before(() => useDevNetwork(6));
   afterEach(async () => t?.close());
 
-  const domain = (type: Uint8Array): Uint8Array => computeDomain(type, config.GENESIS_FORK_VERSION, t.chain.genesis.genesisValidatorsRoot);
+  const domain = (type: Uint8Array): Uint8Array => computeDomain(type, t.chain.config.GENESIS_FORK_VERSION, t.chain.genesis.genesisValidatorsRoot);
 
   it("pools valid ones, refuses invalid ones with the state transition's code, and packs them into the next block", async () => {
-    t = await openTestChain({validators: 64});
+    t = await openTestChain({validators: 64, config: devConfig(6, {SHARD_COMMITTEE_PERIOD: "0"})});
     const v = new InProcessValidators(t.chain, 64);
     await runSlots(t, v, 3);
 

@@ -10,7 +10,7 @@ import {DepositDataTree} from "../../../src/eth1/depositTree.ts";
 import {isValidMerkleBranch} from "../../../src/state-transition/index.ts";
 import {DEPOSIT_CONTRACT_TREE_DEPTH} from "../../../src/params/index.ts";
 import {fakeDeposit} from "./fakeExecution.ts";
-import {config, useNetwork} from "../../../src/params/index.ts";
+import {useNetwork, type ChainConfig} from "../../../src/params/index.ts";
 import {ssz, type Eth1Data} from "../../../src/types/index.ts";
 
 const GENESIS = 1_000_000;
@@ -31,12 +31,13 @@ function state(slot: number, current: Eth1Data, votes: Eth1Data[] = [], depositI
 }
 
 describe("get_eth1_vote", () => {
+  let config: ChainConfig;
   let follow: number;
   let periodStart: number;
   const slot = 40; // minimal: voting periods of 32 slots, this one starts at slot 32
 
   before(() => {
-    useNetwork("minimal");
+    config = useNetwork("minimal");
     follow = config.SECONDS_PER_ETH1_BLOCK * config.ETH1_FOLLOW_DISTANCE;
     periodStart = GENESIS + 32 * config.SECONDS_PER_SLOT;
   });
@@ -44,8 +45,8 @@ describe("get_eth1_vote", () => {
   const block = (secondsBeforeStart: number, data: Eth1Data): Eth1Block => ({timestamp: periodStart - secondsBeforeStart, eth1Data: data});
 
   it("computes the voting period's start time", () => {
-    assert.equal(votingPeriodStartTime(state(slot, eth1Data(1, 4))), periodStart);
-    assert.equal(votingPeriodStartTime(state(31, eth1Data(1, 4))), GENESIS);
+    assert.equal(votingPeriodStartTime(config, state(slot, eth1Data(1, 4))), periodStart);
+    assert.equal(votingPeriodStartTime(config, state(31, eth1Data(1, 4))), GENESIS);
   });
 
   it("votes the latest candidate by default, never a block too new, too old, or with fewer deposits", () => {
@@ -57,13 +58,13 @@ describe("get_eth1_vote", () => {
       block(follow + 1, eth1Data(5, 6)),
       block(follow - 1, eth1Data(6, 7)), // too new
     ].sort((a, b) => a.timestamp - b.timestamp);
-    assert.deepEqual(getEth1Vote(s, chain), eth1Data(5, 6));
+    assert.deepEqual(getEth1Vote(config, s, chain), eth1Data(5, 6));
   });
 
   it("keeps the state's eth1_data when no block is a candidate", () => {
     const s = state(slot, eth1Data(1, 4));
-    assert.deepEqual(getEth1Vote(s, [block(follow - 1, eth1Data(6, 7))]), eth1Data(1, 4));
-    assert.deepEqual(getEth1Vote(s, []), eth1Data(1, 4));
+    assert.deepEqual(getEth1Vote(config, s, [block(follow - 1, eth1Data(6, 7))]), eth1Data(1, 4));
+    assert.deepEqual(getEth1Vote(config, s, []), eth1Data(1, 4));
   });
 
   it("joins the most frequent valid vote, the earliest on a tie, ignoring votes that are no candidate", () => {
@@ -71,11 +72,11 @@ describe("get_eth1_vote", () => {
     const b = eth1Data(8, 6);
     const bogus = eth1Data(9, 99);
     const chain = [block(follow + 20, a), block(follow + 10, b)];
-    assert.deepEqual(getEth1Vote(state(slot, eth1Data(1, 4), [b, a, a]), chain), a);
-    assert.deepEqual(getEth1Vote(state(slot, eth1Data(1, 4), [b, a]), chain), b);
+    assert.deepEqual(getEth1Vote(config, state(slot, eth1Data(1, 4), [b, a, a]), chain), a);
+    assert.deepEqual(getEth1Vote(config, state(slot, eth1Data(1, 4), [b, a]), chain), b);
     // A tie after counting goes to the vote cast first, even if the other reached the count first.
-    assert.deepEqual(getEth1Vote(state(slot, eth1Data(1, 4), [b, a, a, b]), chain), b);
-    assert.deepEqual(getEth1Vote(state(slot, eth1Data(1, 4), [bogus, bogus, bogus, a]), chain), a);
+    assert.deepEqual(getEth1Vote(config, state(slot, eth1Data(1, 4), [b, a, a, b]), chain), b);
+    assert.deepEqual(getEth1Vote(config, state(slot, eth1Data(1, 4), [bogus, bogus, bogus, a]), chain), a);
   });
 
   it("a block carrying the deciding vote must include the deposits the new eth1_data makes due", () => {
@@ -100,7 +101,7 @@ describe("get_eth1_vote", () => {
       getBlocksByTimestamp: () => [block(follow + 1, next)],
       getDeposits: (start: number, end: number, e: Eth1Data) => (e.deposit_count <= tree.count ? Array.from({length: end - start}, (_, i) => tree.getDeposit(start + i, e.deposit_count)) : null),
     };
-    const produced = eth1VoteAndDeposits(s, known);
+    const produced = eth1VoteAndDeposits(config, s, known);
     assert.deepEqual(produced.eth1Data, next);
     assert.equal(produced.deposits!.length, 16);
     produced.deposits!.forEach((d, i) =>
@@ -108,7 +109,7 @@ describe("get_eth1_vote", () => {
     );
     // A follower without those deposits: the block does not flip eth1_data, and carries none.
     const unknown = {...known, getDeposits: (start: number, end: number, e: Eth1Data) => (e.deposit_count <= 4 ? [] : null)};
-    const fallback = eth1VoteAndDeposits(s, unknown);
+    const fallback = eth1VoteAndDeposits(config, s, unknown);
     assert.deepEqual(fallback.eth1Data, current);
     assert.deepEqual(fallback.deposits, []);
   });

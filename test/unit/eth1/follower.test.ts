@@ -13,15 +13,16 @@ import {FakeTime} from "../../../src/clock/index.ts";
 import {BeaconDb} from "../../../src/db/index.ts";
 import {Eth1Follower, Eth1Provider, Eth1Store, JsonRpcClient} from "../../../src/eth1/index.ts";
 import {DepositDataTree} from "../../../src/eth1/depositTree.ts";
-import {useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, useNetwork} from "../../../src/params/index.ts";
 import {fromHex} from "../../../src/util/bytes.ts";
 import {CONTRACT, FakeExecution} from "./fakeExecution.ts";
 
 const FOLLOW = 2;
+const config = createChainConfig("minimal", {DEPOSIT_CHAIN_ID: "1337", ETH1_FOLLOW_DISTANCE: String(FOLLOW), SECONDS_PER_ETH1_BLOCK: "14", DEPOSIT_CONTRACT_ADDRESS: CONTRACT});
 
 function follower(url: string, store: Eth1Store | null = null): Eth1Follower {
   const provider = new Eth1Provider(new JsonRpcClient(url, {timeoutMs: 2000}), fromHex(CONTRACT));
-  return new Eth1Follower({provider, store, deployBlock: 0, logsBatch: 5, maxBackoffMs: 10});
+  return new Eth1Follower({config, provider, store, deployBlock: 0, logsBatch: 5, maxBackoffMs: 10});
 }
 
 /** Polls until caught up (or `max` steps). */
@@ -48,8 +49,7 @@ describe("eth1 follower", function () {
   this.timeout(30_000);
   let fake: FakeExecution;
 
-  before(() => useNetwork("minimal", {DEPOSIT_CHAIN_ID: "1337", ETH1_FOLLOW_DISTANCE: String(FOLLOW), SECONDS_PER_ETH1_BLOCK: "14", DEPOSIT_CONTRACT_ADDRESS: CONTRACT}));
-  after(() => useNetwork("minimal"));
+  before(() => useNetwork("minimal"));
   beforeEach(async () => {
     fake = new FakeExecution(1);
     fake.addBlocks(12, 2);
@@ -167,7 +167,7 @@ describe("eth1 follower", function () {
     // The client would wait 60 s for this answer; the test's own timeout is far shorter.
     this.timeout(10_000);
     const provider = new Eth1Provider(new JsonRpcClient(fake.url, {timeoutMs: 60_000}), fromHex(CONTRACT));
-    const f = new Eth1Follower({provider, deployBlock: 0});
+    const f = new Eth1Follower({config, provider, deployBlock: 0});
     fake.delayMs = 60_000;
     f.start();
     while (fake.calls === 0 && f.getStatus().state === "starting") await new Promise((r) => setTimeout(r, 50));
@@ -207,7 +207,7 @@ describe("eth1 follower", function () {
   it("waits between steps on the node's time source: at once while behind, the interval once caught up, a backoff after failures", async () => {
     const time = new FakeTime(1_700_000_000_000);
     const provider = new Eth1Provider(new JsonRpcClient(fake.url, {timeoutMs: 2000}), fromHex(CONTRACT));
-    const f = new Eth1Follower({provider, deployBlock: 0, logsBatch: 5, pollIntervalMs: 7000, maxBackoffMs: 60_000, time});
+    const f = new Eth1Follower({config, provider, deployBlock: 0, logsBatch: 5, pollIntervalMs: 7000, maxBackoffMs: 60_000, time});
     f.start();
     try {
       assert.equal(await nextScheduled(time), 0, "the first step is due at once");

@@ -4,7 +4,7 @@ import {ForkChoice, type CheckpointHex} from "../../../src/fork-choice/forkChoic
 import {ForkChoiceError} from "../../../src/fork-choice/errors.ts";
 import {getProposerHead} from "../../../src/fork-choice/proposerHead.ts";
 import type {ProtoBlock, RootHex} from "../../../src/fork-choice/protoArray/interface.ts";
-import {ZERO_ROOT, makeForkChoice, root, summary, uniformBalances} from "./helpers.ts";
+import {ZERO_ROOT, makeForkChoice, presetConfig, root, summary, uniformBalances} from "./helpers.ts";
 import {specGetHead} from "./specReference.ts";
 import {mulberry32} from "../../../src/util/seededRandom.ts";
 
@@ -121,6 +121,7 @@ describe("fork-choice: ForkChoice", () => {
     const pruned: RootHex[] = [];
     const balances = uniformBalances(64);
     const fc = new ForkChoice({
+      config: presetConfig(),
       genesisTime: 0,
       time: 243, // late in slot 40: no block gets the boost
       anchorEpoch: 0,
@@ -247,6 +248,7 @@ function randomScenario(seed: number, pruneThreshold: number): void {
     totalActiveBalance: BigInt(int(1000, 2000)) * ETH + BigInt(int(0, 999_999_999)),
   };
   const fc = new ForkChoice({
+    config: presetConfig(),
     genesisTime: 100,
     time: 100,
     anchorEpoch: 0,
@@ -303,7 +305,7 @@ function randomScenario(seed: number, pruneThreshold: number): void {
     }
 
     const head = fc.getHead().blockRoot;
-    const spec = specGetHead(fc.snapshot(), balances);
+    const spec = specGetHead(fc.config, fc.snapshot(), balances);
     const ctx = `seed ${seed} step ${step}`;
     assert.equal(head, spec.head, ctx);
     const leaves = new Map(fc.getViableForHeadRootsAndWeights().map((l) => [l.root, l.weight]));

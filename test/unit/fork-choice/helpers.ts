@@ -1,4 +1,5 @@
 /** Synthetic blocks and a fork choice over them, for the fork-choice unit tests. */
+import {ACTIVE_PRESET, createChainConfig, type ChainConfig} from "../../../src/params/index.ts";
 import {ForkChoice, type BlockSummary, type CheckpointHex, type JustifiedBalances} from "../../../src/fork-choice/forkChoice.ts";
 import type {ProtoBlock, RootHex} from "../../../src/fork-choice/protoArray/interface.ts";
 
@@ -53,9 +54,15 @@ export function uniformBalances(n: number, increments = 32, incrementGwei = 1_00
   };
 }
 
-export function makeForkChoice(opts: {balances?: JustifiedBalances; pruneThreshold?: number; time?: number} = {}): ForkChoice {
+/** The base config of the process's preset (the tests select it). */
+export function presetConfig(): ChainConfig {
+  return createChainConfig(ACTIVE_PRESET);
+}
+
+export function makeForkChoice(opts: {balances?: JustifiedBalances; pruneThreshold?: number; time?: number; config?: ChainConfig} = {}): ForkChoice {
   const balances = opts.balances ?? uniformBalances(64);
   return new ForkChoice({
+    config: opts.config ?? presetConfig(),
     genesisTime: 0,
     time: opts.time ?? 0,
     anchorEpoch: 0,

@@ -3,7 +3,7 @@
  * loops over every validator), run over a ForkChoice snapshot. The unit tests check the
  * proto-array against it on random stores.
  */
-import {EFFECTIVE_BALANCE_INCREMENT, SLOTS_PER_EPOCH, config} from "../../../src/params/index.ts";
+import {EFFECTIVE_BALANCE_INCREMENT, SLOTS_PER_EPOCH, type ChainConfig} from "../../../src/params/index.ts";
 import type {ForkChoiceSnapshot, JustifiedBalances} from "../../../src/fork-choice/forkChoice.ts";
 import type {ProtoBlock, RootHex} from "../../../src/fork-choice/protoArray/interface.ts";
 
@@ -14,7 +14,7 @@ export interface SpecView {
   weights: Map<RootHex, bigint>;
 }
 
-export function specGetHead(s: ForkChoiceSnapshot, jb: JustifiedBalances): SpecView {
+export function specGetHead(config: Pick<ChainConfig, "SLOT_DURATION_MS" | "PROPOSER_SCORE_BOOST">, s: ForkChoiceSnapshot, jb: JustifiedBalances): SpecView {
   const blocks = new Map<RootHex, ProtoBlock>(s.blocks.map((b) => [b.blockRoot, b]));
   const epochOf = (slot: number): number => Math.floor(slot / SLOTS_PER_EPOCH);
   const currentEpoch = epochOf(Math.floor(((s.time - s.genesisTime) * 1000) / config.SLOT_DURATION_MS));

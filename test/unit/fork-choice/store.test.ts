@@ -1,7 +1,7 @@
 import {strict as assert} from "node:assert";
 import {readFileSync, readdirSync} from "node:fs";
 import {fileURLToPath} from "node:url";
-import {useNetwork} from "../../../src/params/index.ts";
+import {useNetwork, type ChainConfig} from "../../../src/params/index.ts";
 import {ssz, type Attestation, type AttesterSlashing, type BeaconBlock, type SignedBeaconBlock} from "../../../src/types/index.ts";
 import {createCachedBeaconState, type CachedBeaconState} from "../../../src/state-transition/index.ts";
 import {getForkchoiceStore, type Store} from "../../../src/fork-choice/store/store.ts";
@@ -45,9 +45,9 @@ describe("fork-choice: Store", function () {
   let slashing: AttesterSlashing;
 
   before(() => {
-    useNetwork("minimal");
+    const config: ChainConfig = useNetwork("minimal");
     const stateBytes = read("anchor_state");
-    anchorState = () => createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(stateBytes));
+    anchorState = () => createCachedBeaconState(ssz.BeaconState.deserializeToViewDU(stateBytes), config);
     anchorBlock = ssz.BeaconBlock.deserialize(read("anchor_block"));
     block3 = ssz.SignedBeaconBlock.deserialize(read("block_0xf48f"));
     block4 = ssz.SignedBeaconBlock.deserialize(read("block_0xfcc0"));

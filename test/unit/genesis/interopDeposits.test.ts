@@ -25,22 +25,22 @@ describe("genesis / interop deposits on worker threads", function () {
 
   for (const [preset, count, bytesDigest, depositRoot] of PINNED) {
     it(`are byte-identical to the calling thread's (${preset}, ${count} validators)`, async () => {
-      useNetwork(preset);
+      const config = useNetwork(preset);
       const progress: number[] = [];
-      const onWorkers = await interopDepositsOnWorkers(count, (done, total) => {
+      const onWorkers = await interopDepositsOnWorkers(config, count, (done, total) => {
         assert.equal(total, count);
         progress.push(done);
       }, {workers: 2, minCountForWorkers: 1});
       assert.deepEqual(digestOf(onWorkers), [bytesDigest, depositRoot]);
-      assert.deepEqual(digestOf(interopDeposits(count)), [bytesDigest, depositRoot]);
+      assert.deepEqual(digestOf(interopDeposits(config, count)), [bytesDigest, depositRoot]);
       assert.equal(progress.at(-1), count);
       assert.deepEqual(progress, [...progress].sort((a, b) => a - b));
     });
   }
 
   it("signs small counts on the calling thread, with the same result", async () => {
-    useNetwork("minimal");
+    const config = useNetwork("minimal");
     const [, , bytesDigest, depositRoot] = PINNED[0];
-    assert.deepEqual(digestOf(await interopDepositsOnWorkers(64)), [bytesDigest, depositRoot]);
+    assert.deepEqual(digestOf(await interopDepositsOnWorkers(config, 64)), [bytesDigest, depositRoot]);
   });
 });

@@ -6,7 +6,7 @@ import {join} from "node:path";
 import {interopPubkey, verify} from "../../../src/crypto/index.ts";
 import {main} from "../../../src/cli/main.ts";
 import {ListCompositeType} from "@chainsafe/ssz";
-import {config, DEPOSIT_CONTRACT_TREE_DEPTH, DOMAIN_DEPOSIT, FAR_FUTURE_EPOCH, useNetwork} from "../../../src/params/index.ts";
+import {DEPOSIT_CONTRACT_TREE_DEPTH, DOMAIN_DEPOSIT, FAR_FUTURE_EPOCH, useNetwork, type ChainConfig} from "../../../src/params/index.ts";
 import {computeDomain, computeSigningRoot, getActiveValidatorIndices, isValidGenesisState} from "../../../src/state-transition/index.ts";
 import {ssz, type BeaconStateView} from "../../../src/types/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
@@ -19,17 +19,18 @@ const GENESIS_VALIDATORS_ROOT_64_MINIMAL = "0x83431ec7fcf92cfc44947fc0418e831c25
 describe("genesis / interop genesis (minimal, 64 validators)", () => {
   let state: BeaconStateView;
   let genesisTime: number;
+  let config: ChainConfig;
 
   before(async () => {
-    useNetwork("minimal");
+    config = useNetwork("minimal");
     genesisTime = config.MIN_GENESIS_TIME;
-    state = (await createInteropGenesisState({validators: 64, genesisTime})).state;
+    state = (await createInteropGenesisState({config, validators: 64, genesisTime})).state;
   });
   after(() => useNetwork("mainnet"));
 
   it("is a valid genesis state with 64 active validators", () => {
     assert.equal(state.genesis_time, genesisTime);
-    assert.ok(isValidGenesisState(state));
+    assert.ok(isValidGenesisState(config, state));
     assert.equal(getActiveValidatorIndices(state, 0).length, 64);
     assert.deepEqual(state.balances.getAll(), new Array(64).fill(32_000_000_000));
     assert.equal(state.eth1_deposit_index, 64);
@@ -37,7 +38,7 @@ describe("genesis / interop genesis (minimal, 64 validators)", () => {
     assert.equal(toHex(state.eth1_data.block_hash), "0x" + "42".repeat(32));
     // The deposit root after the last deposit: the root of all 64 deposit data, as an SSZ list.
     const DepositDataList = new ListCompositeType(ssz.DepositData, 2 ** DEPOSIT_CONTRACT_TREE_DEPTH);
-    const {deposits, depositRoot} = interopDeposits(64);
+    const {deposits, depositRoot} = interopDeposits(config, 64);
     assert.equal(toHex(depositRoot), toHex(DepositDataList.hashTreeRoot(deposits.map((d) => d.data))));
     assert.equal(toHex(state.eth1_data.deposit_root), toHex(depositRoot));
   });
@@ -66,7 +67,7 @@ describe("genesis / interop genesis (minimal, 64 validators)", () => {
   });
 
   it("deposits carry valid proofs of possession under the genesis fork version", () => {
-    const {deposits} = interopDeposits(3);
+    const {deposits} = interopDeposits(config, 3);
     const domain = computeDomain(DOMAIN_DEPOSIT, config.GENESIS_FORK_VERSION);
     for (const {data} of deposits) {
       const {signature, ...message} = data;

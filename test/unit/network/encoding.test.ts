@@ -32,6 +32,8 @@ const HELLO_SSZ_SNAPPY = "05ff060000734e6150705901090000bb1f1c1968656c6c6f";
 // 100 zero bytes: one compressed chunk whose block is a 1-byte literal and two copies.
 const ZEROS_SSZ_SNAPPY = "64ff060000734e61507059000d00006ffa6ee2640000fe01008a0100";
 const ANY = {minSize: 0, maxSize: 1 << 20};
+/** The phase0 configs' MAX_PAYLOAD_SIZE. */
+const MAX_PAYLOAD = 10 * 2 ** 20;
 
 describe("network encoding", () => {
   it("CRC-32C has its standard check value", () => {
@@ -55,31 +57,31 @@ describe("network encoding", () => {
 
   it("reads hand-made payloads, whole and one byte at a time", async () => {
     for (const piece of [1, 3, 1000]) {
-      assert.deepEqual(await readSszSnappy(readerOf(hex(HELLO_SSZ_SNAPPY), piece), ANY), new TextEncoder().encode("hello"));
-      assert.deepEqual(await readSszSnappy(readerOf(hex(ZEROS_SSZ_SNAPPY), piece), ANY), new Uint8Array(100));
+      assert.deepEqual(await readSszSnappy(readerOf(hex(HELLO_SSZ_SNAPPY), piece), ANY, MAX_PAYLOAD), new TextEncoder().encode("hello"));
+      assert.deepEqual(await readSszSnappy(readerOf(hex(ZEROS_SSZ_SNAPPY), piece), ANY, MAX_PAYLOAD), new Uint8Array(100));
     }
   });
 
   it("round-trips payloads that span several 64 KiB chunks", async () => {
     const data = new Uint8Array(200_000).map((_, i) => (i * 7) % 251);
     const encoded = encodeSszSnappy(data);
-    assert.deepEqual(await readSszSnappy(readerOf(encoded, 4096), ANY), data);
+    assert.deepEqual(await readSszSnappy(readerOf(encoded, 4096), ANY, MAX_PAYLOAD), data);
   });
 
   it("refuses lengths outside the type's bounds before reading the payload", async () => {
-    await rejects(readSszSnappy(readerOf(hex(HELLO_SSZ_SNAPPY)), {minSize: 6, maxSize: 10}), "INVALID_LENGTH");
-    await rejects(readSszSnappy(readerOf(hex(HELLO_SSZ_SNAPPY)), {minSize: 0, maxSize: 4}), "INVALID_LENGTH");
+    await rejects(readSszSnappy(readerOf(hex(HELLO_SSZ_SNAPPY)), {minSize: 6, maxSize: 10}, MAX_PAYLOAD), "INVALID_LENGTH");
+    await rejects(readSszSnappy(readerOf(hex(HELLO_SSZ_SNAPPY)), {minSize: 0, maxSize: 4}, MAX_PAYLOAD), "INVALID_LENGTH");
     // A length above MAX_PAYLOAD_SIZE (10 MiB) is refused whatever the type allows.
-    await rejects(readSszSnappy(readerOf(encodeVarint(11 * 2 ** 20)), {minSize: 0, maxSize: 2 ** 40}), "INVALID_LENGTH");
+    await rejects(readSszSnappy(readerOf(encodeVarint(11 * 2 ** 20)), {minSize: 0, maxSize: 2 ** 40}, MAX_PAYLOAD), "INVALID_LENGTH");
   });
 
   it("refuses a bad checksum, a truncated stream, a missing identifier and reserved chunk types", async () => {
     const bad = hex(HELLO_SSZ_SNAPPY);
     bad[15] ^= 1;
-    await rejects(readSszSnappy(readerOf(bad), ANY), "FRAMES_CHECKSUM");
-    await rejects(readSszSnappy(readerOf(hex(HELLO_SSZ_SNAPPY).subarray(0, 20)), ANY), "FRAMES_TRUNCATED");
-    await rejects(readSszSnappy(readerOf(hex("05010900000000000068656c6c6f")), ANY), "FRAMES_INVALID");
-    await rejects(readSszSnappy(readerOf(hex("05ff060000734e61507059020100000000")), ANY), "FRAMES_INVALID");
+    await rejects(readSszSnappy(readerOf(bad), ANY, MAX_PAYLOAD), "FRAMES_CHECKSUM");
+    await rejects(readSszSnappy(readerOf(hex(HELLO_SSZ_SNAPPY).subarray(0, 20)), ANY, MAX_PAYLOAD), "FRAMES_TRUNCATED");
+    await rejects(readSszSnappy(readerOf(hex("05010900000000000068656c6c6f")), ANY, MAX_PAYLOAD), "FRAMES_INVALID");
+    await rejects(readSszSnappy(readerOf(hex("05ff060000734e61507059020100000000")), ANY, MAX_PAYLOAD), "FRAMES_INVALID");
   });
 
   it("a payload claiming more data than its chunks hold cannot make the reader run on", async () => {
@@ -88,7 +90,7 @@ describe("network encoding", () => {
     const parts = [hex("64ff060000734e6150705901")];
     for (let i = 0; i < 10; i++) parts.push(padding);
     const all = Buffer.concat(parts);
-    await rejects(readSszSnappy(readerOf(all), ANY), "FRAMES_TOO_LONG");
+    await rejects(readSszSnappy(readerOf(all), ANY, MAX_PAYLOAD), "FRAMES_TOO_LONG");
   });
 
   it("frames more than the declared length are refused", async () => {

@@ -9,8 +9,10 @@ import {decodeGossip} from "../../../src/network/gossip/gossip.ts";
 import {computeMessageId, decompressGossip} from "../../../src/network/gossip/messageId.ts";
 import {gossipScoreParams, scoreParameterDecay} from "../../../src/network/gossip/scoring.ts";
 import {parseTopic, topicString} from "../../../src/network/gossip/topics.ts";
+import {createChainConfig} from "../../../src/params/index.ts";
 import {ssz} from "../../../src/types/index.ts";
 
+const config = createChainConfig("mainnet");
 const DIGEST = Uint8Array.from([0x44, 0x6a, 0x72, 0x32]);
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, "hex"));
 
@@ -36,26 +38,26 @@ describe("gossip wire", () => {
   it("message-id: the valid-snappy domain over the decompressed data", () => {
     // snappy block of "hello": length 5, one 5-byte literal
     const data = hex("051068656c6c6f");
-    const decompressed = decompressGossip(data);
+    const decompressed = decompressGossip(data, config.MAX_PAYLOAD_SIZE);
     assert.deepEqual(decompressed, new TextEncoder().encode("hello"));
-    assert.equal(Buffer.from(computeMessageId(data, decompressed)).toString("hex"), "79d62a59d0e47597aeb73cb85ba034c3f67f90e8");
+    assert.equal(Buffer.from(computeMessageId(config, data, decompressed)).toString("hex"), "79d62a59d0e47597aeb73cb85ba034c3f67f90e8");
   });
 
   it("message-id: the invalid-snappy domain over the raw data", () => {
     const data = hex("ffffff");
-    assert.equal(decompressGossip(data), null);
-    assert.equal(Buffer.from(computeMessageId(data, null)).toString("hex"), "d75acb8adcf7076212111cab0d827764b713660b");
+    assert.equal(decompressGossip(data, config.MAX_PAYLOAD_SIZE), null);
+    assert.equal(Buffer.from(computeMessageId(config, data, null)).toString("hex"), "d75acb8adcf7076212111cab0d827764b713660b");
   });
 
   it("decodes a valid message and REJECTs what cannot be decoded", () => {
     const exit = {message: {epoch: 3, validator_index: 7}, signature: new Uint8Array(96).fill(1)};
-    const ok = decodeGossip({kind: "voluntary_exit"}, compressBlock(ssz.SignedVoluntaryExit.serialize(exit)), undefined);
+    const ok = decodeGossip({kind: "voluntary_exit"}, compressBlock(ssz.SignedVoluntaryExit.serialize(exit)), undefined, config.MAX_PAYLOAD_SIZE);
     assert.ok(!("action" in ok));
     assert.equal(ok.kind, "voluntary_exit");
     assert.deepEqual(ok.value, exit);
 
     const verdict = (kind: "voluntary_exit" | "beacon_attestation", data: Uint8Array) =>
-      decodeGossip(kind === "beacon_attestation" ? {kind, subnet: 0} : {kind}, data, undefined) as {action: string; reason: string};
+      decodeGossip(kind === "beacon_attestation" ? {kind, subnet: 0} : {kind}, data, undefined, config.MAX_PAYLOAD_SIZE) as {action: string; reason: string};
     assert.deepEqual(verdict("voluntary_exit", hex("ffffffff0f00")), {action: GossipAction.REJECT, reason: "INVALID_SNAPPY"});
     assert.deepEqual(verdict("voluntary_exit", compressBlock(new Uint8Array(111))), {action: GossipAction.REJECT, reason: "INVALID_SSZ_LENGTH"});
     assert.deepEqual(verdict("beacon_attestation", compressBlock(new Uint8Array(100_000))), {action: GossipAction.REJECT, reason: "INVALID_SSZ_LENGTH"});
@@ -70,7 +72,7 @@ describe("gossip wire", () => {
 
   it("topic scores: slot-long decay, a weight per topic, invalid messages outweigh every reward", () => {
     assert.ok(Math.abs(scoreParameterDecay(10_000, 1_000) ** 10 - 0.01) < 1e-12);
-    const {params, thresholds} = gossipScoreParams(DIGEST, 64);
+    const {params, thresholds} = gossipScoreParams(config, DIGEST, 64);
     const topics = params.topics!;
     assert.equal(Object.keys(topics).length, 5 + 64);
     const block = topics["/eth2/446a7232/beacon_block/ssz_snappy"];

@@ -5,13 +5,15 @@
  */
 import {strict as assert} from "node:assert";
 import {PeerAction} from "../../../src/network/interface.ts";
-import {useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, useNetwork} from "../../../src/params/index.ts";
 import {PeerScore} from "../../../src/network/peers/peerScore.ts";
 import {checkBlocksByRange} from "../../../src/network/reqresp/handlers.ts";
 import {RespCode} from "../../../src/network/reqresp/protocols.ts";
 import {RateLimiter} from "../../../src/network/reqresp/rateLimiter.ts";
 import {RequestError} from "../../../src/network/reqresp/reqResp.ts";
 import {computeSubnetForAttestation, computeSubscribedSubnets, SubnetService} from "../../../src/network/subnets.ts";
+
+const config = createChainConfig("mainnet");
 
 describe("attestation subnets", () => {
   // compute_shuffled_index runs SHUFFLE_ROUND_COUNT rounds: 90 in the mainnet preset the values were computed with.
@@ -27,18 +29,18 @@ describe("attestation subnets", () => {
   ];
   for (const [nodeId, epoch, expected] of ids) {
     it(`compute_subscribed_subnets(${nodeId.toString(16).slice(0, 10)}..., ${epoch}) = ${expected}`, () => {
-      assert.deepEqual(computeSubscribedSubnets(nodeId, epoch), expected);
+      assert.deepEqual(computeSubscribedSubnets(config, nodeId, epoch), expected);
     });
   }
 
   it("compute_subnet_for_attestation counts committees from the epoch start", () => {
     // mainnet SLOTS_PER_EPOCH = 32: slot 33 is the second slot of epoch 1
-    assert.equal(computeSubnetForAttestation(4, 33, 2), 6);
-    assert.equal(computeSubnetForAttestation(64, 31, 63), (64 * 31 + 63) % 64);
+    assert.equal(computeSubnetForAttestation(config, 4, 33, 2), 6);
+    assert.equal(computeSubnetForAttestation(config, 64, 31, 63), (64 * 31 + 63) % 64);
   });
 
   it("long-lived subnets in attnets, short-lived ones until their slot", () => {
-    const s = new SubnetService(0n);
+    const s = new SubnetService(config, 0n);
     assert.equal(s.updateEpoch(0), true);
     assert.equal(s.updateEpoch(0), false);
     assert.deepEqual(s.longLivedSubnets(), [49, 50]);
@@ -55,12 +57,12 @@ describe("attestation subnets", () => {
 describe("req/resp limits and peer scores", () => {
   it("blocks_by_range: zero step or count and counts above MAX_REQUEST_BLOCKS are invalid requests", () => {
     const invalid = (r: {start_slot: number; count: number; step: number}) =>
-      assert.throws(() => checkBlocksByRange(r), (e: unknown) => e instanceof RequestError && e.resultCode === RespCode.invalidRequest);
+      assert.throws(() => checkBlocksByRange(config, r), (e: unknown) => e instanceof RequestError && e.resultCode === RespCode.invalidRequest);
     invalid({start_slot: 0, count: 0, step: 1});
     invalid({start_slot: 0, count: 10, step: 0});
     invalid({start_slot: 0, count: 1025, step: 1});
     invalid({start_slot: 0, count: 2 ** 53 - 1, step: 1});
-    checkBlocksByRange({start_slot: 5, count: 1024, step: 1});
+    checkBlocksByRange(config, {start_slot: 5, count: 1024, step: 1});
   });
 
   it("rate limiter: a burst up to capacity, then tokens refill with time, per peer", () => {

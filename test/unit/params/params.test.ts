@@ -8,7 +8,6 @@ import {
   parseChainConfigYaml,
   useNetwork,
   SLOTS_PER_EPOCH,
-  config,
   mainnetPreset,
 } from "../../../src/params/index.ts";
 import * as params from "../../../src/params/index.ts";
@@ -36,17 +35,21 @@ describe("params", () => {
     });
   }
 
-  it("useNetwork switches the live bindings of preset, config and types", () => {
-    useNetwork("minimal", {SECONDS_PER_SLOT: "2"});
+  it("useNetwork switches the live bindings of preset and types, and returns the config without installing it", () => {
+    const config = useNetwork("minimal", {SECONDS_PER_SLOT: "2"});
     // Read through the namespace and a named import: both are live bindings.
     assert.equal(params.SLOTS_PER_EPOCH, 8);
     assert.equal(SLOTS_PER_EPOCH, 8);
     assert.equal(config.SECONDS_PER_SLOT, 2);
     assert.equal(config.SLOT_DURATION_MS, 2000);
     assert.equal(ssz.BeaconState.fields.block_roots.length, 64);
-    useNetwork("mainnet");
+    assert.equal("config" in params, false);
+    const mainnet = useNetwork("mainnet");
     assert.equal(SLOTS_PER_EPOCH, 32);
     assert.equal(ssz.BeaconState.fields.block_roots.length, 8192);
+    assert.equal(mainnet.SECONDS_PER_SLOT, 12);
+    // The config returned earlier is a value of its own: selecting another network leaves it alone.
+    assert.equal(config.SECONDS_PER_SLOT, 2);
   });
 
   it("config overrides are typed and checked", () => {

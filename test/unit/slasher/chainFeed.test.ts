@@ -10,7 +10,7 @@ import {strict as assert} from "node:assert";
 import {Slasher} from "../../../src/slasher/slasher.ts";
 import {MemorySlasherStore} from "../../../src/slasher/store.ts";
 import {BitArray} from "@chainsafe/ssz";
-import {config, DOMAIN_BEACON_ATTESTER, SLOTS_PER_EPOCH} from "../../../src/params/index.ts";
+import {DOMAIN_BEACON_ATTESTER, SLOTS_PER_EPOCH} from "../../../src/params/index.ts";
 import {computeDomain, computeEpochAtSlot, computeSigningRoot} from "../../../src/state-transition/index.ts";
 import {interopSecretKey, sign} from "../../../src/crypto/index.ts";
 import {ssz, type AttesterSlashing, type IndexedAttestation, type ProposerSlashing, type SignedBeaconBlockHeader} from "../../../src/types/index.ts";
@@ -61,7 +61,7 @@ describe("slasher: fed by the chain", function () {
     const duty = duties.find((d) => d.slot < head.slot && d.slot > epoch * SLOTS_PER_EPOCH)!;
     const data = await t.chain.produceAttestationData(duty.slot, duty.committeeIndex);
     data.beacon_block_root = data.target.root;
-    const domain = computeDomain(DOMAIN_BEACON_ATTESTER, config.GENESIS_FORK_VERSION, t.chain.genesis.genesisValidatorsRoot);
+    const domain = computeDomain(DOMAIN_BEACON_ATTESTER, t.chain.config.GENESIS_FORK_VERSION, t.chain.genesis.genesisValidatorsRoot);
     const signature = sign(interopSecretKey(duty.validatorIndex), computeSigningRoot(ssz.AttestationData, data, domain));
     const bits = BitArray.fromSingleBit(duty.committeeLength, duty.validatorCommitteeIndex);
     const failures = await t.chain.submitAttestations([{aggregation_bits: bits, data, signature}]);
@@ -132,7 +132,7 @@ describe("slasher: fed by the chain", function () {
     const data = {...first.attestation.data, beacon_block_root: fromHex(parentHex)};
     const committee = chain.getHead().state.epochCtx.getBeaconCommittee(3, data.index);
     const k = committee[first.attestation.aggregation_bits.getSingleTrueBit()!];
-    const domain = computeDomain(DOMAIN_BEACON_ATTESTER, config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
+    const domain = computeDomain(DOMAIN_BEACON_ATTESTER, chain.config.GENESIS_FORK_VERSION, chain.genesis.genesisValidatorsRoot);
     const signingRoot = computeSigningRoot(ssz.AttestationData, data, domain);
     const votesBefore = votes.length;
     const conflicting = {...first.attestation, data, signature: sign(interopSecretKey(k), signingRoot)};

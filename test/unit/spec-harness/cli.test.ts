@@ -1,5 +1,5 @@
 import {strict as assert} from "node:assert";
-import {ACTIVE_PRESET, config, setActiveConfig, setActivePreset} from "../../../src/params/index.ts";
+import {ACTIVE_PRESET, setActivePreset} from "../../../src/params/index.ts";
 import {main} from "../../../src/cli/main.ts";
 import {InputError} from "../../../src/util/errors.ts";
 import {replay, settingsFromOptions} from "../../../spec-tests/cli.ts";
@@ -26,7 +26,7 @@ async function runCli(argv: string[]): Promise<{code: number; stdout: string[]; 
 
 describe("gnomon spec-test", () => {
   const tree = new VectorTree();
-  const previous = {preset: ACTIVE_PRESET, config};
+  const previous = {preset: ACTIVE_PRESET};
   const savedEnv = {dir: process.env.SPEC_TESTS_DIR, preset: process.env.SPEC_TESTS_PRESET};
 
   before(() => {
@@ -43,7 +43,6 @@ describe("gnomon spec-test", () => {
     if (savedEnv.dir !== undefined) process.env.SPEC_TESTS_DIR = savedEnv.dir;
     if (savedEnv.preset !== undefined) process.env.SPEC_TESTS_PRESET = savedEnv.preset;
     setActivePreset(previous.preset);
-    setActiveConfig(previous.config);
   });
 
   describe("bad input is a one-line error and exit status 2", () => {

@@ -1,7 +1,7 @@
 import {strict as assert} from "node:assert";
 import {join} from "node:path";
 import {UintBigintType, type Type} from "@chainsafe/ssz";
-import {ACTIVE_PRESET, config, presets, setActiveConfig, setActivePreset} from "../../../src/params/index.ts";
+import {ACTIVE_PRESET, presets, setActivePreset} from "../../../src/params/index.ts";
 import {createPhase0Types} from "../../../src/types/index.ts";
 import {discoverCases, resolveTestsRoot} from "../../../spec-tests/harness/discover.ts";
 import {RunnerSet, runCases, type CaseResult, type RunOptions} from "../../../spec-tests/harness/run.ts";
@@ -12,7 +12,7 @@ import {uint16Case, VectorTree} from "./vectorTree.ts";
 
 describe("spec-harness run loop", () => {
   const tree = new VectorTree();
-  const previous = {preset: ACTIVE_PRESET, config};
+  const previous = {preset: ACTIVE_PRESET};
 
   // A stand-in for a runner another engineer owns: it throws in the ways a real one might.
   const flaky: Runner = {
@@ -90,7 +90,6 @@ describe("spec-harness run loop", () => {
   after(() => {
     tree.remove();
     setActivePreset(previous.preset);
-    setActiveConfig(previous.config);
   });
 
   async function run(opts: RunOptions): Promise<Map<string, CaseResult>> {

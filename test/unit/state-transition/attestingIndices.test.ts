@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {BitArray} from "@chainsafe/ssz";
 import {computeShuffledIndex} from "../../../src/crypto/index.ts";
-import {DOMAIN_BEACON_ATTESTER, SLOTS_PER_EPOCH, useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, DOMAIN_BEACON_ATTESTER, SLOTS_PER_EPOCH, useNetwork} from "../../../src/params/index.ts";
 import {ssz, type Attestation} from "../../../src/types/index.ts";
 import {
   BlockProcessingError,
@@ -17,6 +17,8 @@ import {
   type CachedBeaconState,
 } from "../../../src/state-transition/index.ts";
 import {loadVectorState} from "./helpers.ts";
+
+const MINIMAL = createChainConfig("minimal");
 
 /** get_beacon_committee written out from the spec text, compute_shuffled_index per member. */
 function specCommittee(s: CachedBeaconState, slot: number, index: number): number[] {
@@ -59,7 +61,7 @@ describe("state-transition: get_attesting_indices with the spec's semantics", fu
   let s: CachedBeaconState;
   before(() => {
     useNetwork("minimal");
-    s = createCachedBeaconState(loadVectorState("sanity/blocks/pyspec_tests/attestation/pre.ssz_snappy"));
+    s = createCachedBeaconState(loadVectorState("sanity/blocks/pyspec_tests/attestation/pre.ssz_snappy"), MINIMAL);
   });
   after(() => useNetwork("mainnet"));
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {SLOTS_PER_EPOCH, useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, SLOTS_PER_EPOCH, useNetwork} from "../../../src/params/index.ts";
 import {
   cloneCachedBeaconState,
   createCachedBeaconState,
@@ -9,6 +9,8 @@ import {
 } from "../../../src/state-transition/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
 import {loadVectorBlock, loadVectorState} from "./helpers.ts";
+
+const MINIMAL = createChainConfig("minimal");
 
 /**
  * The epoch context mirrors registry fields, balances and pending attestations and re-reads only
@@ -31,9 +33,9 @@ describe("state-transition: epoch caches kept in step by blocks", function () {
   ];
   for (const [dir, blocks] of cases) {
     it(dir.split("/")[2], () => {
-      let s: CachedBeaconState = createCachedBeaconState(loadVectorState(dir + "pre.ssz_snappy"));
+      let s: CachedBeaconState = createCachedBeaconState(loadVectorState(dir + "pre.ssz_snappy"), MINIMAL);
       for (let i = 0; i < blocks; i++) s = stateTransition(s, loadVectorBlock(`${dir}blocks_${i}.ssz_snappy`));
-      const fresh = createCachedBeaconState(cloneCachedBeaconState(s, true).state);
+      const fresh = createCachedBeaconState(cloneCachedBeaconState(s, true).state, MINIMAL);
       const target = (Math.floor(s.state.slot / SLOTS_PER_EPOCH) + 2) * SLOTS_PER_EPOCH;
       processSlots(s, target);
       processSlots(fresh, target);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {computeShuffledIndex} from "../../../src/crypto/index.ts";
-import {DOMAIN_BEACON_ATTESTER, FAR_FUTURE_EPOCH, MAX_SEED_LOOKAHEAD, SLOTS_PER_EPOCH, config, useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, DOMAIN_BEACON_ATTESTER, FAR_FUTURE_EPOCH, MAX_SEED_LOOKAHEAD, SLOTS_PER_EPOCH, useNetwork} from "../../../src/params/index.ts";
 import {
   cloneCachedBeaconState,
   computeCommitteeCount,
@@ -12,6 +12,8 @@ import {
 } from "../../../src/state-transition/index.ts";
 import type {BeaconStateView} from "../../../src/types/index.ts";
 import {loadVectorState} from "./helpers.ts";
+
+const MINIMAL = createChainConfig("minimal");
 
 /** compute_committee straight from the spec: one compute_shuffled_index per member. */
 function specCommittee(state: BeaconStateView, slot: number, index: number): number[] {
@@ -46,7 +48,7 @@ describe("state-transition: EpochContext", function () {
 
   it("committees of the previous, current and next epoch match compute_committee", () => {
     const state = loadVectorState("sanity/blocks/pyspec_tests/attestation/pre.ssz_snappy");
-    const s = createCachedBeaconState(state);
+    const s = createCachedBeaconState(state, MINIMAL);
     processSlots(s, s.state.slot + 2 * SLOTS_PER_EPOCH + 3);
     const epoch = s.epochCtx.epoch;
     for (const e of [epoch - 1, epoch, epoch + 1]) {
@@ -61,8 +63,8 @@ describe("state-transition: EpochContext", function () {
 
   it("the exit queue cache follows the spec's registry scan, and clones keep their own queue", () => {
     const state = loadVectorState("sanity/blocks/pyspec_tests/attestation/pre.ssz_snappy");
-    const s = createCachedBeaconState(state);
-    const churnLimit = Math.max(config.MIN_PER_EPOCH_CHURN_LIMIT, Math.floor(getActiveValidatorIndices(s.state, s.epochCtx.epoch).length / config.CHURN_LIMIT_QUOTIENT));
+    const s = createCachedBeaconState(state, MINIMAL);
+    const churnLimit = Math.max(MINIMAL.MIN_PER_EPOCH_CHURN_LIMIT, Math.floor(getActiveValidatorIndices(s.state, s.epochCtx.epoch).length / MINIMAL.CHURN_LIMIT_QUOTIENT));
     assert.equal(s.epochCtx.churnLimit, churnLimit);
     const before = [s.epochCtx.exitQueueEpoch, s.epochCtx.exitQueueChurn];
     const other = cloneCachedBeaconState(s);
@@ -71,7 +73,7 @@ describe("state-transition: EpochContext", function () {
       const expected = specExitEpoch(s.state, churnLimit);
       initiateValidatorExit(s, i);
       assert.equal(s.state.validators.getReadonly(i).exit_epoch, expected, `validator ${i}`);
-      assert.equal(s.state.validators.getReadonly(i).withdrawable_epoch, expected + config.MIN_VALIDATOR_WITHDRAWABILITY_DELAY);
+      assert.equal(s.state.validators.getReadonly(i).withdrawable_epoch, expected + MINIMAL.MIN_VALIDATOR_WITHDRAWABILITY_DELAY);
     }
     assert.deepEqual([other.epochCtx.exitQueueEpoch, other.epochCtx.exitQueueChurn], before);
     // The queue survives an epoch transition with the exits in the registry snapshot.
@@ -83,7 +85,7 @@ describe("state-transition: EpochContext", function () {
 
   it("an epoch transition on a clone leaves the original's caches and registry snapshot alone", () => {
     const state = loadVectorState("sanity/blocks/pyspec_tests/attestation/pre.ssz_snappy");
-    const s = createCachedBeaconState(state);
+    const s = createCachedBeaconState(state, MINIMAL);
     const epoch = s.epochCtx.epoch;
     const ebBefore = s.epochCtx.registry.effectiveBalance.slice();
     const clone = cloneCachedBeaconState(s, true);
@@ -96,7 +98,7 @@ describe("state-transition: EpochContext", function () {
     assert.equal(s.epochCtx.epoch, epoch);
     assert.deepEqual(s.epochCtx.registry.effectiveBalance, ebBefore);
     // The original still transitions to the reference result of a fresh context.
-    const fresh = createCachedBeaconState(s.state.clone(true));
+    const fresh = createCachedBeaconState(s.state.clone(true), MINIMAL);
     processSlots(s, (epoch + 1) * SLOTS_PER_EPOCH);
     processSlots(fresh, (epoch + 1) * SLOTS_PER_EPOCH);
     assert.deepEqual(s.state.hashTreeRoot(), fresh.state.hashTreeRoot());

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import {interopSecretKey, sign, skToPk} from "../../../src/crypto/index.ts";
 import {DepositTree} from "../../../src/node/genesis/depositTree.ts";
-import {DOMAIN_DEPOSIT, FAR_FUTURE_EPOCH, GENESIS_EPOCH, useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, DOMAIN_DEPOSIT, FAR_FUTURE_EPOCH, GENESIS_EPOCH, useNetwork} from "../../../src/params/index.ts";
 import {computeDomain, computeSigningRoot} from "../../../src/state-transition/util/domain.ts";
 import {BlockProcessingError, initializeBeaconStateFromEth1} from "../../../src/state-transition/index.ts";
 import {ssz, type Deposit, type DepositData} from "../../../src/types/index.ts";
 import {bytesEqual, toHex} from "../../../src/util/bytes.ts";
+
+const MINIMAL = createChainConfig("minimal");
 
 const ETH = 1_000_000_000;
 
@@ -21,7 +23,7 @@ interface Spec {
 function depositData({key, amount, signer, badPubkey}: Spec): DepositData {
   const pubkey = badPubkey ? new Uint8Array(48).fill(0xab) : skToPk(interopSecretKey(key));
   const message = {pubkey, withdrawal_credentials: new Uint8Array(32).fill(key & 0xff), amount};
-  const root = computeSigningRoot(ssz.DepositMessage, message, computeDomain(DOMAIN_DEPOSIT));
+  const root = computeSigningRoot(ssz.DepositMessage, message, computeDomain(DOMAIN_DEPOSIT, MINIMAL.GENESIS_FORK_VERSION));
   return {...message, signature: sign(interopSecretKey(signer ?? key), root)};
 }
 
@@ -34,7 +36,7 @@ function deposits(specs: Spec[]): Deposit[] {
 }
 
 function genesis(specs: Spec[]) {
-  return initializeBeaconStateFromEth1(new Uint8Array(32).fill(0x42), 2 ** 40, deposits(specs));
+  return initializeBeaconStateFromEth1(MINIMAL, new Uint8Array(32).fill(0x42), 2 ** 40, deposits(specs));
 }
 
 describe("state-transition: genesis deposits (batched proof-of-possession checks)", function () {
@@ -93,7 +95,7 @@ describe("state-transition: genesis deposits (batched proof-of-possession checks
     const list = deposits([{key: 0, amount: 32 * ETH}, {key: 1, amount: 32 * ETH}]);
     list[1].proof[3] = new Uint8Array(32).fill(1);
     assert.throws(
-      () => initializeBeaconStateFromEth1(new Uint8Array(32).fill(0x42), 2 ** 40, list),
+      () => initializeBeaconStateFromEth1(MINIMAL, new Uint8Array(32).fill(0x42), 2 ** 40, list),
       (e) => e instanceof BlockProcessingError && e.code === "DEPOSIT_INVALID_MERKLE_PROOF"
     );
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, useNetwork} from "../../../src/params/index.ts";
 import {ssz, type SignedBeaconBlock} from "../../../src/types/index.ts";
 import {
   BlockProcessingError,
@@ -15,6 +15,8 @@ import {
 } from "../../../src/state-transition/index.ts";
 import {toHex} from "../../../src/util/bytes.ts";
 import {loadVectorBlock, loadVectorState} from "./helpers.ts";
+
+const MINIMAL = createChainConfig("minimal");
 
 const CASE = "sanity/blocks/pyspec_tests/attestation/";
 
@@ -33,7 +35,7 @@ describe("state-transition: stateTransition", function () {
 
   function load(): {pre: CachedBeaconState; blocks: SignedBeaconBlock[]} {
     return {
-      pre: createCachedBeaconState(loadVectorState(CASE + "pre.ssz_snappy")),
+      pre: createCachedBeaconState(loadVectorState(CASE + "pre.ssz_snappy"), MINIMAL),
       blocks: [loadVectorBlock(CASE + "blocks_0.ssz_snappy"), loadVectorBlock(CASE + "blocks_1.ssz_snappy")],
     };
   }

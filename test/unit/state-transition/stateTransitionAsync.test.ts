@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import {BitArray} from "@chainsafe/ssz";
 import {BlsWorkerPool} from "../../../src/crypto/index.ts";
-import {useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, useNetwork} from "../../../src/params/index.ts";
 import {ssz, type SignedBeaconBlock} from "../../../src/types/index.ts";
 import {
   BlockProcessingError,
@@ -17,6 +17,8 @@ import {toHex} from "../../../src/util/bytes.ts";
 import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {parse} from "yaml";
 import {loadVectorBlock, loadVectorState, vectorDir} from "./helpers.ts";
+
+const MINIMAL = createChainConfig("minimal");
 
 const CASE = "sanity/blocks/pyspec_tests/attestation/";
 
@@ -58,7 +60,7 @@ describe("state-transition: stateTransitionAsync", function () {
 
   function load(): {pre: CachedBeaconState; blocks: SignedBeaconBlock[]} {
     return {
-      pre: createCachedBeaconState(loadVectorState(CASE + "pre.ssz_snappy")),
+      pre: createCachedBeaconState(loadVectorState(CASE + "pre.ssz_snappy"), MINIMAL),
       blocks: [loadVectorBlock(CASE + "blocks_0.ssz_snappy"), loadVectorBlock(CASE + "blocks_1.ssz_snappy")],
     };
   }
@@ -161,8 +163,8 @@ describe("state-transition: stateTransitionAsync", function () {
       for (const name of readdirSync(vectorDir(suite))) {
         const dir = `${suite}${name}/`;
         const {blocks_count: count} = parse(readFileSync(vectorDir(dir + "meta.yaml"), "utf8")) as {blocks_count: number};
-        let syncState: CachedBeaconState | null = createCachedBeaconState(loadVectorState(dir + "pre.ssz_snappy"));
-        let asyncState: CachedBeaconState | null = createCachedBeaconState(loadVectorState(dir + "pre.ssz_snappy"));
+        let syncState: CachedBeaconState | null = createCachedBeaconState(loadVectorState(dir + "pre.ssz_snappy"), MINIMAL);
+        let asyncState: CachedBeaconState | null = createCachedBeaconState(loadVectorState(dir + "pre.ssz_snappy"), MINIMAL);
         for (let i = 0; i < count && syncState !== null; i++) {
           const block = loadVectorBlock(`${dir}blocks_${i}.ssz_snappy`);
           const sync: CachedBeaconState = syncState;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, useNetwork} from "../../../src/params/index.ts";
 import {ssz} from "../../../src/types/index.ts";
 import {
   cloneCachedBeaconState,
@@ -11,6 +11,8 @@ import {
 import {toHex} from "../../../src/util/bytes.ts";
 import {loadVectorBlock, loadVectorState} from "./helpers.ts";
 
+const MINIMAL = createChainConfig("minimal");
+
 describe("state-transition: computeUnrealizedCheckpoints", function () {
   this.timeout(120_000);
   before(() => useNetwork("minimal"));
@@ -18,7 +20,7 @@ describe("state-transition: computeUnrealizedCheckpoints", function () {
 
   it("equals process_justification_and_finalization on a copy, after every block, without touching the state", () => {
     const dir = "finality/finality/pyspec_tests/finality_rule_1/";
-    let s = createCachedBeaconState(loadVectorState(dir + "pre.ssz_snappy"));
+    let s = createCachedBeaconState(loadVectorState(dir + "pre.ssz_snappy"), MINIMAL);
     let justifiedChanges = 0;
     for (let i = 0; i < 24; i++) {
       s = stateTransition(s, loadVectorBlock(`${dir}blocks_${i}.ssz_snappy`));

@@ -6,7 +6,7 @@ import {FakeTime} from "../../../src/clock/index.ts";
 import {interopPubkey, interopSecretKey, verify} from "../../../src/crypto/index.ts";
 import {createKeystore} from "../../../src/validator/keystore/index.ts";
 import {
-  config,
+  createChainConfig,
   DOMAIN_AGGREGATE_AND_PROOF,
   DOMAIN_BEACON_ATTESTER,
   DOMAIN_BEACON_PROPOSER,
@@ -26,6 +26,7 @@ const GVR = new Uint8Array(32).fill(0x42);
 const OURS = [0, 1, 2, 3];
 const SLOTS = 8; // minimal SLOTS_PER_EPOCH
 
+const config = createChainConfig("minimal");
 const domain = (type: Uint8Array): Uint8Array => computeDomain(type, config.GENESIS_FORK_VERSION, GVR);
 const slotStart = (slot: number): number => (GENESIS_TIME * 1000) + slot * config.SLOT_DURATION_MS;
 const attestationDueMs = (): number => Math.floor((config.ATTESTATION_DUE_BPS * config.SLOT_DURATION_MS) / 10000);

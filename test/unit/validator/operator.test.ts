@@ -6,7 +6,9 @@ import {join} from "node:path";
 import {pino} from "pino";
 import {FakeTime} from "../../../src/clock/index.ts";
 import {interopPubkey} from "../../../src/crypto/index.ts";
-import {config, useNetwork} from "../../../src/params/index.ts";
+import {createChainConfig, useNetwork} from "../../../src/params/index.ts";
+
+const config = createChainConfig("minimal");
 import {toHex} from "../../../src/util/bytes.ts";
 import {InputError} from "../../../src/util/errors.ts";
 import {checkBeaconNodeUrl, locateSlashingProtection, startValidatorClient, type ValidatorClient} from "../../../src/validator/index.ts";

@@ -19,12 +19,12 @@ import {
   initializeBeaconStateFromEth1,
 } from "../../../../src/state-transition/index.ts";
 import {
-  config,
   DOMAIN_BEACON_ATTESTER,
   DOMAIN_BEACON_PROPOSER,
   DOMAIN_RANDAO,
   SLOTS_PER_EPOCH,
   useNetwork,
+  type ChainConfig,
   type PresetName,
 } from "../../../../src/params/index.ts";
 import {primitive, ssz, type Attestation, type AttestationData, type BeaconBlock, type SignedBeaconBlock} from "../../../../src/types/index.ts";
@@ -52,11 +52,12 @@ export interface DevChain {
 
 const genesisBytes = new Map<PresetName, Uint8Array>();
 
-function genesisState(preset: PresetName): Uint8Array {
+function genesisState(config: ChainConfig): Uint8Array {
+  const preset = config.PRESET_BASE;
   let bytes = genesisBytes.get(preset);
   if (bytes === undefined) {
-    const {deposits} = interopDeposits(VALIDATOR_COUNT);
-    const genesis = initializeBeaconStateFromEth1(new Uint8Array(32).fill(0x42), 2 ** 40, deposits);
+    const {deposits} = interopDeposits(config, VALIDATOR_COUNT);
+    const genesis = initializeBeaconStateFromEth1(config, new Uint8Array(32).fill(0x42), 2 ** 40, deposits);
     genesis.state.genesis_time = GENESIS_TIME;
     genesis.state.commit();
     bytes = genesis.state.serialize();
@@ -68,16 +69,16 @@ function genesisState(preset: PresetName): Uint8Array {
 /** A chain on the minimal preset unless told otherwise (the caller restores the network after). */
 export async function createDevChain(opts: {preset?: PresetName} = {}): Promise<DevChain> {
   const preset = opts.preset ?? "minimal";
-  useNetwork(preset);
+  const config = useNetwork(preset);
   const dir = mkdtempSync(join(tmpdir(), "gnomon-api-"));
   const db = await BeaconDb.open(dir);
-  const state = ssz.BeaconState.deserializeToViewDU(genesisState(preset));
+  const state = ssz.BeaconState.deserializeToViewDU(genesisState(config));
   const {ops} = initGenesisOps(db, state, {preset, configOverrides: {}});
   await db.batch(ops, true);
   const anchor = await readAnchor(db);
   if (anchor === null) throw new Error("genesis anchor not stored");
   const time = new FakeTime(GENESIS_TIME * 1000);
-  const chain = new BeaconChain({db, anchor, time});
+  const chain = new BeaconChain({config, db, anchor, time});
   await chain.replayStoredBlocks();
   chain.start();
 

@@ -9,8 +9,8 @@ import {blockOf, voteOf, World} from "./harness.ts";
 const ETH = 32n * 10n ** 9n;
 
 /** Runs until `attempts` attempts were judged (or 40 slots passed). */
-async function runAttack(attempts: number): Promise<World> {
-  const w = await World.open(BehaviourKind.ExAnteReorg);
+async function runAttack(attempts: number, configOverrides: Record<string, string> = {}): Promise<World> {
+  const w = await World.open(BehaviourKind.ExAnteReorg, {configOverrides});
   const behaviour = w.behaviour as ExAnteReorg;
   for (let slot = 1; behaviour.outcomes.length < attempts && slot <= 40; slot++) await w.runSlot(slot);
   return w;
@@ -22,7 +22,8 @@ describe("sim/adversary ex_ante_reorg", function () {
 
   it("without proposer boost the withheld block and votes orphan the next honest block", async () => {
     useDevNetwork(6, {PROPOSER_SCORE_BOOST: "0"});
-    const w = await runAttack(2);
+    const w = await runAttack(2, {PROPOSER_SCORE_BOOST: "0"});
+    assert.equal(w.chains[0].config.PROPOSER_SCORE_BOOST, 0);
     try {
       const outcomes = (w.behaviour as ExAnteReorg).outcomes.filter((o) => o.withheldVotes > 0);
       assert.ok(outcomes.length > 0);

@@ -11,7 +11,6 @@ import {BeaconDb} from "../../../../src/db/index.ts";
 import {openChain, type BeaconChain} from "../../../../src/chain/index.ts";
 import type {GossipMessage, GossipVerdict} from "../../../../src/chain/gossip/interface.ts";
 import {computeSubnetForAttestation} from "../../../../src/chain/validation/subnet.ts";
-import {config} from "../../../../src/params/index.ts";
 import {computeEpochAtSlot} from "../../../../src/state-transition/index.ts";
 import type {Attestation, SignedBeaconBlock} from "../../../../src/types/index.ts";
 import {createBehaviour} from "../../../../src/sim/adversary/index.ts";
@@ -50,13 +49,13 @@ export class World {
   private queue: {at: number; node: number; sent: Sent}[] = [];
   private current: {slot: number; phase: SlotPhase} = {slot: 0, phase: "start"};
 
-  static async open(kind: BehaviourKind, opts: {nodes?: number; params?: ByzantineGroup["params"]; groupSize?: number} = {}): Promise<World> {
+  static async open(kind: BehaviourKind, opts: {nodes?: number; params?: ByzantineGroup["params"]; groupSize?: number; configOverrides?: Record<string, string>} = {}): Promise<World> {
     const w = new World();
     for (let i = 0; i < (opts.nodes ?? 3); i++) {
       const {chain} = await openChain({
         db: BeaconDb.inMemory(),
         genesisState: () => interopGenesis(VALIDATORS),
-        network: {preset: "minimal", configOverrides: {}},
+        network: {preset: "minimal", configOverrides: opts.configOverrides ?? {}},
         time: w.time,
       });
       chain.start();
@@ -69,7 +68,7 @@ export class World {
     w.ctx = {
       time: w.time,
       slotsPerEpoch: 8,
-      secondsPerSlot: config.SECONDS_PER_SLOT,
+      secondsPerSlot: w.chains[0].config.SECONDS_PER_SLOT,
       genesisTimeMs: GENESIS_TIME * 1000,
       validators: members,
       secretKeys: keys,
@@ -113,7 +112,7 @@ export class World {
   async runSlot(slot: number): Promise<void> {
     const chain0 = this.chains[0];
     const slotStart = chain0.clock.slotStartMs(slot);
-    const third = Math.floor(config.SLOT_DURATION_MS / 3);
+    const third = Math.floor(chain0.config.SLOT_DURATION_MS / 3);
 
     await this.advanceTo(slotStart);
     this.current = {slot, phase: "start"};
@@ -126,7 +125,7 @@ export class World {
     const epoch = computeEpochAtSlot(slot);
     const perSlot = chain0.getHead().state.epochCtx.getCommitteeCountPerSlot(epoch);
     for (const attestation of await this.honest.attest(slot)) {
-      await this.toOthers({kind: "beacon_attestation", subnet: computeSubnetForAttestation(perSlot, slot, attestation.data.index), value: attestation});
+      await this.toOthers({kind: "beacon_attestation", subnet: computeSubnetForAttestation(chain0.config, perSlot, slot, attestation.data.index), value: attestation});
     }
     await this.behaviour.onSlotPhase(slot, "attest");
 

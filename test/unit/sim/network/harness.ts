@@ -10,7 +10,6 @@ import type {BeaconChain} from "../../../../src/chain/index.ts";
 import {openChain} from "../../../../src/chain/index.ts";
 import {FakeTime} from "../../../../src/clock/index.ts";
 import {BeaconDb} from "../../../../src/db/index.ts";
-import {config} from "../../../../src/params/index.ts";
 import {SimNetwork, type SimEndpoint} from "../../../../src/sim/network/index.ts";
 import type {TraceEvent, TraceSink} from "../../../../src/sim/types.ts";
 import {startChainSync, type SyncService} from "../../../../src/sync/index.ts";
@@ -149,7 +148,7 @@ export class Harness {
   duties(node: number, from: number, to: number, opts: {skipProposals?: number[]} = {}): InProcessValidators {
     const v = new InProcessValidators(this.chains[node], VALIDATORS);
     const endpoint = this.endpoints[node];
-    const third = config.SLOT_DURATION_MS / 3;
+    const third = this.chains[node].config.SLOT_DURATION_MS / 3;
     for (let slot = from; slot <= to; slot++) {
       if (!opts.skipProposals?.includes(slot)) this.at(this.slotMs(slot), async () => {
         const block = await v.propose(slot);

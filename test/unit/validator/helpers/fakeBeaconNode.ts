@@ -7,7 +7,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from "node:net";
 import {BitArray} from "@chainsafe/ssz";
 import {specValues} from "../../../../src/api/specValues.ts";
-import {config} from "../../../../src/params/index.ts";
+import {ACTIVE_PRESET, createChainConfig, SLOTS_PER_EPOCH, type ChainConfig} from "../../../../src/params/index.ts";
 import {ssz, type Attestation, type AttestationData, type BeaconBlock} from "../../../../src/types/index.ts";
 import {fromHex, toHex} from "../../../../src/util/bytes.ts";
 import type {AttesterDuty, HeadEvent, ProposerDuty} from "../../../../src/validator/api/types.ts";
@@ -31,13 +31,16 @@ export interface FakeNodeOptions {
   attesterDuties(epoch: number, indices: number[]): AttesterDuty[];
   /** Pubkey hex -> index of validators in the head state. */
   validators: Map<string, number>;
+  /** The chain config the node reports (default: the base config of the process's preset). */
+  config?: ChainConfig;
 }
 
 export class FakeBeaconNode {
   readonly requests: RecordedRequest[] = [];
   opts: FakeNodeOptions;
+  readonly config: ChainConfig;
   /** Overridable per test: what /config/spec answers. */
-  spec: Record<string, unknown> = specValues();
+  spec: Record<string, unknown>;
   dependentRoot = new Uint8Array(32).fill(0xd0);
   /** Attestation data the node hands out (default: a fixed vote for slot's epoch). */
   attestationData: (slot: number, committeeIndex: number) => AttestationData = (slot, index) => defaultAttestationData(slot, index);
@@ -53,6 +56,8 @@ export class FakeBeaconNode {
 
   constructor(opts: FakeNodeOptions) {
     this.opts = opts;
+    this.config = opts.config ?? createChainConfig(ACTIVE_PRESET);
+    this.spec = specValues(this.config);
   }
 
   get url(): string {
@@ -111,13 +116,13 @@ export class FakeBeaconNode {
         data: {
           genesis_time: String(o.genesisTime),
           genesis_validators_root: toHex(o.genesisValidatorsRoot),
-          genesis_fork_version: toHex(config.GENESIS_FORK_VERSION),
+          genesis_fork_version: toHex(this.config.GENESIS_FORK_VERSION),
         },
       });
     }
     if (route === "GET /eth/v1/config/spec") return this.json(res, 200, {data: this.spec});
     if (route === "GET /eth/v1/config/fork_schedule") {
-      const v = toHex(config.GENESIS_FORK_VERSION);
+      const v = toHex(this.config.GENESIS_FORK_VERSION);
       return this.json(res, 200, {data: [{previous_version: v, current_version: v, epoch: "0"}]});
     }
     if (route === "GET /eth/v1/node/syncing") {
@@ -199,7 +204,7 @@ export class FakeBeaconNode {
 }
 
 export function defaultAttestationData(slot: number, index: number): AttestationData {
-  const epoch = Math.floor(slot / Number(specValues().SLOTS_PER_EPOCH));
+  const epoch = Math.floor(slot / SLOTS_PER_EPOCH);
   return {
     slot,
     index,

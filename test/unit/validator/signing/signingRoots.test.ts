@@ -8,7 +8,7 @@ import {createHash} from "node:crypto";
 import {existsSync, readFileSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {aggregate, secretKeyFromBytes, sign, type SecretKey} from "../../../../src/crypto/index.ts";
-import {useNetwork} from "../../../../src/params/index.ts";
+import {createChainConfig, useNetwork} from "../../../../src/params/index.ts";
 import {computeEpochAtSlot, createCachedBeaconState, getAttestingIndices} from "../../../../src/state-transition/index.ts";
 import {ssz, type BeaconStateView, type SignedBeaconBlock} from "../../../../src/types/index.ts";
 import {toHex} from "../../../../src/util/bytes.ts";
@@ -58,7 +58,7 @@ describe("validator / signing: signing roots reproduce the spec vectors' signatu
   it("attestation signatures (DOMAIN_BEACON_ATTESTER at the target epoch), aggregated over the committee", () => {
     const atts = blocks.flatMap((b) => b.message.body.attestations);
     assert.ok(atts.length > 0, "the vector carries an attestation");
-    const cached = createCachedBeaconState(pre);
+    const cached = createCachedBeaconState(pre, createChainConfig("minimal"));
     for (const att of atts) {
       const root = ctx.attestationRoot(att.data);
       const sigs = getAttestingIndices(cached, att).map((i) => sign(pyspecKey(i), root));
