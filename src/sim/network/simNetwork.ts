@@ -257,7 +257,11 @@ export class SimNetwork implements EndpointHost {
     return {...this.counters, dropped: {...this.counters.dropped}};
   }
 
-  /** Stops delivering: pending requests fail, queued events are dropped. */
+  /**
+   * Stops delivering: pending requests fail, queued events are dropped. Stop the network before
+   * the nodes: a node's sync, when stopped, waits for its requests, which only virtual time
+   * moving on would answer.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

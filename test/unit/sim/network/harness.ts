@@ -166,9 +166,10 @@ export class Harness {
   }
 
   async close(): Promise<void> {
+    // First: sync stops only once its requests are answered or failed.
+    await this.net.stop();
     for (const s of this.syncs) await s.stop();
     for (const e of this.endpoints) await e.stop();
-    await this.net.stop();
     for (const c of this.chains) {
       await c.stop();
       await c.db.close();

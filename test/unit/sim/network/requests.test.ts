@@ -73,6 +73,16 @@ describe("sim network: requests, peer events and sends between real chains", fun
     assert.deepEqual(harness.net.reachable(1), [0, 1]);
   });
 
+  it("stopping the network fails the requests still on their way, so a node's sync can stop", async () => {
+    h = await Harness.open({nodes: 2, latencyMs: 100, sync: true});
+    const harness = h;
+    await harness.runUntil(harness.slotMs(1));
+    const pending = harness.endpoints[1].beaconBlocksByRange("sim-0", 1, 8);
+    await harness.net.stop();
+    assert.equal((await rejection(pending)).code, SimNetworkErrorCode.LINK_DOWN);
+    assert.equal((await rejection(harness.endpoints[1].beaconBlocksByRange("sim-0", 1, 8))).code, SimNetworkErrorCode.PEER_UNREACHABLE);
+  });
+
   it("a send goes to the chosen nodes after its delay, the sender's own node included; accepting nodes relay it to the rest", async () => {
     h = await Harness.open({nodes: 3, latencyMs: 50});
     const harness = h;
