@@ -237,7 +237,12 @@ export class SimNetwork implements EndpointHost {
     const delayMs = opts.delayMs ?? 0;
     if (!Number.isFinite(delayMs) || delayMs < 0) throw new SimNetworkError(SimNetworkErrorCode.INVALID_ARGUMENT, `delayMs must be a number >= 0, not ${delayMs}`);
     if (this.stopped) return;
-    const wire = encodeMessage(message);
+    let wire: WireMessage;
+    try {
+      wire = encodeMessage(message);
+    } catch (e) {
+      throw new SimNetworkError(SimNetworkErrorCode.INVALID_ARGUMENT, `cannot encode the ${message.kind} message: ${errorMessage(e)}`, {cause: e});
+    }
     const targets = opts.to === undefined ? null : [...new Set(opts.to)].sort((a, b) => a - b);
     const now = this.time.now();
     if (delayMs > 0) {

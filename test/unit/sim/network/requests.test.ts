@@ -111,6 +111,8 @@ describe("sim network: requests, peer events and sends between real chains", fun
     assert.equal(harness.chains[1].getHead().slot, 2);
     assert.equal(harness.chains[2].getHead().slot, 1);
     assert.deepEqual(harness.trace.of("drop").map((e) => [e.node, e.from, e.reason]), [[2, 0, "partition"]]);
+    // A message that is no SSZ value: a typed error for the behaviour that sent it, nothing queued.
+    assert.throws(() => harness.net.send(0, {kind: "voluntary_exit", value: {} as never}), SimNetworkError);
   });
 
   it("a block early within the clock disparity allowance is held until its slot starts, then accepted", async () => {
