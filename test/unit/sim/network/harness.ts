@@ -52,6 +52,7 @@ export interface HarnessOptions {
   latencyMs?: number;
   jitterMs?: number;
   loss?: number;
+  statusIntervalMs?: number;
   /** Start the sync service on every node (range sync and lookups over the simulated network). */
   sync?: boolean;
 }
@@ -86,6 +87,7 @@ export class Harness {
       latencyMs: opts.latencyMs ?? 100,
       jitterMs: opts.jitterMs ?? 0,
       loss: opts.loss ?? 0,
+      statusIntervalMs: opts.statusIntervalMs,
       trace,
       logger: silentLogger,
     });

@@ -73,6 +73,22 @@ describe("sim network: requests, peer events and sends between real chains", fun
     assert.deepEqual(harness.net.reachable(1), [0, 1]);
   });
 
+  it("connected peers exchange statuses again every interval, each with the chain's status of that moment", async () => {
+    h = await Harness.open({nodes: 2, latencyMs: 10, statusIntervalMs: 5000});
+    const harness = h;
+    const t0 = harness.time.now();
+    harness.duties(0, 1, 1);
+    await harness.runUntil(t0 + 12_000);
+    assert.deepEqual(
+      harness.trace.of("status").filter((e) => e.node === 1).map((e) => [e.t - t0, e.from, e.headSlot]),
+      [
+        [10, 0, 0],
+        [5020, 0, 0],
+        [10030, 0, 1],
+      ]
+    );
+  });
+
   it("stopping the network fails the requests still on their way, so a node's sync can stop", async () => {
     h = await Harness.open({nodes: 2, latencyMs: 100, sync: true});
     const harness = h;
