@@ -236,7 +236,12 @@ export class SimNetwork implements EndpointHost {
     const delayMs = opts.delayMs ?? 0;
     if (!Number.isFinite(delayMs) || delayMs < 0) throw new SimNetworkError(SimNetworkErrorCode.INVALID_ARGUMENT, `delayMs must be a number >= 0, not ${delayMs}`);
     if (this.stopped) return;
-    const wire = encodeMessage(message);
+    let wire: WireMessage;
+    try {
+      wire = encodeMessage(message);
+    } catch (e) {
+      throw new SimNetworkError(SimNetworkErrorCode.INVALID_ARGUMENT, `cannot encode the ${message.kind} message: ${errorMessage(e)}`, {cause: e});
+    }
     const targets = opts.to === undefined ? null : [...new Set(opts.to)].sort((a, b) => a - b);
     const now = this.time.now();
     if (delayMs > 0) {
@@ -256,7 +261,11 @@ export class SimNetwork implements EndpointHost {
     return {...this.counters, dropped: {...this.counters.dropped}};
   }
 
-  /** Stops delivering: pending requests fail, queued events are dropped. */
+  /**
+   * Stops delivering: pending requests fail, queued events are dropped. Stop the network before
+   * the nodes: a node's sync, when stopped, waits for its requests, which only virtual time
+   * moving on would answer.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

@@ -128,8 +128,9 @@ export async function runSimNodes(opts: SimNodesOptions): Promise<SimNodesRun> {
       wallMs,
     };
   } finally {
+    // The network first: a node's sync stops only once its requests are answered or failed.
+    await net.stop();
     for (const c of clients) await c.stop();
     for (const n of nodes) await n.stop();
-    await net.stop();
   }
 }

@@ -51,6 +51,7 @@ export interface HarnessOptions {
   latencyMs?: number;
   jitterMs?: number;
   loss?: number;
+  statusIntervalMs?: number;
   /** Start the sync service on every node (range sync and lookups over the simulated network). */
   sync?: boolean;
 }
@@ -85,6 +86,7 @@ export class Harness {
       latencyMs: opts.latencyMs ?? 100,
       jitterMs: opts.jitterMs ?? 0,
       loss: opts.loss ?? 0,
+      statusIntervalMs: opts.statusIntervalMs,
       trace,
       logger: silentLogger,
     });
@@ -165,9 +167,10 @@ export class Harness {
   }
 
   async close(): Promise<void> {
+    // First: sync stops only once its requests are answered or failed.
+    await this.net.stop();
     for (const s of this.syncs) await s.stop();
     for (const e of this.endpoints) await e.stop();
-    await this.net.stop();
     for (const c of this.chains) {
       await c.stop();
       await c.db.close();
