@@ -7,6 +7,7 @@
  *
  * Callers run it as an exclusive job of the chain's processor: one block at a time changes fork choice.
  */
+import {shufflingDecisionRoot, sameShufflingInForkChoice} from "./shuffling.ts";
 import {
   BlockProcessingError,
   StateTransitionError,
@@ -104,9 +105,11 @@ async function importBlockUntimed(chain: BeaconChain, signed: SignedBeaconBlock,
       verifyProposer: !replay && opts.proposerVerified !== true,
       // A block at an epoch's first slot starts from the cached checkpoint state.
       preStateMayBeAtBlockSlot: true,
-      // The pool builds aggregates only from verified signatures.
+      // The pool builds aggregates only from verified signatures, each under the shuffling of
+      // the branch it votes for: known valid here only if this block's state has that shuffling.
       isKnownValidAttestation: (att) =>
-        chain.knownAggregates.has(toHex(ssz.AttestationData.hashTreeRoot(att.data)), att.aggregation_bits, att.signature),
+        chain.knownAggregates.has(toHex(ssz.AttestationData.hashTreeRoot(att.data)), att.aggregation_bits, att.signature) &&
+        sameShufflingInForkChoice(fc, toHex(att.data.beacon_block_root), att.data.target.epoch, shufflingDecisionRoot(pre!.state, parentHex, att.data.target.epoch)),
     });
   } catch (e) {
     if (e instanceof BlockProcessingError || e instanceof StateTransitionError) {

@@ -6,7 +6,7 @@ import type {Logger} from "../util/logger.ts";
 import {defaultSimulationDeps} from "./deps.ts";
 import {formatReport, formatRuns, worstOf, type RunResult} from "./report.ts";
 import {runSimulation, type SimNode, type SimulationResult} from "./simulation.ts";
-import type {Scenario, Verdict} from "./types.ts";
+import type {Scenario} from "./types.ts";
 import {computeVerdicts} from "./verdicts.ts";
 
 export interface RunOutcome extends RunResult {

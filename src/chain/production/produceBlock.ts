@@ -31,7 +31,7 @@ import type {BeaconChain} from "../chain.ts";
 import {ChainRequestError, ChainRequestErrorCode} from "../errors.ts";
 import type {ProduceBlockOptions, ProducedBlock} from "../interface.ts";
 import {packAttestations} from "./packAttestations.ts";
-import {computeShufflingDependentSlot, type ForkChoice} from "../../fork-choice/index.ts";
+import {sameShufflingInForkChoice} from "../shuffling.ts";
 import {eth1VoteAndDeposits} from "./eth1Vote.ts";
 
 const INFINITY_SIGNATURE = (() => {
@@ -151,15 +151,3 @@ function selectOperations(chain: BeaconChain, pre: CachedBeaconState, body: Beac
   return reward;
 }
 
-/**
- * A voted block shares the shuffling when its ancestor at the decision slot is `ours`. Below the
- * finalized block every block in fork choice has one history (and pruned ancestors are no longer
- * there to compare), so a decision slot before it always matches.
- */
-export function sameShufflingInForkChoice(fc: ForkChoice, votedRootHex: string, epoch: number, dependentRootHex: string): boolean {
-  if (!fc.hasBlock(votedRootHex)) return false;
-  const decisionSlot = computeShufflingDependentSlot(epoch);
-  const finalized = fc.getBlock(fc.finalizedCheckpoint.root);
-  if (finalized !== undefined && decisionSlot < finalized.slot) return true;
-  return fc.getShufflingDependentRoot(votedRootHex, epoch) === dependentRootHex;
-}

@@ -6,7 +6,7 @@
  * transition on it.
  */
 import {packAttestations} from "../../chain/production/packAttestations.ts";
-import {sameShufflingInForkChoice} from "../../chain/production/produceBlock.ts";
+import {sameShufflingInForkChoice} from "../../chain/shuffling.ts";
 import {MAX_ATTESTATIONS} from "../../params/index.ts";
 import {
   cloneCachedBeaconState,
