@@ -34,8 +34,9 @@ export const SIM_GENESIS_TIME = 1_600_000_000;
 /** The simulated network as a run drives it. */
 export interface SimNetworkLike {
   attach(index: number, chain: BeaconChain): NodeNetwork;
-  send(from: number, message: GossipMessage, opts?: {to?: number[]; delayMs?: number}): void;
+  send(from: number, message: GossipMessage, opts?: {to?: number[]; delayMs?: number; direct?: boolean}): void;
   reachable(from: number): number[];
+  isOnline(index: number): boolean;
   setPartition(groups: number[][] | null): void;
   setOnline(index: number, online: boolean): void;
   /** Resolves once nothing is in flight. */
@@ -184,9 +185,12 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
         secretKeys: keys,
         chain: simNodes[host].node.chain,
         nodeIndex: host,
+        viewOf: (i) => simNodes[i].node.chain,
         nodeCount: scenario.nodes.length,
-        reachableNodes: () => network.reachable(host),
-        send: (message, o) => network.send(host, message, o),
+        // The group has nodes of its own on every side of a partition: it reaches every online
+        // node directly (honest nodes still relay only over the mesh).
+        reachableNodes: () => scenario.nodes.map((_, i) => i).filter((i) => network.isOnline(i)),
+        send: (message, o) => network.send(host, message, {...o, direct: true}),
         offence: (o) => {
           offences.push(o);
           trace.at({kind: "offence", group: g, validator: o.validator, offence: o.kind, slot: o.slot});

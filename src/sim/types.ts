@@ -221,14 +221,20 @@ export interface AdversaryContext {
   /** The chain of the node the group lives on (a real chain: its fork choice is the group's view). */
   readonly chain: BeaconChain;
   readonly nodeIndex: number;
+  /** The chain of any node (the group's own nodes on that side see what it sees). */
+  viewOf(node: number): BeaconChain;
   /** Number of nodes in the run; `to` lists name them by index. */
   readonly nodeCount: number;
-  /** Nodes currently on the group's side of any partition (including its own). */
+  /**
+   * Every online node: a group has nodes of its own on every side of a partition (the attacker
+   * of the safety and balancing analyses controls its own delivery).
+   */
   reachableNodes(): number[];
   /**
-   * Sends a message from the group's node: to the listed nodes (default: all it can reach),
-   * each after its link's latency plus `delayMs`. The group's own node receives it too unless
-   * left out of `to`. Honest nodes relay what they accept, as gossipsub does.
+   * Sends a message from the group's node over its own channels: to the listed nodes (default:
+   * every online node), each after the link's latency plus `delayMs`, across partitions. The
+   * group's own node receives it too unless left out of `to`. Honest nodes relay what they
+   * accept over the mesh, as gossipsub does (partitions apply to that).
    */
   send(message: GossipMessage, opts?: {to?: number[]; delayMs?: number}): void;
   /** Records a slashable message the group signed (accountability checks every one is punished). */

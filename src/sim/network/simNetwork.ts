@@ -55,6 +55,12 @@ export interface SendOptions {
   to?: number[];
   /** Sent this much later (the links are those of that moment). */
   delayMs?: number;
+  /**
+   * Over the sender's own channels, not the mesh: partitions and cut links do not stop it (an
+   * attacker with nodes on every side of a partition); offline nodes still get nothing, and
+   * latency and jitter apply. Honest nodes relay what they accept over the mesh as ever.
+   */
+  direct?: boolean;
 }
 
 export interface SimNetworkStats {
@@ -66,6 +72,9 @@ export interface SimNetworkStats {
   requests: number;
   requestsFailed: number;
 }
+
+/** The link generation of a direct send (SendOptions.direct): no mesh link to outlive. */
+const DIRECT = -1;
 
 export const DEFAULT_STATUS_INTERVAL_MS = 300_000;
 
@@ -100,7 +109,7 @@ interface EventBase {
 type SimEvent = EventBase &
   (
     | {type: "gossip"; wire: WireMessage; gen: number; receivedAt: number; held: boolean}
-    | {type: "release"; wire: WireMessage; targets: number[] | null}
+    | {type: "release"; wire: WireMessage; targets: number[] | null; direct: boolean}
     | {type: "status"; status: Status; gen: number}
     | {type: "restatus"; gen: number}
     | {type: "request"; pending: PendingRequest}
@@ -244,11 +253,12 @@ export class SimNetwork implements EndpointHost {
     }
     const targets = opts.to === undefined ? null : [...new Set(opts.to)].sort((a, b) => a - b);
     const now = this.time.now();
+    const direct = opts.direct === true;
     if (delayMs > 0) {
-      this.push({type: "release", at: now + delayMs, to: from, from, rank: RANK.release, id: wire.id, wire, targets});
+      this.push({type: "release", at: now + delayMs, to: from, from, rank: RANK.release, id: wire.id, wire, targets, direct});
       this.arm();
     } else {
-      this.release(from, wire, targets, now);
+      this.release(from, wire, targets, now, direct);
     }
   }
 
@@ -392,7 +402,7 @@ export class SimNetwork implements EndpointHost {
       case "gossip":
         return this.deliver(events as (SimEvent & {type: "gossip"})[], now);
       case "release":
-        this.release(e.from, e.wire, e.targets, now);
+        this.release(e.from, e.wire, e.targets, now, e.direct);
         return false;
       case "status":
         return this.onStatus(e, now);
@@ -409,12 +419,12 @@ export class SimNetwork implements EndpointHost {
 
   // ---- gossip ----
 
-  private release(from: number, wire: WireMessage, targets: number[] | null, now: number): void {
-    for (const t of targets ?? this.reachable(from)) {
+  private release(from: number, wire: WireMessage, targets: number[] | null, now: number, direct = false): void {
+    for (const t of targets ?? (direct ? this.onlineNodes() : this.reachable(from))) {
       if (t === from) {
         if (this.links.isAttached(from)) this.push({type: "gossip", at: now, to: from, from, rank: RANK.gossip + KIND_RANK[wire.kind], id: wire.id, wire, gen: 0, receivedAt: now, held: false});
-      } else if (this.links.isUp(from, t)) {
-        this.transmit(from, t, wire, now);
+      } else if (direct ? this.isOnline(t) && this.isOnline(from) : this.links.isUp(from, t)) {
+        this.transmit(from, t, wire, now, direct);
       } else {
         this.drop(now, t, from, wire, this.links.reasonDown(from, t));
       }
@@ -423,7 +433,7 @@ export class SimNetwork implements EndpointHost {
   }
 
   /** One gossip hop: not sent to a node that has seen the message, lost with probability `loss`, else queued. */
-  private transmit(from: number, to: number, wire: WireMessage, now: number): void {
+  private transmit(from: number, to: number, wire: WireMessage, now: number, direct = false): void {
     if (this.endpoints[to]?.seen.has(wire.id)) {
       this.counters.duplicates++;
       return;
@@ -434,7 +444,7 @@ export class SimNetwork implements EndpointHost {
       return;
     }
     const at = this.arrival(from, to, now);
-    this.push({type: "gossip", at, to, from, rank: RANK.gossip + KIND_RANK[wire.kind], id: wire.id, wire, gen: this.links.generation(from, to), receivedAt: at, held: false});
+    this.push({type: "gossip", at, to, from, rank: RANK.gossip + KIND_RANK[wire.kind], id: wire.id, wire, gen: direct ? DIRECT : this.links.generation(from, to), receivedAt: at, held: false});
   }
 
   /** Hands arrivals to the receiver's sink (a batch of one kind together), then forwards what it accepted. */
@@ -483,7 +493,12 @@ export class SimNetwork implements EndpointHost {
   // ---- links and statuses ----
 
   private linkIntact(a: number, b: number, gen: number): boolean {
+    if (gen === DIRECT) return this.isOnline(a) && this.isOnline(b);
     return this.links.isUp(a, b) && this.links.generation(a, b) === gen;
+  }
+
+  private onlineNodes(): number[] {
+    return this.endpoints.map((_, i) => i).filter((i) => this.isOnline(i));
   }
 
   private applyChanges(changes: LinkChange[]): void {

@@ -74,6 +74,7 @@ export class World {
       secretKeys: keys,
       chain: w.chains[0],
       nodeIndex: 0,
+      viewOf: (i) => w.chains[i],
       nodeCount: w.chains.length,
       reachableNodes: () => w.chains.map((_, i) => i),
       send: (message, sendOpts = {}) => {
