@@ -10,7 +10,7 @@ import {openChain, readStoredNetwork, type BeaconChain} from "../chain/index.ts"
 import {systemTime, type TimeSource} from "../clock/index.ts";
 import {BlsWorkerPool} from "../crypto/index.ts";
 import {BeaconDb, DbError} from "../db/index.ts";
-import {useNetwork, type ChainConfig, type PresetName} from "../params/index.ts";
+import {pinPreset, useNetwork, type ChainConfig, type PresetName} from "../params/index.ts";
 import {ssz, type BeaconStateView} from "../types/index.ts";
 import {toHex} from "../util/bytes.ts";
 import {GnomonError, InputError} from "../util/errors.ts";
@@ -113,6 +113,8 @@ export class BeaconNode {
   readonly eth1: Eth1Follower | null;
   private readonly logger: Logger;
   private readonly stopStatus: () => void;
+  /** Unpins the preset this node runs on (see pinPreset). */
+  private readonly releasePreset: () => void;
   private stopping: Promise<void> | null = null;
 
   private constructor(init: {
@@ -127,6 +129,7 @@ export class BeaconNode {
     restUrl: string | null;
     logger: Logger;
     stopStatus: () => void;
+    releasePreset: () => void;
     eth1: Eth1Follower | null;
     slasher: SlasherService | null;
   }) {
@@ -141,6 +144,7 @@ export class BeaconNode {
     this.restUrl = init.restUrl;
     this.logger = init.logger;
     this.stopStatus = init.stopStatus;
+    this.releasePreset = init.releasePreset;
     this.eth1 = init.eth1;
     this.slasher = init.slasher;
   }
@@ -170,6 +174,7 @@ export class BeaconNode {
     let openedChain: BeaconChain | null = null;
     let slasher: SlasherService | null = null;
     let p2p: NodeNetwork | null = null;
+    let releasePreset = (): void => {};
     try {
       const storedNetwork = await readStoredNetwork(db);
       let request = opts.network;
@@ -179,6 +184,7 @@ export class BeaconNode {
       }
       const network = resolveNetwork(storedNetwork, request, opts.defaultPreset);
       const config = useNetwork(network.preset, network.configOverrides);
+      releasePreset = pinPreset(network.preset);
       const eth1Provider = opts.eth1Endpoint === undefined ? null : eth1ProviderFor(config, opts.eth1Endpoint);
       const genesisSource: GenesisSource | undefined = opts.genesis ?? (eth1Provider !== null ? {type: "eth1"} : undefined);
       const chainLogger = opts.logger.child({module: "chain"});
@@ -298,13 +304,14 @@ export class BeaconNode {
         stopGenesisWait();
         stopStatusLine();
       };
-      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, eth1, slasher, p2p, sync, backfill});
+      return new BeaconNode({chain, db, blsPool, api, network, restUrl, logger, stopStatus, releasePreset, eth1, slasher, p2p, sync, backfill});
     } catch (e) {
       await p2p?.stop();
       await openedChain?.stop();
       await slasher?.stop();
       await blsPool.close();
       await db.close();
+      releasePreset();
       created.remove();
       throw e;
     }
@@ -326,6 +333,7 @@ export class BeaconNode {
       await this.slasher?.stop();
       await this.blsPool.close();
       await this.db.close();
+      this.releasePreset();
       this.logger.info("beacon node stopped");
     })();
     return this.stopping;

@@ -6,6 +6,7 @@
  * follows `setActivePreset`. Never copy these into module-level constants elsewhere: a copy
  * would not follow a preset change.
  */
+import {GnomonError} from "../util/errors.ts";
 import {type Preset, type PresetName, presets, mainnetPreset} from "./presets.ts";
 
 export let ACTIVE_PRESET: PresetName = "mainnet";
@@ -51,7 +52,38 @@ export function onPresetChange(listener: Listener): void {
   listeners.push(listener);
 }
 
+/**
+ * The spec makes the preset a build-time choice ("a client binary may be compiled for a specific
+ * PRESET_BASE, and then load different configurations around that preset"): here it is chosen
+ * per process, and pinned while anything built on it runs. A running node holds a pin; selecting
+ * another preset while a pin is held throws instead of changing every SSZ type and constant under
+ * the running nodes. Nodes of different chain configs share a process; nodes of different
+ * presets need their own.
+ */
+const pins = new Map<PresetName, number>();
+
+export class PresetPinnedError extends GnomonError {
+  constructor(pinned: PresetName, requested: PresetName) {
+    super("PRESET_PINNED", `this process runs the ${pinned} preset (a node built on it is running): a ${requested}-preset node needs its own process`);
+  }
+}
+
+/** Selects `name` (throws PresetPinnedError if another preset is pinned) and pins it until the returned release is called. */
+export function pinPreset(name: PresetName): () => void {
+  setActivePreset(name);
+  pins.set(name, (pins.get(name) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const n = (pins.get(name) ?? 1) - 1;
+    if (n <= 0) pins.delete(name);
+    else pins.set(name, n);
+  };
+}
+
 export function setActivePreset(name: PresetName): void {
+  for (const pinned of pins.keys()) if (pinned !== name) throw new PresetPinnedError(pinned, name);
   const p = presets[name];
   ACTIVE_PRESET = name;
   preset = p;

@@ -41,6 +41,8 @@ export interface SimNetworkLike {
   setOnline(index: number, online: boolean): void;
   /** Resolves once nothing is in flight. */
   idle(): Promise<void>;
+  /** Fails what is in flight: stopped before the nodes, whose sync would wait for its requests. */
+  stop(): Promise<void>;
 }
 
 export interface SimulationDeps {
@@ -314,6 +316,7 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
     return {observations, wallMs, setupMs, traceEvents: trace.events, behaviours: behaviours.map((b) => ({group: b.group, summary: b.behaviour.summary()}))};
   } finally {
     await Promise.allSettled([...pending]);
+    await network.stop();
     for (const s of simNodes) await s.client?.stop();
     for (const s of simNodes) await s.node.stop();
     rmSync(dir, {recursive: true, force: true});
