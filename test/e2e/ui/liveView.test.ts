@@ -148,6 +148,9 @@ describe("e2e: the live view /ui in headless Chromium against gnomon sim --serve
     });
     assert.ok(finalized.nodes >= 8, `the tree shows at least an epoch of blocks (${finalized.nodes})`);
     assert.ok(finalized.headNodeSlot !== null && finalized.headNodeSlot > 0, "the head block is marked in the tree");
+    // The clock shown is the node's (virtual) clock, not the browser's wall clock.
+    const clock = Number(await page.locator("#clock-slot").textContent());
+    assert.ok(clock >= finalized.headSlot && clock <= 64, `clock slot ${clock}`);
     // Both nodes see one chain: node a knows the block node b finalized.
     const bFinalized = (await getJson(`${urls[1]}/eth/v1/beacon/states/head/finality_checkpoints`)).data.finalized.root;
     const known = await getJson(`${urls[0]}/eth/v1/beacon/headers/${bFinalized}`).catch(() => null);

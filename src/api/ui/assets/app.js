@@ -29,12 +29,7 @@ function showStream() {
 }
 
 let spec;
-let genesisTime;
 
-function clockSlot() {
-  const now = Date.now() / 1000;
-  return now < genesisTime ? null : Math.floor((now - genesisTime) / spec.secondsPerSlot);
-}
 
 let refreshing = false;
 let again = false;
@@ -53,9 +48,9 @@ async function refresh() {
         (rows) => ({rows}),
         (e) => ({error: e.message})
       );
-      const [head, finality, forkChoice] = await Promise.all([client.head(), client.finality(), client.forkChoice()]);
+      const [head, finality, forkChoice, clockSlot] = await Promise.all([client.head(), client.finality(), client.forkChoice(), client.clockSlot()]);
       const headRoot = forkChoice.headRoot ?? head.root;
-      renderStatus({head, finality, forkChoice, slotsPerEpoch: spec.slotsPerEpoch, clockSlot: clockSlot()});
+      renderStatus({head, finality, forkChoice, slotsPerEpoch: spec.slotsPerEpoch, clockSlot});
       renderTree(document.getElementById("tree"), layoutTree(forkChoice.nodes, headRoot, SLOTS_SHOWN), {
         headRoot,
         justified: forkChoice.justified,
@@ -106,7 +101,8 @@ async function start() {
   renderConnection("connecting", `connecting to ${client.baseUrl}`);
   for (;;) {
     try {
-      [spec, {genesisTime}] = await Promise.all([client.spec(), client.genesis()]);
+      // Genesis too: a node that does not know it yet has nothing to show.
+      [spec] = await Promise.all([client.spec(), client.genesis()]);
       break;
     } catch (e) {
       renderConnection("error", `cannot read ${client.baseUrl}: ${e.message}; retrying`);

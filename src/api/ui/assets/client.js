@@ -8,6 +8,7 @@ export const PATHS = {
   genesis: "/eth/v1/beacon/genesis",
   version: "/eth/v1/node/version",
   headHeader: "/eth/v1/beacon/headers/head",
+  syncing: "/eth/v1/node/syncing",
   finality: "/eth/v1/beacon/states/head/finality_checkpoints",
   forkChoice: "/eth/v1/debug/fork_choice",
   participation: (epochs) => `/gnomon/v1/participation?epochs=${epochs}`,
@@ -57,6 +58,12 @@ export function createClient(base) {
     async head() {
       const d = (await get(PATHS.headHeader)).data;
       return {root: d.root, slot: Number(d.header.message.slot), proposerIndex: Number(d.header.message.proposer_index)};
+    },
+
+    /** The node's own clock (virtual in a simulation): its head slot plus its distance behind. */
+    async clockSlot() {
+      const d = (await get(PATHS.syncing)).data;
+      return Number(d.head_slot) + Number(d.sync_distance);
     },
 
     async finality() {
