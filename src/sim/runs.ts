@@ -30,6 +30,7 @@ export interface RunSeedsOptions {
   onProgress?: (line: string) => void;
   /** With serve: awaited after the run, before the nodes stop. */
   holdOpen?: () => Promise<void>;
+  signal?: AbortSignal;
 }
 
 export async function runSeeds(scenario: Scenario, opts: RunSeedsOptions): Promise<SeedRuns> {
@@ -44,6 +45,7 @@ export async function runSeeds(scenario: Scenario, opts: RunSeedsOptions): Promi
         traceLines: opts.traceLines,
         serve: opts.serve,
         bls: opts.bls,
+        signal: opts.signal,
         holdOpen: opts.holdOpen,
         onStarted: (nodes) => {
           if (opts.serve !== undefined) for (const n of nodes) opts.onProgress?.(`node ${n.name}: live view at ${n.node.restUrl}/ui`);

@@ -20,6 +20,7 @@ import {createInteropGenesisState} from "../node/genesis/interopGenesis.ts";
 import {BeaconNode, farFutureForkEpochs} from "../node/index.ts";
 import {defaultConfigRaw, SLOTS_PER_EPOCH, useNetwork} from "../params/index.ts";
 import {ssz} from "../types/index.ts";
+import {GnomonError} from "../util/errors.ts";
 import {silentLogger, type Logger} from "../util/logger.ts";
 import {startValidatorClient, type ValidatorClient} from "../validator/index.ts";
 import {inProcessFetch} from "./inProcessFetch.ts";
@@ -67,6 +68,8 @@ export interface SimulationOptions {
    * next (see sharedVerifier.ts); "per-node": every node verifies everything itself.
    */
   bls?: "shared" | "per-node";
+  /** Aborting it ends the run at the next settled instant (SimulationAbortedError); nodes stop and temporary files go. */
+  signal?: AbortSignal;
   /** Awaited after the run, before the nodes stop (with --serve: keep serving until the user is done). */
   holdOpen?: () => Promise<void>;
 }
@@ -263,6 +266,7 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
     opts.onStarted?.(simNodes);
 
     const settle = async (): Promise<void> => {
+      if (opts.signal?.aborted) throw new SimulationAbortedError(time.now() < genesisMs ? 0 : Math.floor((time.now() - genesisMs) / slotMs));
       for (let round = 0; round < 3; round++) {
         await Promise.all(simNodes.map((s) => s.client?.settled()));
         await Promise.all(simNodes.map((s) => s.node.chain.processor.drain()));
@@ -320,6 +324,12 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
     for (const s of simNodes) await s.client?.stop();
     for (const s of simNodes) await s.node.stop();
     rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+export class SimulationAbortedError extends GnomonError {
+  constructor(slot: number) {
+    super("SIMULATION_ABORTED", `simulation interrupted at slot ${slot}: nothing kept`);
   }
 }
 

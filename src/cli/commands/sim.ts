@@ -34,7 +34,7 @@ export const simCommand: Command = {
     "log-level": {type: "string", valueName: "LEVEL", default: "silent", description: "Log level of the simulated nodes and clients (logs go to stderr)"},
   },
   details: `Exit status: 0 when every verdict matches the scenario's expectations, 1 when one does not,
-2 for a bad scenario file or option. The scenario format and the shipped scenarios are described in
+2 for a bad scenario file or option, 130 after Ctrl-C (nothing is kept). The scenario format and the shipped scenarios are described in
 src/sim/scenarios/README.md.
 
 Examples:
@@ -62,30 +62,48 @@ Examples:
     if (bls !== "shared" && bls !== "per-node") throw new InputError(`--bls must be shared or per-node, got "${bls}"`);
     const json = opts.json === true;
 
-    const {parseScenario, runSeeds, formatSimReport} = await import("../../sim/index.ts");
+    const {parseScenario, runSeeds, formatSimReport, SimulationAbortedError} = await import("../../sim/index.ts");
     const scenario = parseScenario(text, path);
     // Logs on stderr: stdout carries the report (and --json stays parseable).
     const logger = level === "silent" ? silentLogger : pino({level}, pino.destination(2));
     const progress = json || !process.stderr.isTTY ? null : (line: string) => process.stderr.write(line + "\n");
     const traceLines = typeof opts.trace === "string" ? [] : undefined;
 
-    const result = await runSeeds(scenario, {
-      seeds: seedsFrom(seed, runs),
-      logger,
-      traceLines,
-      serve,
-      bls,
-      onProgress: progress ?? undefined,
-      holdOpen:
-        serve === undefined
-          ? undefined
-          : () =>
-              new Promise<void>((resolve) => {
-                process.stderr.write("run ended; still serving the nodes' live views (Ctrl-C to stop)\n");
-                process.once("SIGINT", resolve);
-                process.once("SIGTERM", resolve);
-              }),
-    });
+    // Ctrl-C during a run: the nodes stop and the run's temporary files go before the exit.
+    const interrupt = new AbortController();
+    const onSignal = (): void => interrupt.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    let result;
+    try {
+      result = await runSeeds(scenario, {
+        signal: interrupt.signal,
+        seeds: seedsFrom(seed, runs),
+        logger,
+        traceLines,
+        serve,
+        bls,
+        onProgress: progress ?? undefined,
+        holdOpen:
+          serve === undefined
+            ? undefined
+            : () =>
+                new Promise<void>((resolve) => {
+                  process.stderr.write("run ended; still serving the nodes' live views (Ctrl-C to stop)\n");
+                  process.once("SIGINT", resolve);
+                  process.once("SIGTERM", resolve);
+                }),
+      });
+    } catch (e) {
+      if (e instanceof SimulationAbortedError) {
+        process.stderr.write(`gnomon: ${e.message}\n`);
+        return 130;
+      }
+      throw e;
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
     if (traceLines !== undefined) writeFileSync(String(opts.trace), traceLines.join("\n") + "\n");
     process.stdout.write(formatSimReport(result, {json}) + "\n");
     return result.worst.verdicts.every((v) => v.pass) ? 0 : 1;

@@ -4,8 +4,8 @@
  * verdicts. The full checks (100 seeds of the partition, 100 epochs) are `npm run sim:check`.
  */
 import {strict as assert} from "node:assert";
-import {execFile} from "node:child_process";
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {execFile, spawn} from "node:child_process";
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {useNetwork} from "../../../src/params/index.ts";
@@ -100,6 +100,22 @@ describe("e2e: gnomon sim command", function () {
     const report = JSON.parse(json.out);
     assert.equal(report.verdicts.find((v: Verdict) => v.name === "safety").pass, false);
     assert.ok(report.performance.slotsPerSecond > 0);
+  });
+
+  it("stops at Ctrl-C: exit 130, nodes stopped, no temporary files left", async () => {
+    const tmp = mkdtempSync(join(dir, "tmp-"));
+    const child = spawn(NODE, [GNOMON, "sim", join(DIR, "honest-long.yaml")], {env: {...process.env, TMPDIR: tmp}, stdio: ["ignore", "pipe", "pipe"]});
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const code = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+    // Running: the run's temporary folder (the validator clients' slashing protection) exists.
+    for (let i = 0; i < 200 && readdirSync(tmp).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(readdirSync(tmp).length, 1, "the run started");
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGINT");
+    assert.equal(await code, 130, err);
+    assert.match(err, /simulation interrupted at slot \d+/);
+    assert.deepEqual(readdirSync(tmp), []);
   });
 
   it("exits 2 on a bad scenario, naming the key", async () => {
