@@ -1,6 +1,7 @@
 import {strict as assert} from "node:assert";
 import {
   aggregate,
+  aggregateVerified,
   aggregateVerify,
   CryptoError,
   deserializePubkey,
@@ -130,6 +131,16 @@ describe("crypto/bls", () => {
     assert.equal(toHex(aggregate([...sigs].reverse())), toHex(agg));
     // The aggregate of one signature is that signature.
     assert.equal(toHex(aggregate([sigs[1]])), toHex(sigs[1]));
+  });
+
+  it("aggregates verified signatures, from bytes or a running point, to the same aggregate", () => {
+    const sigs = sks.map((sk) => sign(sk, msgA));
+    const running = aggregateVerified([sigs[0], sigs[1]]);
+    const all = aggregateVerified([running, sigs[2], sigs[3]]);
+    assert.equal(toHex(all.toBytes()), toHex(aggregate(sigs)));
+    assert.equal(fastAggregateVerify(pks, msgA, all.toBytes()), true);
+    assert.throws(() => aggregateVerified([]), (e: unknown) => codeOf(e) === "BLS_EMPTY_AGGREGATE");
+    assert.throws(() => aggregateVerified([sigs[0], new Uint8Array(95)]), (e: unknown) => codeOf(e) === "BLS_INVALID_SIGNATURE");
   });
 
   it("Aggregate fails on an empty list or an undecodable signature and accepts infinity", () => {
