@@ -172,6 +172,8 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
         fetch: inProcessFetch(sn.node.api!.app),
         interopIndices: sn.validators,
         dataDir: join(dir, `validator-${sn.index}`),
+        // Nothing a run's clients sign outlives the run; the protection still refuses within it.
+        slashingProtectionInMemory: true,
         logger: logger.child({node: sn.name, module: "validator"}),
         time,
       });

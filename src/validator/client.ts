@@ -66,6 +66,8 @@ export interface ValidatorClientOptions {
   doppelgangerProtection?: boolean;
   /** How requests reach the node (default: the global fetch; the simulator reaches its nodes in process). */
   fetch?: typeof fetch;
+  /** Keep slashing protection in memory, not under the data dir: only for a simulation's clients, whose chain ends with the process. */
+  slashingProtectionInMemory?: boolean;
 }
 
 export interface ValidatorClient {
@@ -179,7 +181,7 @@ export async function startValidatorClient(opts: ValidatorClientOptions): Promis
     if (!opts.adoptNodeNetwork) assertNodeSpecMatches(config, spec);
     const forkSchedule = await api.getForkSchedule();
 
-    protection = await SlashingProtectionStore.open(slashingProtectionPath(opts.dataDir));
+    protection = opts.slashingProtectionInMemory === true ? await SlashingProtectionStore.inMemory() : await SlashingProtectionStore.open(slashingProtectionPath(opts.dataDir));
     await protection.bindGenesisValidatorsRoot(genesis.genesisValidatorsRoot);
     const signer = new Signer(keys, protection, new SigningContext(genesis.genesisValidatorsRoot, forkSchedule));
     const graffiti = (pubkey: Uint8Array): Uint8Array => encodeGraffiti(graffitiStore.get(pubkey) ?? opts.graffiti);

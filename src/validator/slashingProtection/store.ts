@@ -6,6 +6,7 @@
  */
 import {mkdir} from "node:fs/promises";
 import {Level} from "level";
+import {MemoryLevel} from "memory-level";
 import {bytesEqual, toHex} from "../../util/bytes.ts";
 import {checkAttestation} from "./attestationRules.ts";
 import {checkBlockProposal, type SigningDecision} from "./blockRules.ts";
@@ -41,7 +42,20 @@ export class SlashingProtectionStore {
   /** Opens (creating if needed) the database directory at `path`. */
   static async open(path: string): Promise<SlashingProtectionStore> {
     await mkdir(path, {recursive: true});
-    const db: SlashingDb = new Level<Uint8Array, Uint8Array>(path, {keyEncoding: "view", valueEncoding: "view"});
+    return SlashingProtectionStore.openDb(path, new Level<Uint8Array, Uint8Array>(path, {keyEncoding: "view", valueEncoding: "view"}));
+  }
+
+  /**
+   * A store in memory, gone with the process: for validator clients whose whole world ends with
+   * the process (a simulation's), never for keys that sign on a real network.
+   */
+  static async inMemory(): Promise<SlashingProtectionStore> {
+    // memory-level implements the same abstract-level API as level (it ignores `sync`).
+    const db = new MemoryLevel<Uint8Array, Uint8Array>({keyEncoding: "view", valueEncoding: "view"}) as unknown as SlashingDb;
+    return SlashingProtectionStore.openDb("(memory)", db);
+  }
+
+  private static async openDb(path: string, db: SlashingDb): Promise<SlashingProtectionStore> {
     try {
       await db.open();
     } catch (e) {

@@ -155,3 +155,21 @@ describe("slashingProtection / store: attestations", () => {
     assert.equal((await store.repo.attestations(V)).length, signed.length);
   });
 });
+
+describe("slashingProtection / store: in memory (a simulation's clients)", () => {
+  it("refuses what the database on disk refuses: a double proposal, a double vote, a surround", async () => {
+    const {SlashingProtectionStore: Store} = await import("../../../../src/validator/slashingProtection/store.ts");
+    const store = await Store.inMemory();
+    try {
+      assert.equal(await store.checkAndInsertBlock(V, 100, root(1)), "NEW");
+      assert.equal(await refusal(store.checkAndInsertBlock(V, 100, root(2))), "DOUBLE_PROPOSAL");
+      assert.equal(await store.checkAndInsertAttestation(V, 2, 3, root(3)), "NEW");
+      assert.equal(await refusal(store.checkAndInsertAttestation(V, 2, 3, root(4))), "DOUBLE_VOTE");
+      assert.equal(await store.checkAndInsertAttestation(V, 3, 6, root(5)), "NEW");
+      assert.equal(await refusal(store.checkAndInsertAttestation(V, 4, 5, root(6))), "SURROUNDED_VOTE");
+      assert.equal(await store.checkAndInsertAttestation(W, 4, 5, root(6)), "NEW", "another key is unaffected");
+    } finally {
+      await store.close();
+    }
+  });
+});
