@@ -108,7 +108,7 @@ describe("e2e: gnomon sim command", function () {
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const code = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
-    // Running: the run's temporary folder (the validator clients' slashing protection) exists.
+    // Running: the run's temporary folder (the validator clients' data dirs) exists.
     for (let i = 0; i < 200 && readdirSync(tmp).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(readdirSync(tmp).length, 1, "the run started");
     await new Promise((r) => setTimeout(r, 1500));
