@@ -19,6 +19,8 @@ export function inProcessFetch(app: FastifyInstance): typeof fetch {
     const payload = body === undefined || body === null ? undefined : typeof body === "string" ? body : Buffer.from(body as Uint8Array);
     const signal = init?.signal ?? undefined;
     signal?.throwIfAborted();
+    // The signal is not handed to the injection: aborting there errors a stream nobody listens
+    // to yet. An in-process request finishes at once anyway; an open stream is ended below.
     const res = await app.inject({
       method: (init?.method ?? "GET").toUpperCase() as InjectMethod,
       url: url.pathname + url.search,
@@ -26,7 +28,6 @@ export function inProcessFetch(app: FastifyInstance): typeof fetch {
       payload,
       // An event stream never ends: it is handed over as a stream, as a socket would.
       payloadAsStream: true,
-      signal,
     });
     const outHeaders = new Headers();
     for (const [k, v] of Object.entries(res.headers)) {
@@ -34,6 +35,16 @@ export function inProcessFetch(app: FastifyInstance): typeof fetch {
       for (const one of Array.isArray(v) ? v : [v]) outHeaders.append(k, String(one));
     }
     const stream = res.stream();
+    // Errors reach the reader through the web stream; this keeps one from escaping as an unhandled event.
+    stream.on("error", () => {});
+    if (signal !== undefined) {
+      const end = (): void => void stream.destroy();
+      if (signal.aborted) end();
+      else {
+        signal.addEventListener("abort", end, {once: true});
+        stream.once("close", () => signal.removeEventListener("abort", end));
+      }
+    }
     const noBody = res.statusCode === 204 || res.statusCode === 304;
     if (noBody) stream.resume();
     return new Response(noBody ? null : (Readable.toWeb(stream) as ReadableStream<Uint8Array>), {status: res.statusCode, headers: outHeaders});
