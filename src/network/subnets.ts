@@ -6,7 +6,7 @@
  */
 import {digest} from "../crypto/index.ts";
 import {computeShuffledIndex} from "../crypto/index.ts";
-import {NODE_ID_BITS, SLOTS_PER_EPOCH, type ChainConfig} from "../params/index.ts";
+import {NODE_ID_BITS, type ChainConfig} from "../params/index.ts";
 import {uint64ToBytesLE} from "../util/bytes.ts";
 
 /** The config values the subnet functions read. */
@@ -86,13 +86,4 @@ export class SubnetService {
     for (const s of this.longLived) bits[s] = true;
     return bits;
   }
-}
-
-/** compute_subnet_for_attestation (validator.md) */
-export function computeSubnetForAttestation(
-  config: Pick<ChainConfig, "ATTESTATION_SUBNET_COUNT">,
-  committeesPerSlot: number, slot: number, committeeIndex: number): number {
-  const slotsSinceEpochStart = slot % SLOTS_PER_EPOCH;
-  const committeesSinceEpochStart = committeesPerSlot * slotsSinceEpochStart;
-  return (committeesSinceEpochStart + committeeIndex) % config.ATTESTATION_SUBNET_COUNT;
 }

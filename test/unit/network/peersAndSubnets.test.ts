@@ -11,7 +11,8 @@ import {checkBlocksByRange} from "../../../src/network/reqresp/handlers.ts";
 import {RespCode} from "../../../src/network/reqresp/protocols.ts";
 import {RateLimiter} from "../../../src/network/reqresp/rateLimiter.ts";
 import {RequestError} from "../../../src/network/reqresp/reqResp.ts";
-import {computeSubnetForAttestation, computeSubscribedSubnets, SubnetService} from "../../../src/network/subnets.ts";
+import {computeSubscribedSubnets, SubnetService} from "../../../src/network/subnets.ts";
+import {computeSubnetForAttestation} from "../../../src/chain/validation/subnet.ts";
 
 const config = createChainConfig("mainnet");
 
