@@ -7,7 +7,7 @@
  *
  * Callers run it as an exclusive job of the chain's processor: one block at a time changes fork choice.
  */
-import {shufflingDecisionRoot, sameShufflingInForkChoice} from "./shuffling.ts";
+import {votedUnderShufflingOf} from "./shuffling.ts";
 import {
   BlockProcessingError,
   StateTransitionError,
@@ -98,6 +98,7 @@ async function importBlockUntimed(chain: BeaconChain, signed: SignedBeaconBlock,
   let pre: CachedBeaconState | undefined;
   try {
     pre = chain.regen.getPreState(parentHex, block.slot);
+    const votedUnderShuffling = votedUnderShufflingOf(fc, pre.state, parentHex);
     post = await stateTransitionAsync(pre, signed, {
       verifier: chain.blsVerifier,
       verifySignatures: !replay,
@@ -109,7 +110,7 @@ async function importBlockUntimed(chain: BeaconChain, signed: SignedBeaconBlock,
       // the branch it votes for: known valid here only if this block's state has that shuffling.
       isKnownValidAttestation: (att) =>
         chain.knownAggregates.has(toHex(ssz.AttestationData.hashTreeRoot(att.data)), att.aggregation_bits, att.signature) &&
-        sameShufflingInForkChoice(fc, toHex(att.data.beacon_block_root), att.data.target.epoch, shufflingDecisionRoot(pre!.state, parentHex, att.data.target.epoch)),
+        votedUnderShuffling(toHex(att.data.beacon_block_root), att.data.target.epoch),
     });
   } catch (e) {
     if (e instanceof BlockProcessingError || e instanceof StateTransitionError) {

@@ -16,10 +16,9 @@ import {
   PROPOSER_REWARD_QUOTIENT,
   SLOTS_PER_EPOCH,
 } from "../../params/index.ts";
-import {computeBaseReward, computeEpochAtSlot, getBlockRootAtSlot, integerSquareroot, type CachedBeaconState} from "../../state-transition/index.ts";
+import {computeBaseReward, computeEpochAtSlot, integerSquareroot, type CachedBeaconState} from "../../state-transition/index.ts";
 import type {Attestation, Checkpoint} from "../../types/index.ts";
 import {bytesEqual, toHex} from "../../util/bytes.ts";
-import {computeShufflingDependentSlot} from "../../fork-choice/index.ts";
 import type {AttestationPool} from "../opPools/attestationPool.ts";
 import {toAttestation} from "../opPools/attestationPool.ts";
 
@@ -55,11 +54,8 @@ function includedAttesters(s: CachedBeaconState): Map<number, Set<number>> {
   return out;
 }
 
-/**
- * Whether the block a vote names had its attester shuffling for `epoch` fixed by the block
- * `dependentRootHex` (the pre-state's block at the shuffling's decision slot).
- */
-export type SameShuffling = (votedRootHex: string, epoch: number, dependentRootHex: string) => boolean;
+/** Whether a vote for the block `votedRootHex` was cast under the pre-state's attester shuffling for `epoch` (see chain/shuffling.ts). */
+export type SameShuffling = (votedRootHex: string, epoch: number) => boolean;
 
 /**
  * `s` is the block's pre-state, processed to the block's slot. With `sameShuffling`, a vote cast
@@ -97,10 +93,7 @@ export function packAttestations(s: CachedBeaconState, pool: AttestationPool, sa
       continue;
     }
     if (!(data.index < committeeCount)) continue;
-    if (sameShuffling !== undefined) {
-      const ours = toHex(getBlockRootAtSlot(state, computeShufflingDependentSlot(targetEpoch)));
-      if (!sameShuffling(toHex(data.beacon_block_root), targetEpoch, ours)) continue;
-    }
+    if (sameShuffling !== undefined && !sameShuffling(toHex(data.beacon_block_root), targetEpoch)) continue;
     for (const agg of entry.aggregates) {
       const attestation = toAttestation(data, agg);
       let attesters: number[];

@@ -31,7 +31,7 @@ import type {BeaconChain} from "../chain.ts";
 import {ChainRequestError, ChainRequestErrorCode} from "../errors.ts";
 import type {ProduceBlockOptions, ProducedBlock} from "../interface.ts";
 import {packAttestations} from "./packAttestations.ts";
-import {sameShufflingInForkChoice} from "../shuffling.ts";
+import {votedUnderShufflingOf} from "../shuffling.ts";
 import {eth1VoteAndDeposits} from "./eth1Vote.ts";
 
 const INFINITY_SIGNATURE = (() => {
@@ -81,7 +81,7 @@ export function produceBlock(
     throw new ChainRequestError(ChainRequestErrorCode.INVALID, `randao reveal is not a valid signature of proposer ${proposerIndex} for slot ${slot}`);
   }
 
-  const packed = packAttestations(pre, chain.attestationPool, (voted, epoch, ours) => sameShufflingInForkChoice(chain.forkChoice, voted, epoch, ours));
+  const packed = packAttestations(pre, chain.attestationPool, votedUnderShufflingOf(chain.forkChoice, pre.state, chain.headRoot));
   body.attestations = packed.attestations;
   const whistleblowerGwei = selectOperations(chain, pre, body);
 

@@ -6,7 +6,7 @@
  * transition on it.
  */
 import {packAttestations} from "../../chain/production/packAttestations.ts";
-import {sameShufflingInForkChoice} from "../../chain/shuffling.ts";
+import {votedUnderShufflingOf} from "../../chain/shuffling.ts";
 import {MAX_ATTESTATIONS} from "../../params/index.ts";
 import {
   cloneCachedBeaconState,
@@ -65,8 +65,7 @@ function buildOnState(ctx: Proposer, pre: CachedBeaconState, parentRootHex: stri
   body.randao_reveal = randaoReveal(ctx, proposer, computeEpochAtSlot(slot));
   body.graffiti = graffiti(text);
   body.eth1_data = pre.state.eth1_data.toValue();
-  const fc = ctx.chain.forkChoice;
-  const pooled = packAttestations(pre, ctx.chain.attestationPool, (voted, epoch, ours) => sameShufflingInForkChoice(fc, voted, epoch, ours)).attestations;
+  const pooled = packAttestations(pre, ctx.chain.attestationPool, votedUnderShufflingOf(ctx.chain.forkChoice, pre.state, parentRootHex)).attestations;
   body.attestations = [...extra, ...pooled].slice(0, MAX_ATTESTATIONS);
   const block: BeaconBlock = {slot, proposer_index: proposer, parent_root: fromHex(parentRootHex), state_root: new Uint8Array(32), body};
   const post = cloneCachedBeaconState(pre);
