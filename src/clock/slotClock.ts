@@ -36,8 +36,9 @@ export class SlotClock extends EventEmitter<SlotClockEvents> {
   readonly genesisTime: number;
   readonly slotDurationMs: number;
   readonly slotsPerEpoch: number;
-  private readonly attestationDueMs: number;
-  private readonly aggregateDueMs: number;
+  /** Milliseconds into a slot the attestation and aggregate duties fall due. */
+  readonly attestationDueMs: number;
+  readonly aggregateDueMs: number;
   /** The time source the clock runs on: whatever else waits (retries, timeouts) uses it too. */
   readonly time: TimeSource;
   private timer: unknown = null;

@@ -5,7 +5,6 @@
  * groups. Virtual time moves from timer to timer, and only once everything the last timer set off
  * has settled, so a run takes as long as its computation and is the same on any machine.
  */
-import {createHash} from "node:crypto";
 import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -89,7 +88,6 @@ export interface SimulationResult {
   wallMs: number;
   setupMs: number;
   traceEvents: number;
-  behaviours: {group: ByzantineGroup; summary: ReturnType<Behaviour["summary"]>}[];
 }
 
 /** Validator indices: the nodes' honest ones in node order, then each Byzantine group's. */
@@ -203,7 +201,6 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
           trace.at({kind: "offence", group: g, validator: o.validator, offence: o.kind, slot: o.slot});
         },
         trace: (e) => trace.at({...e, group: g}),
-        random: (label) => seededUnit(`${opts.seed}/${g}/${label}`),
       };
       return {group, behaviour: deps.createBehaviour(group, ctx)};
     });
@@ -244,12 +241,11 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
       });
     }
     // Byzantine groups act 1 ms after each duty instant: after the honest duties due then began.
-    const attestMs = Math.floor((slotMs * config.ATTESTATION_DUE_BPS) / 10_000);
-    const aggregateMs = Math.floor((slotMs * config.AGGREGATE_DUE_BPS) / 10_000);
+    const {attestationDueMs, aggregateDueMs} = simNodes[0].node.chain.clock;
     const phases: [SlotPhase, number][] = [
       ["start", 1],
-      ["attest", attestMs + 1],
-      ["aggregate", aggregateMs + 1],
+      ["attest", attestationDueMs + 1],
+      ["aggregate", aggregateDueMs + 1],
     ];
     const scheduleSlot = (slot: number): void => {
       if (slot >= scenario.slots) return;
@@ -319,7 +315,7 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
       behaviours: behaviours.map(({group, behaviour}) => ({behaviour: group.behaviour, node: group.node, ...behaviour.summary()})),
     };
     await opts.holdOpen?.();
-    return {observations, wallMs, setupMs, traceEvents: trace.events, behaviours: behaviours.map((b) => ({group: b.group, summary: b.behaviour.summary()}))};
+    return {observations, wallMs, setupMs, traceEvents: trace.events};
   } finally {
     await Promise.allSettled([...pending]);
     await network.stop();
@@ -333,10 +329,4 @@ export class SimulationAbortedError extends GnomonError {
   constructor(slot: number) {
     super("SIMULATION_ABORTED", `simulation interrupted at slot ${slot}: nothing kept`);
   }
-}
-
-/** A float in [0, 1) from a label: the same label, the same number, whatever was drawn before. */
-export function seededUnit(label: string): number {
-  const h = createHash("sha256").update(label).digest();
-  return h.readUInt32BE(0) / 2 ** 32;
 }

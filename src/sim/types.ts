@@ -240,8 +240,6 @@ export interface AdversaryContext {
   /** Records a slashable message the group signed (accountability checks every one is punished). */
   offence(o: Offence): void;
   trace(event: Omit<TraceEvent, "t">): void;
-  /** Deterministic randomness for this group and run: a float in [0, 1) per label. */
-  random(label: string): number;
 }
 
 /** The instants a behaviour may act at, in every slot it is active. */

@@ -85,7 +85,6 @@ export class World {
       },
       offence: (o) => w.offences.push(o),
       trace: (e) => w.traces.push(e),
-      random: () => 0.5,
     };
     w.behaviour = createBehaviour(group, w.ctx);
     return w;
