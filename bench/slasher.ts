@@ -10,7 +10,7 @@ import {performance} from "node:perf_hooks";
 import type {Command, ParsedOptions} from "../src/cli/command.ts";
 import {intOption} from "../src/cli/command.ts";
 import {MAX_COMMITTEES_PER_SLOT, SLOTS_PER_EPOCH, TARGET_COMMITTEE_SIZE, useNetwork} from "../src/params/index.ts";
-import {LevelSlasherStore, Slasher, type BatchResult} from "../src/slasher/index.ts";
+import {DEFAULT_HISTORY_EPOCHS, LevelSlasherStore, MAX_HISTORY_EPOCHS, Slasher, type BatchResult} from "../src/slasher/index.ts";
 import type {IndexedAttestation, SignedBeaconBlockHeader} from "../src/types/index.ts";
 import {InputError} from "../src/util/errors.ts";
 import {mulberry32} from "../src/util/seededRandom.ts";
@@ -57,7 +57,7 @@ export const slasherBench: Command = {
   options: {
     validators: {type: "string", valueName: "n", description: "Validators voting once per epoch (required)"},
     epochs: {type: "string", valueName: "e", description: "Epochs of votes (required)"},
-    history: {type: "string", valueName: "epochs", description: "The slasher's --slasher-history", default: "4096"},
+    history: {type: "string", valueName: "epochs", description: "The slasher's --slasher-history", default: String(DEFAULT_HISTORY_EPOCHS)},
     duplicates: {type: "string", valueName: "k", description: "Extra copies of every committee's vote (as blocks and aggregates repeat them)", default: "0"},
     seed: {type: "string", valueName: "s", description: "Seed of the committees and the planted offences", default: "1"},
     dir: {type: "string", valueName: "dir", description: "Where the database goes (default: a temp dir, removed after)"},
@@ -82,7 +82,7 @@ export const slasherBench: Command = {
     if (n === undefined) throw new InputError("missing required option --validators");
     const epochs = intOption(opts, "epochs", 8, 65_000);
     if (epochs === undefined) throw new InputError("missing required option --epochs");
-    const history = intOption(opts, "history", 2, 0xfff0) ?? 4096;
+    const history = intOption(opts, "history", 2, MAX_HISTORY_EPOCHS) ?? DEFAULT_HISTORY_EPOCHS;
     const duplicates = intOption(opts, "duplicates", 0, 8) ?? 0;
     const seed = intOption(opts, "seed", 0, 2 ** 32 - 1) ?? 1;
     useNetwork("mainnet");

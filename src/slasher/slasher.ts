@@ -15,6 +15,7 @@
  * checkpoint are processed again, which rebuilds the same state. Found slashings are persisted
  * as soon as their batch ends and are reported once (the same evidence again is recognised).
  */
+import {DEFAULT_HISTORY_EPOCHS, MAX_HISTORY_EPOCHS} from "./limits.ts";
 import {digest} from "../crypto/sha256.ts";
 import {SLOTS_PER_EPOCH} from "../params/index.ts";
 import {
@@ -46,9 +47,7 @@ export interface SlasherOptions {
   logger?: Logger;
 }
 
-export const DEFAULT_HISTORY_EPOCHS = 4096;
-/** Distances are u16 and 0xffff means "none": a history must stay below it. */
-export const MAX_HISTORY_EPOCHS = 0xfff0;
+export {DEFAULT_HISTORY_EPOCHS, MAX_HISTORY_EPOCHS};
 /** Chunk ids pack the validator chunk into 16 bits. */
 const MAX_VALIDATOR_CHUNKS = 0x10000;
 

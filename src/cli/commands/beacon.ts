@@ -5,6 +5,7 @@
 import {type Command, type ParsedOptions, intOption} from "../command.ts";
 import {isPresetName, type PresetName} from "../../params/index.ts";
 import {InputError} from "../../util/errors.ts";
+import {DEFAULT_HISTORY_EPOCHS, MAX_HISTORY_EPOCHS} from "../../slasher/limits.ts";
 import {createLogger, type Logger} from "../../util/logger.ts";
 import type {GenesisSource, NetworkRequest} from "../../node/index.ts";
 import type {Checkpoint} from "../../types/index.ts";
@@ -34,19 +35,18 @@ export function restOptions(opts: ParsedOptions): {address: string; port: number
 
 /** --slasher and --slasher-history: undefined when the slasher is off. */
 export function slasherOption(opts: ParsedOptions): {historyEpochs: number; batchSlots: number} | undefined {
-  // Bounds of the slasher's u16 span distances (MAX_HISTORY_EPOCHS in src/slasher).
-  const history = intOption(opts, "slasher-history", 2, 0xfff0);
+  const history = intOption(opts, "slasher-history", 2, MAX_HISTORY_EPOCHS);
   const batchSlots = intOption(opts, "slasher-batch-slots", 1, 1024);
   if (opts.slasher !== true) {
     if (history !== undefined || batchSlots !== undefined) throw new InputError("--slasher-history and --slasher-batch-slots need --slasher");
     return undefined;
   }
-  return {historyEpochs: history ?? 4096, batchSlots: batchSlots ?? 1};
+  return {historyEpochs: history ?? DEFAULT_HISTORY_EPOCHS, batchSlots: batchSlots ?? 1};
 }
 
 export const slasherOptionSpecs: Command["options"] = {
   slasher: {type: "boolean", description: "Run the slasher: detect double votes, surround votes and double proposals, and pool their slashings"},
-  "slasher-history": {type: "string", description: "Epochs of history the slasher keeps (default 4096)", valueName: "EPOCHS"},
+  "slasher-history": {type: "string", description: `Epochs of history the slasher keeps (default ${DEFAULT_HISTORY_EPOCHS})`, valueName: "EPOCHS"},
   "slasher-batch-slots": {type: "string", description: "Slots between two slasher batches (default 1)", valueName: "N"},
 };
 
