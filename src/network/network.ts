@@ -31,7 +31,8 @@ import {createHandlers} from "./reqresp/handlers.ts";
 import {Method, MetaDataV2} from "./reqresp/protocols.ts";
 import {ReqResp, ReqRespError, type PeerFault} from "./reqresp/reqResp.ts";
 import {SubnetService} from "./subnets.ts";
-import {computeSubnetForAttestation} from "../chain/validation/subnet.ts";
+import {attestationSubnet, computeSubnetForAttestation} from "../chain/validation/subnet.ts";
+import {statusOf} from "./status.ts";
 import {GnomonError} from "../util/errors.ts";
 import type {SignableENR} from "@chainsafe/enr";
 import type {EventEmitter} from "node:events";
@@ -222,16 +223,7 @@ export class Network implements NodeNetwork {
   // ---- status and metadata ----
 
   localStatus(): Status {
-    const head = this.chain.getHead();
-    const finalized = this.chain.getFinalizedCheckpoint();
-    return {
-      fork_digest: this.forkDigest,
-      // The genesis checkpoint's root is announced as zero (p2p-interface.md, Status).
-      finalized_root: finalized.epoch === 0 ? new Uint8Array(32) : finalized.root,
-      finalized_epoch: finalized.epoch,
-      head_root: head.root,
-      head_slot: head.slot,
-    };
+    return statusOf(this.chain, this.forkDigest);
   }
 
   /** Why a peer's status puts it on another chain, or null. */
@@ -365,14 +357,8 @@ export class Network implements NodeNetwork {
 
   /** Gossips an attestation on the subnet of its committee (needs the head state's shuffling for its epoch). */
   private async publishAttestation(attestation: Attestation): Promise<number> {
-    const epoch = computeEpochAtSlot(attestation.data.slot);
-    let committeesPerSlot: number;
-    try {
-      committeesPerSlot = this.chain.getHead().state.epochCtx.getCommitteeCountPerSlot(epoch);
-    } catch {
-      return 0;
-    }
-    const subnet = computeSubnetForAttestation(this.chain.config, committeesPerSlot, attestation.data.slot, attestation.data.index);
+    const subnet = attestationSubnet(this.chain, attestation);
+    if (subnet === null) return 0;
     return this.gossip.publish({kind: "beacon_attestation", subnet, value: attestation});
   }
 

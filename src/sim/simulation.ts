@@ -36,7 +36,7 @@ export interface SimNetworkLike {
   attach(index: number, chain: BeaconChain): NodeNetwork;
   send(from: number, message: GossipMessage, opts?: {to?: number[]; delayMs?: number; direct?: boolean}): void;
   reachable(from: number): number[];
-  isOnline(index: number): boolean;
+  onlineNodes(): number[];
   setPartition(groups: number[][] | null): void;
   setOnline(index: number, online: boolean): void;
   /** Resolves once nothing is in flight. */
@@ -194,7 +194,7 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions,
         nodeCount: scenario.nodes.length,
         // The group has nodes of its own on every side of a partition: it reaches every online
         // node directly (honest nodes still relay only over the mesh).
-        reachableNodes: () => scenario.nodes.map((_, i) => i).filter((i) => network.isOnline(i)),
+        reachableNodes: () => network.onlineNodes(),
         send: (message, o) => network.send(host, message, {...o, direct: true}),
         offence: (o) => {
           offences.push(o);

@@ -6,7 +6,8 @@
 import {EventEmitter} from "node:events";
 import type {BeaconChain} from "../../chain/index.ts";
 import type {GossipMessage} from "../../chain/gossip/interface.ts";
-import {computeSubnetForAttestation} from "../../chain/validation/subnet.ts";
+import {attestationSubnet} from "../../chain/validation/subnet.ts";
+import {statusOf} from "../../network/status.ts";
 import type {
   NetworkIdentity,
   NetworkPeerEvents,
@@ -16,7 +17,7 @@ import type {
   PublishMessage,
   SyncPeer,
 } from "../../network/interface.ts";
-import {computeEpochAtSlot, computeForkDigest} from "../../state-transition/index.ts";
+import {computeForkDigest} from "../../state-transition/index.ts";
 import type {SignedBeaconBlock, Status} from "../../types/index.ts";
 import {SimNetworkError, SimNetworkErrorCode} from "./errors.ts";
 import {SeenCache} from "./seen.ts";
@@ -48,19 +49,6 @@ export function simPeerIndex(peerId: string): number | null {
   return m === null ? null : Number(m[1]);
 }
 
-/** The status a chain announces (p2p-interface.md, Status). */
-export function chainStatus(chain: BeaconChain): Status {
-  const head = chain.getHead();
-  const finalized = chain.getFinalizedCheckpoint();
-  return {
-    fork_digest: computeForkDigest(chain.genesis.genesisForkVersion, chain.genesis.genesisValidatorsRoot),
-    // The genesis checkpoint's root is announced as zero.
-    finalized_root: finalized.epoch === 0 ? new Uint8Array(32) : finalized.root,
-    finalized_epoch: finalized.epoch,
-    head_root: head.root,
-    head_slot: head.slot,
-  };
-}
 
 export class SimEndpoint implements NodeNetwork {
   readonly index: number;
@@ -72,12 +60,19 @@ export class SimEndpoint implements NodeNetwork {
   /** Peers that completed the status handshake, with their last status. */
   private readonly statuses = new Map<number, Status>();
   private stopped = false;
+  private readonly forkDigest: Uint8Array;
 
   constructor(host: EndpointHost, index: number, chain: BeaconChain) {
     this.host = host;
     this.index = index;
     this.peerId = simPeerId(index);
     this.chain = chain;
+    this.forkDigest = computeForkDigest(chain.genesis.genesisForkVersion, chain.genesis.genesisValidatorsRoot);
+  }
+
+  /** The status this node announces now. */
+  status(): Status {
+    return statusOf(this.chain, this.forkDigest);
   }
 
   get isStopped(): boolean {
@@ -96,9 +91,6 @@ export class SimEndpoint implements NodeNetwork {
     this.peerEvents.emit("peer:disconnected", simPeerId(peer));
   }
 
-  isConnected(peer: number): boolean {
-    return this.statuses.has(peer);
-  }
 
   // ---- INetworkPeers ----
 
@@ -132,15 +124,9 @@ export class SimEndpoint implements NodeNetwork {
   async publish(message: PublishMessage | GossipMessage): Promise<number> {
     if (this.stopped) return 0;
     if (message.kind === "beacon_attestation" && !("subnet" in message)) {
-      const attestation = message.value;
-      let committeesPerSlot: number;
-      try {
-        committeesPerSlot = this.chain.getHead().state.epochCtx.getCommitteeCountPerSlot(computeEpochAtSlot(attestation.data.slot));
-      } catch {
-        // An epoch the head state has no shuffling for: libp2p's network cannot place it either.
-        return 0;
-      }
-      return this.host.publish(this.index, {kind: "beacon_attestation", subnet: computeSubnetForAttestation(this.chain.config, committeesPerSlot, attestation.data.slot, attestation.data.index), value: attestation});
+      // An epoch the head state has no shuffling for: libp2p's network cannot place it either.
+      const subnet = attestationSubnet(this.chain, message.value);
+      return subnet === null ? 0 : this.host.publish(this.index, {kind: "beacon_attestation", subnet, value: message.value});
     }
     return this.host.publish(this.index, message as GossipMessage);
   }

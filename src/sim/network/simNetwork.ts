@@ -26,7 +26,7 @@ import {ssz, type SignedBeaconBlock, type Status} from "../../types/index.ts";
 import {errorMessage} from "../../util/errors.ts";
 import type {Logger} from "../../util/logger.ts";
 import type {TraceEvent, TraceSink} from "../types.ts";
-import {chainStatus, SimEndpoint, simPeerId, type BlockRequest, type EndpointHost} from "./endpoint.ts";
+import {SimEndpoint, simPeerId, type BlockRequest, type EndpointHost} from "./endpoint.ts";
 import {SimNetworkError, SimNetworkErrorCode} from "./errors.ts";
 import {Links, type CutReason, type LinkChange} from "./links.ts";
 import {decodeMessage, encodeMessage, KIND_RANK, type WireMessage} from "./messages.ts";
@@ -195,11 +195,6 @@ export class SimNetwork implements EndpointHost {
     this.blockSources[index] = chainBlockSource(chain);
     this.applyChanges(this.links.setAttached(index, true));
     return endpoint;
-  }
-
-  /** The endpoint of node `index` (undefined before it is attached). */
-  endpoint(index: number): SimEndpoint | undefined {
-    return this.endpoints[index];
   }
 
   /** The nodes `from` can send to now, itself included (nothing for a node not attached), ascending. */
@@ -497,7 +492,8 @@ export class SimNetwork implements EndpointHost {
     return this.links.isUp(a, b) && this.links.generation(a, b) === gen;
   }
 
-  private onlineNodes(): number[] {
+  /** The nodes that are online now, ascending. */
+  onlineNodes(): number[] {
     return this.endpoints.map((_, i) => i).filter((i) => this.isOnline(i));
   }
 
@@ -523,7 +519,7 @@ export class SimNetwork implements EndpointHost {
   private sendStatus(from: number, to: number, now: number): void {
     const endpoint = this.endpoints[from];
     if (endpoint === undefined || endpoint.isStopped) return;
-    const status = chainStatus(endpoint.chain);
+    const status = endpoint.status();
     const gen = this.links.generation(from, to);
     this.push({type: "status", at: this.arrival(from, to, now), to, from, rank: RANK.status, id: `${gen}`, status, gen});
   }
