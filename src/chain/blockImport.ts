@@ -9,6 +9,7 @@
  */
 import {votedUnderShufflingOf} from "./shuffling.ts";
 import {
+  blockRoot,
   BlockProcessingError,
   StateTransitionError,
   computeEpochAtSlot,
@@ -49,7 +50,7 @@ export async function importBlock(chain: BeaconChain, signed: SignedBeaconBlock,
 async function importBlockUntimed(chain: BeaconChain, signed: SignedBeaconBlock, opts: ImportOptions): Promise<ImportedBlock> {
   const replay = opts.replay === true;
   const block = signed.message;
-  const root = ssz.BeaconBlock.hashTreeRoot(block);
+  const root = blockRoot(block);
   const rootHex = toHex(root);
   const parentHex = toHex(block.parent_root);
   const fc = chain.forkChoice;

@@ -12,6 +12,7 @@ import {ForkChoice} from "../fork-choice/forkChoice.ts";
 import {SLOTS_PER_EPOCH, type ChainConfig} from "../params/index.ts";
 import {SlotClock, systemTime, type TimeSource} from "../clock/index.ts";
 import {
+  blockRoot,
   computeEpochAtSlot,
   computeStartSlotAtEpoch,
   createCachedBeaconState,
@@ -497,7 +498,7 @@ export class BeaconChain implements IBeaconChain {
     if (source !== "api") return this.processor.run(() => importBlock(this, signedBlock, {source}), "block");
     // Published through REST: the gossip conditions first (broadcast_validation=gossip), as a peer would check them.
     return this.processor.run(async () => {
-      const root = toHex(ssz.BeaconBlock.hashTreeRoot(signedBlock.message));
+      const root = toHex(blockRoot(signedBlock.message));
       if (this.forkChoice.hasBlock(root)) {
         throw new BlockImportError(BlockErrorCode.ALREADY_KNOWN, `block ${root} at slot ${signedBlock.message.slot} is already known`);
       }

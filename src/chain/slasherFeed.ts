@@ -8,7 +8,7 @@
  */
 import type {AsyncSignatureVerifier} from "../crypto/index.ts";
 import {DOMAIN_BEACON_PROPOSER} from "../params/index.ts";
-import {computeEpochAtSlot, computeSigningRoot, getDomain, type CachedBeaconState} from "../state-transition/index.ts";
+import {bodyRoot, computeEpochAtSlot, computeSigningRoot, getDomain, type CachedBeaconState} from "../state-transition/index.ts";
 import {ssz, type IndexedAttestation, type SignedBeaconBlock, type SignedBeaconBlockHeader} from "../types/index.ts";
 import {GnomonError} from "../util/errors.ts";
 import {BlockErrorCode} from "./errors.ts";
@@ -26,7 +26,7 @@ function headerOf(signed: SignedBeaconBlock): SignedBeaconBlockHeader {
       proposer_index: block.proposer_index,
       parent_root: block.parent_root,
       state_root: block.state_root,
-      body_root: ssz.BeaconBlockBody.hashTreeRoot(block.body),
+      body_root: bodyRoot(block.body),
     },
     signature: signed.signature,
   };

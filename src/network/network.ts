@@ -8,7 +8,7 @@ import type {PrivateKey} from "@libp2p/interface";
 import type {BeaconChain} from "../chain/index.ts";
 import type {GossipMessage, GossipSink, GossipVerdict} from "../chain/gossip/interface.ts";
 import {FAR_FUTURE_EPOCH} from "../params/index.ts";
-import {computeEpochAtSlot, computeForkDigest, computeStartSlotAtEpoch} from "../state-transition/index.ts";
+import {blockRoot, computeEpochAtSlot, computeForkDigest, computeStartSlotAtEpoch} from "../state-transition/index.ts";
 import {ssz, type Attestation, type MetaData, type SignedBeaconBlock, type Status} from "../types/index.ts";
 import {bytesEqual, fromHex, toHex} from "../util/bytes.ts";
 import type {Logger} from "../util/logger.ts";
@@ -335,7 +335,7 @@ export class Network implements NodeNetwork {
     const wanted = new Set(roots.map(toHex));
     const blocks = payloads.map((p) => this.decodeResponse(peerId, ssz.SignedBeaconBlock, p));
     for (const b of blocks) {
-      if (!wanted.has(toHex(ssz.BeaconBlock.hashTreeRoot(b.message)))) {
+      if (!wanted.has(toHex(blockRoot(b.message)))) {
         this.reportPeer(peerId, PeerAction.LowTolerance, "blocks_by_root answered a block that was not requested");
         throw new ReqRespError("INVALID_RESPONSE", `peer ${peerId} answered blocks_by_root with a block not requested`);
       }

@@ -3,7 +3,8 @@
  * slots, slots strictly ascending, and each block the child of the one before it (a response is
  * one chain segment). A response that fails is the serving peer's fault.
  */
-import {ssz, type SignedBeaconBlock} from "../types/index.ts";
+import {blockRoot} from "../state-transition/index.ts";
+import type {SignedBeaconBlock} from "../types/index.ts";
 import {toHex} from "../util/bytes.ts";
 
 export interface CheckedBatch {
@@ -29,7 +30,7 @@ export function checkBatch(blocks: SignedBeaconBlock[], startSlot: number, count
         throw new BatchCheckError(`block at slot ${block.slot} is not the child of the block at slot ${prev.slot}`);
       }
     }
-    roots.push(ssz.BeaconBlock.hashTreeRoot(block));
+    roots.push(blockRoot(block));
   }
   return {blocks, roots};
 }

@@ -6,9 +6,10 @@
  * sender is ahead. A peer that answers with a block we did not ask for, or a block the chain
  * refuses as invalid, is reported.
  */
+import {blockRoot} from "../state-transition/index.ts";
 import {BlockErrorCode, BlockImportError} from "../chain/index.ts";
 import {PeerAction, type INetworkPeers} from "../network/interface.ts";
-import {ssz, type SignedBeaconBlock} from "../types/index.ts";
+import type {SignedBeaconBlock} from "../types/index.ts";
 import {toHex} from "../util/bytes.ts";
 import type {Logger} from "../util/logger.ts";
 import type {SyncChain} from "./interface.ts";
@@ -69,7 +70,7 @@ export class UnknownBlockSync {
 
   /** A valid-looking block whose parent the chain does not know. */
   onUnknownParent(block: SignedBeaconBlock, peerId?: string): void {
-    const root = ssz.BeaconBlock.hashTreeRoot(block.message);
+    const root = blockRoot(block.message);
     if (this.deps.chain.hasBlock(root)) return;
     const head = this.deps.chain.getHead();
     if (block.message.slot > head.slot + this.maxAncestors) {
@@ -187,7 +188,7 @@ export class UnknownBlockSync {
     }
     const asked = new Map(entries.map((e) => [toHex(e.root), e]));
     for (const block of blocks) {
-      const key = toHex(ssz.BeaconBlock.hashTreeRoot(block.message));
+      const key = toHex(blockRoot(block.message));
       const entry = asked.get(key);
       if (entry === undefined) {
         this.deps.network.reportPeer(peerId, PeerAction.LowTolerance, `blocks_by_root answered a block not asked for (${key})`);

@@ -5,8 +5,8 @@
  * multi-verification each; exits and slashings take the last lane. Every outcome is a verdict:
  * nothing a peer sends makes onGossip throw.
  */
-import {computeStartSlotAtEpoch} from "../../state-transition/index.ts";
-import {ssz, type SignedAggregateAndProof, type SignedBeaconBlock} from "../../types/index.ts";
+import {blockRoot, computeStartSlotAtEpoch} from "../../state-transition/index.ts";
+import {type SignedAggregateAndProof, type SignedBeaconBlock} from "../../types/index.ts";
 import {fromHex, toHex} from "../../util/bytes.ts";
 import {GnomonError} from "../../util/errors.ts";
 import {importBlock} from "../blockImport.ts";
@@ -153,7 +153,7 @@ export class ChainGossipSink implements GossipSink {
     try {
       return await chain.processor.run(async () => {
         // A block this node already has (from sync or REST): nothing to check or forward.
-        const rootHex = toHex(ssz.BeaconBlock.hashTreeRoot(signed.message));
+        const rootHex = toHex(blockRoot(signed.message));
         if (chain.forkChoice.hasBlock(rootHex)) {
           throw new BlockImportError(BlockErrorCode.ALREADY_KNOWN, `block ${rootHex} at slot ${signed.message.slot} is already known`);
         }

@@ -3,8 +3,8 @@
  * the proposer signature last (on the BLS verifier). Deciding only: the seen proposer/slot entry
  * is written by the import step once the block is accepted.
  */
-import {computeStartSlotAtEpoch, getBlockProposerSignatureSet} from "../../state-transition/index.ts";
-import {ssz, type SignedBeaconBlock} from "../../types/index.ts";
+import {blockRoot, computeStartSlotAtEpoch, getBlockProposerSignatureSet} from "../../state-transition/index.ts";
+import type {SignedBeaconBlock} from "../../types/index.ts";
 import {toHex} from "../../util/bytes.ts";
 import {BlockErrorCode, BlockImportError} from "../errors.ts";
 import type {ValidationContext} from "./context.ts";
@@ -62,6 +62,6 @@ export async function validateGossipBlock(ctx: ValidationContext, signed: Signed
   if (!(await ctx.blsVerifier.verifySignatureSets([getBlockProposerSignatureSet(pre, signed)]))) {
     throw new BlockImportError(BlockErrorCode.INVALID_PROPOSER_SIGNATURE, `the proposer signature of block at slot ${slot} does not verify`);
   }
-  const root = ssz.BeaconBlock.hashTreeRoot(block);
+  const root = blockRoot(block);
   return {signed, root, rootHex: toHex(root), parentRootHex};
 }
