@@ -141,6 +141,16 @@ export class Slasher {
     this.startEpoch = state.startEpoch;
   }
 
+  /** Like `open`, but the slasher owns the store: if opening fails, the store is closed before the error is rethrown. */
+  static async openOn(store: SlasherStore, opts: SlasherOptions): Promise<Slasher> {
+    try {
+      return await Slasher.open(store, opts);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+
   /** Opens the slasher on its store: checks the layout, reloads the inputs not yet checkpointed. */
   static async open(store: SlasherStore, opts: SlasherOptions): Promise<Slasher> {
     const full = {
