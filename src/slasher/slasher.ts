@@ -17,6 +17,7 @@
  */
 import {DEFAULT_HISTORY_EPOCHS, MAX_HISTORY_EPOCHS} from "./limits.ts";
 import {digest} from "../crypto/sha256.ts";
+import {readU64BE} from "../db/index.ts";
 import {SLOTS_PER_EPOCH} from "../params/index.ts";
 import {
   ssz,
@@ -30,7 +31,7 @@ import {silentLogger, type Logger} from "../util/logger.ts";
 import {GnomonError} from "../util/errors.ts";
 import {ChunkCache, type Chunk} from "./chunks.ts";
 import {decodeIndexedAttestation, encodeIndexedAttestation} from "./codec.ts";
-import {key, prefixRange, Prefix, readU32, readU64} from "./keys.ts";
+import {key, prefixRange, Prefix, readU32} from "./keys.ts";
 import type {SlasherStore, StoreOp} from "./store.ts";
 
 export class SlasherError extends GnomonError {}
@@ -179,7 +180,7 @@ export class Slasher {
     let unreadable = 0;
     const {gte, lt} = prefixRange(Prefix.queue);
     for await (const [k, v] of store.entries(gte, lt)) {
-      const seq = readU64(k, 1);
+      const seq = readU64BE(k, 1);
       nextQueueSeq = seq + 1;
       try {
         if (v[0] === INPUT_ATTESTATION) pending.push({seq, kind: INPUT_ATTESTATION, att: ssz.IndexedAttestation.deserialize(v.subarray(1))});
