@@ -3,7 +3,7 @@
  * synthetic votes of N validators over E epochs (mainnet shapes: 32 slots, committees of up to
  * 64 per slot), with planted offences that must all be found and nothing else.
  */
-import {mkdtempSync, readdirSync, rmSync, statSync} from "node:fs";
+import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {performance} from "node:perf_hooks";
@@ -12,6 +12,7 @@ import {intOption} from "../src/cli/command.ts";
 import {MAX_COMMITTEES_PER_SLOT, SLOTS_PER_EPOCH, TARGET_COMMITTEE_SIZE, useNetwork} from "../src/params/index.ts";
 import {DEFAULT_HISTORY_EPOCHS, LevelSlasherStore, MAX_HISTORY_EPOCHS, Slasher, type BatchResult} from "../src/slasher/index.ts";
 import type {IndexedAttestation, SignedBeaconBlockHeader} from "../src/types/index.ts";
+import {directorySize} from "../src/util/directorySize.ts";
 import {InputError} from "../src/util/errors.ts";
 import {mulberry32} from "../src/util/seededRandom.ts";
 import {report, resultOf, type BenchResult} from "./harness.ts";
@@ -40,12 +41,6 @@ function vote(indices: number[], slot: number, committee: number, source: number
 
 function header(slot: number, proposer: number, tag: number): SignedBeaconBlockHeader {
   return {message: {slot, proposer_index: proposer, parent_root: root(slot, 1), state_root: root(slot, tag), body_root: root(slot, 3)}, signature: SIGNATURE};
-}
-
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const f of readdirSync(dir)) n += statSync(join(dir, f)).size;
-  return n;
 }
 
 type Plant = {validator: number; kind: string};
@@ -221,11 +216,11 @@ export const slasherBench: Command = {
     const realMissed = missed.filter((p) => !pendingLate.includes(p.validator));
 
     await slasher.close();
-    const rawBytes = dirBytes(dir);
+    const rawBytes = directorySize(dir);
     const compactStore = await LevelSlasherStore.open(dir);
     await compactStore.compact(new Uint8Array([0]), new Uint8Array([0xff]));
     await compactStore.close();
-    const bytes = dirBytes(dir);
+    const bytes = directorySize(dir);
     if (ownDir) rmSync(dir, {recursive: true, force: true});
 
     const allBatches = [...batchMs, ...checkpointMs];

@@ -5,10 +5,9 @@
  * the chain (block imports), the BLS verifier wrapper (batches) and the network (gossip verdicts,
  * peers), each taking this object as an optional dependency.
  */
-import {statSync, readdirSync} from "node:fs";
-import {join} from "node:path";
 import {collectDefaultMetrics, Counter, Gauge, Histogram, Registry} from "prom-client";
 import type {AsyncSignatureVerifier} from "../crypto/index.ts";
+import {directorySize} from "../util/directorySize.ts";
 
 /** What the gauges read from the chain at scrape time (a narrow view of the beacon chain). */
 export interface MetricsChainView {
@@ -128,24 +127,4 @@ export function createBeaconMetrics(register: Registry = new Registry()): Beacon
       c.events.on("chain_reorg", () => reorgs.inc());
     },
   };
-}
-
-/** Sum of file sizes under a directory (level keeps a flat folder; a vanished file is skipped). */
-function directorySize(dir: string): number {
-  let total = 0;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    try {
-      const st = statSync(join(dir, name));
-      total += st.isDirectory() ? directorySize(join(dir, name)) : st.size;
-    } catch {
-      // compaction removed it between the listing and the stat
-    }
-  }
-  return total;
 }

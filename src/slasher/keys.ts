@@ -2,6 +2,8 @@
  * Key layout of the slasher database: a prefix byte, then big-endian numbers so that keys sort
  * by epoch (pruning deletes a key range).
  */
+import {u64BE} from "../db/index.ts";
+
 export const Prefix = {
   /** epoch chunk (u32) ‖ validator chunk (u32) -> min-target distances, u16 per validator x epoch */
   minSpan: 0x01,
@@ -39,8 +41,7 @@ export function key(prefix: PrefixId, ...parts: (readonly ["u32", number] | read
       view.setUint32(off, p[1]);
       off += 4;
     } else {
-      view.setUint32(off, Math.floor(p[1] / 2 ** 32));
-      view.setUint32(off + 4, p[1] >>> 0);
+      out.set(u64BE(p[1]), off);
       off += 8;
     }
   }
@@ -49,11 +50,6 @@ export function key(prefix: PrefixId, ...parts: (readonly ["u32", number] | read
 
 export function readU32(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0);
-}
-
-export function readU64(bytes: Uint8Array, offset: number): number {
-  const v = new DataView(bytes.buffer, bytes.byteOffset + offset, 8);
-  return v.getUint32(0) * 2 ** 32 + v.getUint32(4);
 }
 
 /** [gte, lt) of every key under a prefix, optionally below a first u32/u64 component. */

@@ -56,12 +56,7 @@ export class SlasherService {
       slasher = await WorkerSlasher.start({dir: opts.dir, historyEpochs: opts.historyEpochs, ...opts.thread}, opts.logger);
     } else {
       const store = opts.store ?? (await LevelSlasherStore.open(opts.dir));
-      try {
-        slasher = await Slasher.open(store, {historyEpochs: opts.historyEpochs, logger: opts.logger});
-      } catch (e) {
-        await store.close();
-        throw e;
-      }
+      slasher = await Slasher.openOn(store, {historyEpochs: opts.historyEpochs, logger: opts.logger});
     }
     const service = new SlasherService(slasher, opts);
     const stored = await slasher.storedSlashings();

@@ -17,6 +17,7 @@
  */
 import {DEFAULT_HISTORY_EPOCHS, MAX_HISTORY_EPOCHS} from "./limits.ts";
 import {digest} from "../crypto/sha256.ts";
+import {readU64BE} from "../db/index.ts";
 import {SLOTS_PER_EPOCH} from "../params/index.ts";
 import {
   ssz,
@@ -30,7 +31,7 @@ import {silentLogger, type Logger} from "../util/logger.ts";
 import {GnomonError} from "../util/errors.ts";
 import {ChunkCache, type Chunk} from "./chunks.ts";
 import {decodeIndexedAttestation, encodeIndexedAttestation} from "./codec.ts";
-import {key, prefixRange, Prefix, readU32, readU64} from "./keys.ts";
+import {key, prefixRange, Prefix, readU32} from "./keys.ts";
 import type {SlasherStore, StoreOp} from "./store.ts";
 
 export class SlasherError extends GnomonError {}
@@ -141,6 +142,16 @@ export class Slasher {
     this.startEpoch = state.startEpoch;
   }
 
+  /** Like `open`, but the slasher owns the store: if opening fails, the store is closed before the error is rethrown. */
+  static async openOn(store: SlasherStore, opts: SlasherOptions): Promise<Slasher> {
+    try {
+      return await Slasher.open(store, opts);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+
   /** Opens the slasher on its store: checks the layout, reloads the inputs not yet checkpointed. */
   static async open(store: SlasherStore, opts: SlasherOptions): Promise<Slasher> {
     const full = {
@@ -169,7 +180,7 @@ export class Slasher {
     let unreadable = 0;
     const {gte, lt} = prefixRange(Prefix.queue);
     for await (const [k, v] of store.entries(gte, lt)) {
-      const seq = readU64(k, 1);
+      const seq = readU64BE(k, 1);
       nextQueueSeq = seq + 1;
       try {
         if (v[0] === INPUT_ATTESTATION) pending.push({seq, kind: INPUT_ATTESTATION, att: ssz.IndexedAttestation.deserialize(v.subarray(1))});

@@ -41,15 +41,7 @@ if (parentPort !== null) {
     port.postMessage({type: "log", level, msg, fields: plain} satisfies WorkerReply);
   };
   const logger = Object.assign(Object.create(silentLogger), {error: forward("error"), warn: forward("warn"), info: forward("info")});
-  const started = (async () => {
-    const store = await LevelSlasherStore.open(data.dir);
-    try {
-      return await Slasher.open(store, {historyEpochs: data.historyEpochs, logger});
-    } catch (e) {
-      await store.close();
-      throw e;
-    }
-  })();
+  const started = LevelSlasherStore.open(data.dir).then((store) => Slasher.openOn(store, {historyEpochs: data.historyEpochs, logger}));
   started.then(
     () => port.postMessage({type: "ready"} satisfies WorkerReply),
     (e: Error) => port.postMessage({type: "reply", id: 0, error: e.message} satisfies WorkerReply)

@@ -15,12 +15,17 @@ export interface LoggerOptions {
   pretty?: boolean;
 }
 
-export function createLogger(opts: LoggerOptions = {}): Logger {
+/** The level and, when the output is pretty, the pretty stream: the same choice for every logger. */
+function terminalSetup(opts: LoggerOptions): {level: string; prettyStream: ReturnType<typeof pretty> | undefined} {
   const level = opts.level ?? process.env.GNOMON_LOG_LEVEL ?? "info";
   const usePretty = opts.pretty ?? process.stdout.isTTY === true;
-  if (usePretty) {
-    return pino({level}, pretty({colorize: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", sync: true}));
-  }
+  const prettyStream = usePretty ? pretty({colorize: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", sync: true}) : undefined;
+  return {level, prettyStream};
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const {level, prettyStream} = terminalSetup(opts);
+  if (prettyStream !== undefined) return pino({level}, prettyStream);
   return pino({level});
 }
 
@@ -43,9 +48,8 @@ export interface FileLogOptions extends LoggerOptions {
  * JSON line per message, to a size-rotated file. `close()` flushes the file.
  */
 export async function createFileLogger(opts: FileLogOptions): Promise<{logger: Logger; close(): Promise<void>}> {
-  const level = opts.level ?? process.env.GNOMON_LOG_LEVEL ?? "info";
-  const usePretty = opts.pretty ?? process.stdout.isTTY === true;
-  const terminal = usePretty ? pretty({colorize: true, translateTime: "HH:MM:ss.l", ignore: "pid,hostname", sync: true}) : (opts.terminal ?? process.stdout);
+  const {level, prettyStream} = terminalSetup(opts);
+  const terminal = prettyStream ?? opts.terminal ?? process.stdout;
   let file: Awaited<ReturnType<typeof pinoRoll>>;
   try {
     file = await pinoRoll({file: opts.file, size: opts.size, limit: {count: opts.count}, mkdir: true});

@@ -124,6 +124,20 @@ describe("slasher", () => {
     }
   });
 
+  it("openOn closes the store when the slasher cannot open on it", async function () {
+    this.timeout(20_000);
+    const dir = mkdtempSync(join(tmpdir(), "gnomon-slasher-"));
+    try {
+      const store = await LevelSlasherStore.open(dir);
+      await assert.rejects(Slasher.openOn(store, {historyEpochs: 1}), {code: "SLASHER_BAD_OPTION"});
+      // level holds a lock while open: opening the directory again works only if the store was closed.
+      const again = await LevelSlasherStore.open(dir);
+      await again.close();
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+
   it("prunes history older than --slasher-history and ignores votes before it", async () => {
     const store = new MemorySlasherStore();
     const s = await open(store, 8);
