@@ -10,6 +10,7 @@ import {ACTIVE_PRESET, onPresetChange, presets, type PresetName} from "../params
 import {createPhase0Types, type Phase0Types} from "./phase0.ts";
 
 export * as primitive from "./primitive.ts";
+export {deserializeCanonical, NonCanonicalSszError} from "./canonical.ts";
 export {createPhase0Types, type Phase0Types, type TypeOptions} from "./phase0.ts";
 export type {AttesterDuty, HeadEvent, ProposerDuty} from "./beaconApi.ts";
 

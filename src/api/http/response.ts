@@ -11,6 +11,7 @@ import type {Type} from "@chainsafe/ssz";
 import {ApiError, badRequest, clip} from "../errors.ts";
 import {fromJsonStrict} from "../codec/json.ts";
 import {JSON_TYPE, SSZ_TYPE, mediaTypeOf, negotiate, type MediaType} from "./negotiate.ts";
+import {deserializeCanonical, NonCanonicalSszError} from "../../types/index.ts";
 
 /** The only fork Gnomon runs. */
 export const FORK_NAME = "phase0";
@@ -115,24 +116,15 @@ export function jsonBody(req: FastifyRequest, opts: {optional?: boolean} = {}): 
   return req.body;
 }
 
-/**
- * Decodes SSZ bytes as `type`; malformed bytes are a 400 naming the type. So are bytes that do
- * not serialize back to themselves: a uint64 between 2^53 and 2^64-1 is held inexactly (see
- * fromTree.ts), and a value whose root differs from the sender's must not enter the node.
- */
+/** Decodes SSZ bytes as `type`; malformed or non-canonical bytes (see types/canonical.ts) are a 400 naming the type. */
 export function fromSsz<T>(type: Type<T>, bytes: unknown, what: string): T {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw badRequest(`Request body is required (SSZ ${what})`);
   const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let value: T;
   try {
-    value = type.deserialize(input);
+    return deserializeCanonical(type, input);
   } catch (e) {
-    throw new ApiError(400, "INVALID_SSZ", `Invalid SSZ ${what}: ${clip((e as Error).message, 200)}`);
+    throw new ApiError(400, "INVALID_SSZ", `Invalid SSZ ${what}: ${e instanceof NonCanonicalSszError ? e.message : clip((e as Error).message, 200)}`);
   }
-  if (!Buffer.from(type.serialize(value)).equals(input)) {
-    throw new ApiError(400, "INVALID_SSZ", `Invalid SSZ ${what}: not the canonical encoding of a value (a uint64 above 2^53 other than 2^64-1?)`);
-  }
-  return value;
 }
 
 /** A request body of one value of `type`, in JSON or (when `acceptsSsz`) SSZ. */

@@ -9,7 +9,8 @@ import type {ChainConfig} from "../../params/index.ts";
 import type {Logger} from "../../util/logger.ts";
 import {GossipAction, type GossipMessage, type GossipSink, type GossipVerdict} from "../../chain/gossip/interface.ts";
 import {compressBlock, maxCompressedLen} from "../encoding/snappyBlock.ts";
-import {bytesEqual} from "../../util/bytes.ts";
+import {deserializeCanonical} from "../../types/index.ts";
+import type {Type} from "@chainsafe/ssz";
 import {decompressGossip} from "./messageId.ts";
 import {GLOBAL_KINDS, parseTopic, topicString, topicType, type GossipTopic} from "./topics.ts";
 
@@ -54,12 +55,11 @@ export function decodeGossip(
   if (payload.length < type.minSize || payload.length > type.maxSize) return {action: GossipAction.REJECT, reason: "INVALID_SSZ_LENGTH"};
   let value: unknown;
   try {
-    value = type.deserialize(payload);
+    // Malformed, or not the canonical encoding of its value (types/canonical.ts).
+    value = deserializeCanonical(type as Type<unknown>, payload);
   } catch {
     return {action: GossipAction.REJECT, reason: "INVALID_SSZ"};
   }
-  // A uint64 above 2^53 reads as a nearby number: the value would then have another root than the bytes its sender signed.
-  if (!bytesEqual(type.serialize(value as never), payload)) return {action: GossipAction.REJECT, reason: "INVALID_SSZ"};
   if (topic.kind === "beacon_attestation") return {kind: topic.kind, subnet: topic.subnet, value} as GossipMessage;
   return {kind: topic.kind, value} as GossipMessage;
 }
