@@ -51,8 +51,6 @@ export interface NetworkOptions {
   subscribeAllSubnets?: boolean;
 }
 
-export const DEFAULT_TARGET_PEERS = 50;
-
 export class NetworkError extends GnomonError {}
 
 const FAULT_ACTIONS: Record<PeerFault, PeerAction> = {
@@ -88,7 +86,10 @@ export class Network implements NodeNetwork {
   private readonly subnets: SubnetService;
   private readonly subscribeAllSubnets: boolean;
   private metadata: MetaData;
-  private readonly onSlot = (slot: number): void => this.updateSubnets(slot);
+  private readonly onSlot = (slot: number): void => {
+    this.updateSubnets(slot);
+    this.reqResp.rateLimiter.pruneRefilled();
+  };
 
   private constructor(init: {
     chain: BeaconChain;

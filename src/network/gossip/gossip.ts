@@ -14,14 +14,6 @@ import type {Type} from "@chainsafe/ssz";
 import {decompressGossip} from "./messageId.ts";
 import {GLOBAL_KINDS, parseTopic, topicString, topicType, type GossipTopic} from "./topics.ts";
 
-export interface GossipStats {
-  received: number;
-  accepted: number;
-  ignored: number;
-  rejected: number;
-  published: number;
-}
-
 export interface GossipOptions {
   config: Pick<ChainConfig, "MAX_PAYLOAD_SIZE" | "ATTESTATION_SUBNET_COUNT">;
   pubsub: GossipSub;
@@ -66,7 +58,6 @@ export function decodeGossip(
 
 export class Gossip {
   private readonly opts: GossipOptions;
-  readonly stats: GossipStats = {received: 0, accepted: 0, ignored: 0, rejected: 0, published: 0};
   private readonly subnets = new Set<number>();
 
   constructor(opts: GossipOptions) {
@@ -107,7 +98,6 @@ export class Gossip {
   private async validate({msg, msgId, propagationSource}: GossipsubMessage): Promise<void> {
     const receivedAtMs = this.opts.now();
     const peerId = propagationSource.toString();
-    this.stats.received++;
     const topic = parseTopic(msg.topic, this.opts.forkDigest, this.opts.config.ATTESTATION_SUBNET_COUNT);
     let verdict: GossipVerdict;
     if (topic === null) {
@@ -127,10 +117,7 @@ export class Gossip {
     }
     this.opts.pubsub.reportMessageValidationResult(msgId, peerId, ACCEPTANCE[verdict.action]);
     this.opts.onVerdict?.(topic?.kind ?? "unknown", verdict);
-    if (verdict.action === GossipAction.ACCEPT) this.stats.accepted++;
-    else if (verdict.action === GossipAction.IGNORE) this.stats.ignored++;
-    else {
-      this.stats.rejected++;
+    if (verdict.action === GossipAction.REJECT) {
       const score = this.opts.pubsub.getScore(peerId);
       this.opts.logger.debug({peer: peerId, topic: msg.topic, reason: verdict.reason, score}, "gossip message rejected");
     }
@@ -143,7 +130,6 @@ export class Gossip {
     const bytes = serializeGossip(message);
     try {
       const result = await pubsub.publish(topicString(forkDigest, topic), compressBlock(bytes), {ignoreDuplicatePublishError: true});
-      this.stats.published++;
       return result.recipients.length;
     } catch (e) {
       this.opts.logger.debug({kind: message.kind, err: (e as Error).message}, "gossip publish failed");

@@ -103,10 +103,6 @@ export class PeerManager {
 
   // ---- views ----
 
-  connected(): PeerRecord[] {
-    return [...this.peers.values()];
-  }
-
   /** Connected peers and recently disconnected ones (for the API). */
   all(): PeerRecord[] {
     return [...this.peers.values(), ...this.disconnected.filter((d) => !this.peers.has(d.peerId))];

@@ -50,8 +50,21 @@ export class RateLimiter {
     return true;
   }
 
-  /** Forgets a disconnected peer. */
-  prune(peerId: string): void {
-    for (const key of this.buckets.keys()) if (key.startsWith(`${peerId}/`)) this.buckets.delete(key);
+  /**
+   * Forgets the buckets that have refilled: a missing bucket counts as full, so nothing changes for
+   * their peers, and the map stays as small as the set of peers recently over part of a quota. (A
+   * disconnect alone does not forget a peer: reconnecting would reset its quota.)
+   */
+  pruneRefilled(): void {
+    const now = this.now();
+    for (const [key, bucket] of this.buckets) {
+      const quota = this.quotas[key.slice(key.lastIndexOf("/") + 1) as Method];
+      if (bucket.tokens + ((now - bucket.updatedMs) * quota.capacity) / quota.refillMs >= quota.capacity) this.buckets.delete(key);
+    }
+  }
+
+  /** Buckets held (peers not yet refilled, per method). */
+  get size(): number {
+    return this.buckets.size;
   }
 }

@@ -78,7 +78,11 @@ describe("req/resp limits and peer scores", () => {
     assert.equal(rl.allow("a", "beacon_blocks_by_range", 1), false);
     for (let i = 0; i < 5; i++) assert.equal(rl.allow("a", "status"), true);
     assert.equal(rl.allow("a", "status"), false);
-    rl.prune("a");
+    rl.pruneRefilled();
+    assert.equal(rl.allow("a", "status"), false, "an exhausted bucket is kept until it has refilled");
+    now += 15_000; // every bucket refilled
+    rl.pruneRefilled();
+    assert.equal(rl.size, 0, "refilled buckets are forgotten");
     assert.equal(rl.allow("a", "status"), true);
   });
 
