@@ -28,11 +28,8 @@ export interface VoteBase {
 }
 
 export function baseOnChain(chain: BeaconChain, rootHex: string, slot: number): VoteBase {
-  const block = chain.forkChoice.requireBlock(rootHex);
-  const epoch = computeEpochAtSlot(slot);
-  const state =
-    computeEpochAtSlot(block.slot) < epoch ? chain.regen.getCheckpointState(epoch, rootHex) : chain.regen.getBlockState(rootHex);
-  return {rootHex, blockSlot: block.slot, state};
+  // The state a block at `slot` on `rootHex` would start from has that slot's epoch's committees.
+  return {rootHex, blockSlot: chain.forkChoice.requireBlock(rootHex).slot, state: chain.regen.getPreState(rootHex, slot)};
 }
 
 /** A branch whose tip only the group knows: its post-state, advanced to the vote's epoch if needed. */
@@ -84,7 +81,8 @@ export function groupAttesters(ctx: Pick<AdversaryContext, "validators">, state:
 
 /** The group's validator that proposes at `slot` on the branch of `parentRootHex`, or null. */
 export function groupProposer(ctx: Pick<AdversaryContext, "validators" | "chain">, parentRootHex: string, slot: number): number | null {
-  const proposer = ctx.chain.regen.getStateAtSlot(parentRootHex, slot).epochCtx.getBeaconProposer(slot);
+  // Read only: the proposers are the epoch's, no copy advanced to the slot is needed.
+  const proposer = ctx.chain.regen.getPreState(parentRootHex, slot).epochCtx.getBeaconProposer(slot);
   return ctx.validators.includes(proposer) ? proposer : null;
 }
 
