@@ -4,7 +4,8 @@
  * a stable JSON document, and for `--runs K` the worst run with the failing seeds.
  */
 import type {Observations, Scenario, Verdict} from "./types.ts";
-import {disturbedEpochs, epochsToFinality, formatIndices, shortRoot, totalValidators} from "./verdicts.ts";
+import {totalValidators} from "./scenario.ts";
+import {disturbedEpochs, epochsToFinality, finalizedAtEnd, formatIndices, nodeName, shortRoot} from "./verdicts.ts";
 
 export interface RunResult {
   observations: Observations;
@@ -46,11 +47,7 @@ export function reportObject(obs: Observations, verdicts: readonly Verdict[], re
     participation: obs.participation.map((p) => ({epoch: p.epoch, targetParticipation: p.targetParticipation})),
     reorgs: obs.reorgs.map((r) => ({node: r.node, slot: r.slot, depth: r.depth, oldHead: r.oldHead, newHead: r.newHead})),
     behaviours: (obs.behaviours ?? []).map((b) => ({behaviour: b.behaviour, node: b.node, text: b.text, details: jsonValues(b.details)})),
-    finalized: obs.honestNodes.map((node) => {
-      const views = obs.views[node] ?? [];
-      const last = views[views.length - 1];
-      return {node: s.nodes[node]?.name ?? `#${node}`, epoch: last?.finalized.epoch ?? 0, root: last?.finalized.root ?? null};
-    }),
+    finalized: finalizedAtEnd(obs),
   };
 }
 
@@ -120,7 +117,7 @@ function reorgsLine(obs: Observations): string {
   const maxDepth = obs.reorgs.reduce((m, r) => Math.max(m, r.depth), 0);
   const listed = obs.reorgs
     .slice(0, REORGS_LISTED)
-    .map((r) => `${obs.scenario.nodes[r.node]?.name ?? `#${r.node}`}@${r.slot} depth ${r.depth} ${shortRoot(r.oldHead)}->${shortRoot(r.newHead)}`);
+    .map((r) => `${nodeName(obs, r.node)}@${r.slot} depth ${r.depth} ${shortRoot(r.oldHead)}->${shortRoot(r.newHead)}`);
   const more = obs.reorgs.length > REORGS_LISTED ? `, ${obs.reorgs.length - REORGS_LISTED} more` : "";
   return `${obs.reorgs.length} (max depth ${maxDepth}): ${listed.join(", ")}${more}`;
 }

@@ -8,7 +8,7 @@ import {readFile} from "node:fs/promises";
 import {basename, extname} from "node:path";
 import {LineCounter, parseDocument, type Document} from "yaml";
 import {InputError, errorMessage} from "../util/errors.ts";
-import {SIM_SLOTS_PER_EPOCH, parseSlotTime} from "./scenarioTime.ts";
+import {optimalFinalizedEpoch, parseSlotTime} from "./scenarioTime.ts";
 import {
   BehaviourKind,
   type ByzantineGroup,
@@ -186,6 +186,11 @@ const EXPECT_KEYS = [
 const BEHAVIOURS: readonly string[] = Object.values(BehaviourKind);
 
 /** Parses and checks a scenario; `source` names the file in errors and in the replay command. */
+/** Every validator of a scenario: the nodes' and the Byzantine groups'. */
+export function totalValidators(s: Pick<Scenario, "nodes" | "byzantine">): number {
+  return s.nodes.reduce((n, x) => n + x.validators, 0) + s.byzantine.reduce((n, g) => n + g.validators, 0);
+}
+
 export function parseScenario(text: string, source: string): Scenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, {lineCounter: lines, uniqueKeys: true, prettyErrors: true});
@@ -232,7 +237,7 @@ export function parseScenario(text: string, source: string): Scenario {
   const offline = readOffline(c, top.offline, slots, knownNode);
   const byzantine = readByzantine(c, top.byzantine, slots, knownNode);
 
-  const total = nodes.reduce((s, n) => s + n.validators, 0) + byzantine.reduce((s, g) => s + g.validators, 0);
+  const total = totalValidators({nodes, byzantine});
   if (total < 1 || total > MAX_VALIDATORS) c.fail(["nodes"], `1..${MAX_VALIDATORS} validators in all (nodes and Byzantine groups)`, total);
 
   const expect = readExpect(c, top.expect, {slots, slasher, neverHeals: partitions.some((p) => p.heal === null)});
@@ -401,7 +406,7 @@ function readExpect(c: Checker, v: unknown, run: {slots: number; slasher: boolea
   if (m.min_participation !== undefined) e.minParticipation = c.number(m.min_participation, at("min_participation"), {min: 0, max: 1});
   if (m.min_finalized_epoch !== undefined) {
     // Checkpoint N is finalized at the earliest when epoch N+2 starts.
-    const best = Math.max(0, Math.floor(run.slots / SIM_SLOTS_PER_EPOCH) - 2);
+    const best = optimalFinalizedEpoch(run.slots);
     e.minFinalizedEpoch = c.integer(m.min_finalized_epoch, at("min_finalized_epoch"), 0, best);
   }
   return e;

@@ -27,3 +27,8 @@ export function formatSlotTime(slot: number, slotsPerEpoch = SIM_SLOTS_PER_EPOCH
   const epoch = Math.floor(slot / slotsPerEpoch);
   return slot % slotsPerEpoch === 0 ? `epoch ${epoch}` : `slot ${slot} (epoch ${epoch})`;
 }
+
+/** The highest epoch a run of `slots` slots can have finalized by its end (phase0 finalizes checkpoint N when epoch N+2 starts). */
+export function optimalFinalizedEpoch(slots: number, slotsPerEpoch = SIM_SLOTS_PER_EPOCH): number {
+  return Math.max(0, Math.floor(slots / slotsPerEpoch) - 2);
+}

@@ -4,7 +4,8 @@
  * same six, in the same order, so reports and `--runs` comparisons line up.
  */
 import {accountableFor, finalizedCheckpoints, findConflicts, type Checkpoint, type FinalizedCheckpoint} from "./accountability.ts";
-import {formatSlotTime} from "./scenarioTime.ts";
+import {totalValidators} from "./scenario.ts";
+import {formatSlotTime, optimalFinalizedEpoch} from "./scenarioTime.ts";
 import type {BlockObservation, Observations, Scenario, Verdict} from "./types.ts";
 
 export function computeVerdicts(obs: Observations): Verdict[] {
@@ -12,10 +13,6 @@ export function computeVerdicts(obs: Observations): Verdict[] {
 }
 
 // ---------------------------------------------------------------- helpers
-
-export function totalValidators(s: Scenario): number {
-  return s.nodes.reduce((n, x) => n + x.validators, 0) + s.byzantine.reduce((n, g) => n + g.validators, 0);
-}
 
 /** "3, 5-9, 12": sorted validator indices with runs collapsed. */
 export function formatIndices(indices: readonly number[]): string {
@@ -34,7 +31,7 @@ export function shortRoot(root: string): string {
   return root.slice(0, 10);
 }
 
-function nodeName(obs: Observations, node: number): string {
+export function nodeName(obs: Observations, node: number): string {
   return obs.scenario.nodes[node]?.name ?? `#${node}`;
 }
 
@@ -181,14 +178,18 @@ function fmtEpochs(e: number): string {
   return `${Number.isInteger(e) ? e : e.toFixed(2)} epoch${e === 1 ? "" : "s"}`;
 }
 
-function finalityVerdict(obs: Observations): Verdict {
-  const min = obs.scenario.expect.minFinalizedEpoch;
-  const optimal = Math.max(0, Math.floor(obs.scenario.slots / obs.slotsPerEpoch) - 2);
-  const perNode = obs.honestNodes.map((node) => {
-    const views = obs.views[node] ?? [];
-    const last = views[views.length - 1];
+/** Each honest node's finalized checkpoint at the end of the run. */
+export function finalizedAtEnd(obs: Observations): {node: string; epoch: number; root: string | null}[] {
+  return obs.honestNodes.map((node) => {
+    const last = obs.views[node]?.at(-1);
     return {node: nodeName(obs, node), epoch: last?.finalized.epoch ?? 0, root: last?.finalized.root ?? null};
   });
+}
+
+function finalityVerdict(obs: Observations): Verdict {
+  const min = obs.scenario.expect.minFinalizedEpoch;
+  const optimal = optimalFinalizedEpoch(obs.scenario.slots, obs.slotsPerEpoch);
+  const perNode = finalizedAtEnd(obs);
   const lowest = perNode.length === 0 ? 0 : Math.min(...perNode.map((p) => p.epoch));
   const highest = perNode.length === 0 ? 0 : Math.max(...perNode.map((p) => p.epoch));
   const spread = lowest === highest ? `${lowest}` : `${lowest}..${highest}`;
