@@ -5,17 +5,26 @@
  */
 import {BitArray} from "@chainsafe/ssz";
 import type {SecretKey} from "@chainsafe/blst";
+import type {BeaconChain} from "../../chain/index.ts";
 import {sign} from "../../crypto/index.ts";
-import {DOMAIN_BEACON_ATTESTER, DOMAIN_BEACON_PROPOSER, DOMAIN_RANDAO} from "../../params/index.ts";
-import {computeDomain, computeSigningRoot} from "../../state-transition/index.ts";
-import {primitive, ssz, type Attestation, type AttestationData, type BeaconBlock, type SignedBeaconBlock} from "../../types/index.ts";
+import type {Attestation, AttestationData, BeaconBlock, SignedBeaconBlock} from "../../types/index.ts";
+import {SigningContext} from "../../validator/signing/signingContext.ts";
 import type {AdversaryContext} from "../types.ts";
 import {AdversaryError, AdversaryErrorCode} from "./errors.ts";
 
 type Signer = Pick<AdversaryContext, "chain" | "secretKeys">;
 
-function domain(ctx: Signer, type: Uint8Array): Uint8Array {
-  return computeDomain(type, ctx.chain.genesis.genesisForkVersion, ctx.chain.genesis.genesisValidatorsRoot);
+/** The validator client's signing roots and cached domains, for the chain's one (phase0) fork. */
+const contexts = new WeakMap<BeaconChain, SigningContext>();
+
+function signing(ctx: Signer): SigningContext {
+  let sc = contexts.get(ctx.chain);
+  if (sc === undefined) {
+    const {genesisForkVersion: version, genesisValidatorsRoot} = ctx.chain.genesis;
+    sc = new SigningContext(genesisValidatorsRoot, [{epoch: 0, previousVersion: version, currentVersion: version}]);
+    contexts.set(ctx.chain, sc);
+  }
+  return sc;
 }
 
 function secretKey(ctx: Signer, validator: number): SecretKey {
@@ -25,16 +34,14 @@ function secretKey(ctx: Signer, validator: number): SecretKey {
 }
 
 export function randaoReveal(ctx: Signer, validator: number, epoch: number): Uint8Array {
-  return sign(secretKey(ctx, validator), computeSigningRoot(primitive.Uint64, epoch, domain(ctx, DOMAIN_RANDAO)));
+  return sign(secretKey(ctx, validator), signing(ctx).randaoRoot(epoch));
 }
 
 export function signBlock(ctx: Signer, block: BeaconBlock): SignedBeaconBlock {
-  const signingRoot = computeSigningRoot(ssz.BeaconBlock, block, domain(ctx, DOMAIN_BEACON_PROPOSER));
-  return {message: block, signature: sign(secretKey(ctx, block.proposer_index), signingRoot)};
+  return {message: block, signature: sign(secretKey(ctx, block.proposer_index), signing(ctx).blockRoot(block))};
 }
 
 /** An unaggregated attestation: one bit, at the validator's position in its committee. */
 export function signAttestation(ctx: Signer, validator: number, data: AttestationData, committeeLength: number, position: number): Attestation {
-  const signingRoot = computeSigningRoot(ssz.AttestationData, data, domain(ctx, DOMAIN_BEACON_ATTESTER));
-  return {aggregation_bits: BitArray.fromSingleBit(committeeLength, position), data, signature: sign(secretKey(ctx, validator), signingRoot)};
+  return {aggregation_bits: BitArray.fromSingleBit(committeeLength, position), data, signature: sign(secretKey(ctx, validator), signing(ctx).attestationRoot(data))};
 }
