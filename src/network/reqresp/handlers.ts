@@ -26,6 +26,16 @@ function decode<T>(type: {deserialize(b: Uint8Array): T}, bytes: Uint8Array): T 
   }
 }
 
+/** A request's body, decoded once: the block protocols read it to cost the request, then to answer it. */
+const decodedBodies = new WeakMap<InboundRequest, unknown>();
+
+function decodeBody<T>(type: {deserialize(b: Uint8Array): T}, req: InboundRequest): T {
+  if (decodedBodies.has(req)) return decodedBodies.get(req) as T;
+  const value = decode(type, req.body);
+  decodedBodies.set(req, value);
+  return value;
+}
+
 const single = (cost = 1) => (_req: InboundRequest): number => cost;
 
 /** beacon_blocks_by_range's request checks: a zero step or count, or more than MAX_REQUEST_BLOCKS, is invalid. */
@@ -70,12 +80,12 @@ export function createHandlers(ctx: HandlerContext): Record<Method, ReqRespHandl
     },
     [Method.beaconBlocksByRange]: {
       cost(req) {
-        const r = decode(ssz.BeaconBlocksByRangeRequest, req.body);
+        const r = decodeBody(ssz.BeaconBlocksByRangeRequest, req);
         checkBlocksByRange(ctx.config, r);
         return r.count;
       },
       async handle(req) {
-        const r = decode(ssz.BeaconBlocksByRangeRequest, req.body);
+        const r = decodeBody(ssz.BeaconBlocksByRangeRequest, req);
         // A step above 1 is deprecated: the spec lets us answer with the first block only.
         const roots = await ctx.blocks.canonicalRootsInRange(r.start_slot, r.count);
         return blockBytes(ctx.blocks, r.step > 1 ? roots.slice(0, 1) : roots);
@@ -83,12 +93,12 @@ export function createHandlers(ctx: HandlerContext): Record<Method, ReqRespHandl
     },
     [Method.beaconBlocksByRoot]: {
       cost(req) {
-        const roots = decode(ssz.BeaconBlocksByRootRequest, req.body);
+        const roots = decodeBody(ssz.BeaconBlocksByRootRequest, req);
         if (roots.length === 0) throw new RequestError(RespCode.invalidRequest, "no roots requested");
         return roots.length;
       },
       handle(req) {
-        return blockBytes(ctx.blocks, decode(ssz.BeaconBlocksByRootRequest, req.body));
+        return blockBytes(ctx.blocks, decodeBody(ssz.BeaconBlocksByRootRequest, req));
       },
     },
   };
