@@ -10,7 +10,7 @@ import {callingThreadVerifier, type AsyncSignatureVerifier} from "../crypto/inde
 import type {BeaconDb} from "../db/index.ts";
 import {ForkChoice} from "../fork-choice/forkChoice.ts";
 import {SLOTS_PER_EPOCH, type ChainConfig} from "../params/index.ts";
-import {SlotClock, systemTime, type TimeSource} from "../clock/index.ts";
+import {SlotClock, sleep, systemTime, type TimeSource} from "../clock/index.ts";
 import {
   blockRoot,
   computeEpochAtSlot,
@@ -161,7 +161,8 @@ export class BeaconChain implements IBeaconChain {
   private readonly time: TimeSource;
   private started = false;
   private closed = false;
-  private readonly sleeps = new Set<{timer: unknown; resolve: () => void}>();
+  /** Aborted at stop: every sleep ends then. */
+  private readonly stopping = new AbortController();
 
   constructor(opts: BeaconChainOptions) {
     const config = opts.config;
@@ -281,10 +282,7 @@ export class BeaconChain implements IBeaconChain {
     this.closed = true;
     this.clock.stop();
     this.clock.removeAllListeners();
-    for (const s of [...this.sleeps]) {
-      this.time.clearTimeout(s.timer);
-      s.resolve();
-    }
+    this.stopping.abort();
     await this.processor.drain();
   }
 
@@ -332,16 +330,7 @@ export class BeaconChain implements IBeaconChain {
 
   /** Resolves after `ms` (or at once when the chain stops). */
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const entry = {timer: undefined as unknown, resolve};
-      const done = () => {
-        this.sleeps.delete(entry);
-        resolve();
-      };
-      entry.resolve = done;
-      entry.timer = this.time.setTimeout(done, ms);
-      this.sleeps.add(entry);
-    });
+    return sleep(this.time, ms, this.stopping.signal);
   }
 
   // ---- fork choice time, head and finalization ----
